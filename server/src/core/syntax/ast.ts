@@ -1,0 +1,58 @@
+import type { Span } from '../types';
+
+/** How a word was written. */
+export type Quote = 'none' | '"' | "'";
+
+/** One token of a directive: its name or an argument. */
+export interface Word {
+  /** The text as written, quotes included. */
+  raw: string;
+  /** The value nginx stores: quotes removed, \" \' \\ \t \r \n unescaped. */
+  value: string;
+  quote: Quote;
+  span: Span;
+}
+
+export interface Block {
+  /** Span of the `{`. */
+  open: Span;
+  /** Span of the matching `}`; undefined when the file ended first. */
+  close?: Span;
+  children: Directive[];
+}
+
+export interface Directive {
+  name: string;
+  /** words[0] is the name; the arguments follow. */
+  words: Word[];
+  args: Word[];
+  /** The terminator read: ';' or '{'. undefined when the directive was cut off by an error. */
+  end: ';' | '{' | undefined;
+  /** Span of the terminating `;` or `{`. */
+  endSpan?: Span;
+  block?: Block;
+  /** From the first character of the name to the `;` or the block's `}` (inclusive). */
+  span: Span;
+  parent?: Directive;
+  /** Comments that sit on the directive's own line(s), after it, kept for suppression and intent. */
+}
+
+export interface Comment {
+  /** The comment text after `#`. */
+  text: string;
+  span: Span;
+}
+
+export interface SyntaxError {
+  message: string;
+  /** Where nginx read the offending character or terminator; lines derive from span.start. */
+  span: Span;
+}
+
+export interface ParsedFile {
+  text: string;
+  directives: Directive[];
+  comments: Comment[];
+  /** In order of appearance; errors[0] is the one nginx reports. */
+  errors: SyntaxError[];
+}
