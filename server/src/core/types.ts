@@ -51,4 +51,6 @@ export interface Finding {
   message: string;
   related?: Related[];
   fixes?: Fix[];
+  /** Offset where nginx itself would report this error (its line), when that differs from span. */
+  nginxAt?: number;
 }

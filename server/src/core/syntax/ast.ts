@@ -13,7 +13,14 @@ export interface Word {
   span: Span;
 }
 
+/**
+ * directives: ordinary nginx block; handler: read line by line by a module (map, types, geo…);
+ * opaque: another language's body (*_by_lua_block), not nginx syntax.
+ */
+export type BlockKind = 'directives' | 'handler' | 'opaque';
+
 export interface Block {
+  kind: BlockKind;
   /** Span of the `{`. */
   open: Span;
   /** Span of the matching `}`; undefined when the file ended first. */
@@ -33,8 +40,8 @@ export interface Directive {
   block?: Block;
   /** From the first character of the name to the `;` or the block's `}` (inclusive). */
   span: Span;
+  /** The directive whose block holds this one (within the same file). */
   parent?: Directive;
-  /** Comments that sit on the directive's own line(s), after it, kept for suppression and intent. */
 }
 
 export interface Comment {

@@ -1,0 +1,240 @@
+// The effective proxy configuration of every proxying block, computed with nginx's real
+// inheritance (ngx_http_proxy_merge_loc_conf):
+// - proxy_set_header is all-or-nothing: a level with any proxy_set_header of its own inherits
+//   none from the levels above (headers_source is merged as one pointer);
+// - proxy_http_version / proxy_read_timeout inherit normally;
+// - directives brought in by `include` belong to the level of the include.
+import type { Directive } from '../syntax/ast';
+import type { ENode, NodeCtx, RootAnalysis, AnalyzeOptions } from './workspace';
+
+/** One configuration level: a block (location, server, http…) or the top of a fragment file. */
+export interface Level {
+  node?: ENode;
+  children: ENode[];
+  ctx: NodeCtx;
+}
+
+export interface ProxyBlock {
+  /** The location / if / limit_except holding proxy_pass. */
+  node: ENode;
+  proxyPass: ENode;
+  /** This block's level first, then every enclosing level up to the top. */
+  levels: Level[];
+  /** The level whose proxy_set_header lines are in effect, undefined when none exists anywhere. */
+  headerLevel?: Level;
+  /** Effective proxy_set_header by lower-cased header name (last one wins, as nginx sends both). */
+  headers: Map<string, ENode>;
+  /** Effective proxy_http_version: the directive, or undefined for nginx's default. */
+  httpVersion?: ENode;
+  /** Effective proxy_read_timeout directive, or undefined for the 60 s default. */
+  readTimeout?: ENode;
+  /** Why this block counts as a WebSocket endpoint, or undefined when it doesn't. */
+  intent?: string;
+  /** The nearest enclosing level that sets Upgrade/Connection but is not in effect here. */
+  lostUpgradeLevel?: Level;
+}
+
+export interface WsModel {
+  proxies: ProxyBlock[];
+  /** Every `map` in the root's graph, wherever it stands. */
+  maps: ENode[];
+  /** Variable name (no $) → the directives that define it (map, set, geo, split_clients…). */
+  definitions: Map<string, ENode[]>;
+  /** http{} blocks (for inserting a map); empty for a fragment root in http context. */
+  httpBlocks: ENode[];
+  /** Upstream name → its block. */
+  upstreams: Map<string, ENode>;
+  /** nginx ≥ 1.29.7 proxies with HTTP/1.1 and no Connection: close by default. */
+  http11ByDefault: boolean;
+  /** The target version, as numbers. */
+  version: number[];
+}
+
+export const DEFAULT_NGINX_VERSION = '1.22';
+
+export function parseVersion(v: string | undefined): number[] {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v ?? '') ?? /^(\d+)\.(\d+)/.exec(DEFAULT_NGINX_VERSION)!;
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+}
+
+export function versionAtLeast(v: number[], want: number[]): boolean {
+  for (let i = 0; i < 3; i++) {
+    if ((v[i] ?? 0) !== (want[i] ?? 0)) return (v[i] ?? 0) > (want[i] ?? 0);
+  }
+  return true;
+}
+
+/** ngx_parse_time in seconds ("600", "600s", "10m", "1h30m", "500ms"); NaN when invalid. */
+export function parseSeconds(s: string): number {
+  if (/^\d+$/.test(s)) return Number(s);
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, M: 2592000, y: 31536000 };
+  let total = 0;
+  let rest = s;
+  if (!rest) return NaN;
+  while (rest) {
+    const m = /^(\d+)(ms|s|m|h|d|w|M|y)?/.exec(rest);
+    if (!m || m[0].length === 0) return NaN;
+    total += Number(m[1]) * units[m[2] ?? 's'];
+    rest = rest.slice(m[0].length).replace(/^ +/, '');
+  }
+  return total;
+}
+
+const WS_PATH = /(^|[/^])(ws|wss|websockets?|socket\.io|sockjs(-node)?|cable|signalr|hubs|graphql-ws|subscriptions|api\/websocket|live\/websocket|_next\/webpack-hmr|realtime|notifications?\/ws)(?=$|[/$?)\\]|\.\*)/i;
+const WS_UPSTREAM = /(^|[-_.])(ws|wss|websockets?|socketio|sockjs)([-_.]|$)/i;
+const WS_COMMENT = /\bweb[\s-]?sockets?\b/i;
+
+export function isWsPath(path: string): boolean {
+  return WS_PATH.test(path);
+}
+
+/** Is a Connection header value one that asks for an upgrade? */
+export function isUpgradeConnection(value: string): boolean {
+  return /upgrade/i.test(value) || value === '$connection_upgrade' || value === '$http_connection';
+}
+
+export function headerName(n: ENode): string {
+  return (n.d.args[0]?.value ?? '').toLowerCase();
+}
+
+export function levelOf(node: ENode | undefined, root: RootAnalysis): Level {
+  return node ? { node, children: node.children, ctx: node.ctx } : { children: root.top, ctx: root.ctx };
+}
+
+/** This level and every enclosing one, up to the top of the root. */
+export function levelsOf(node: ENode, root: RootAnalysis): Level[] {
+  const out: Level[] = [];
+  for (let n: ENode | undefined = node; n; n = n.parent) out.push(levelOf(n, root));
+  out.push(levelOf(undefined, root));
+  return out;
+}
+
+const own = (l: Level, name: string) => l.children.filter((c) => c.d.name === name);
+
+function sets(l: Level, name: string): ENode[] {
+  return own(l, 'proxy_set_header').filter((h) => headerName(h) === name);
+}
+
+export function setsUpgrade(l: Level): boolean {
+  return sets(l, 'upgrade').length > 0 || sets(l, 'connection').some((h) => isUpgradeConnection(h.d.args[1]?.value ?? ''));
+}
+
+function walkAll(nodes: ENode[], f: (n: ENode) => void) {
+  for (const n of nodes) {
+    f(n);
+    walkAll(n.children, f);
+  }
+}
+
+/** Comments inside a directive's block, or on the lines right above it, in its own file. */
+function commentsNear(root: RootAnalysis, n: ENode, getComments: (file: string) => { text: string; span: { start: number } }[], getText: (file: string) => string): string[] {
+  const cs = getComments(n.file);
+  const d: Directive = n.d;
+  const text = getText(n.file);
+  // the line above the directive
+  const lineStart = text.lastIndexOf('\n', d.span.start - 1);
+  const prevLineStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 1) + 1 : 0;
+  const from = lineStart > 0 ? prevLineStart : d.span.start;
+  const to = d.span.end;
+  void root;
+  return cs.filter((c) => c.span.start >= from && c.span.start < to).map((c) => c.text);
+}
+
+export interface ModelInputs {
+  comments(file: string): { text: string; span: { start: number } }[];
+  text(file: string): string;
+}
+
+export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: ModelInputs): WsModel {
+  const version = parseVersion(options.nginxVersion);
+  const http11ByDefault = versionAtLeast(version, [1, 29, 7]);
+  const maps: ENode[] = [];
+  const definitions = new Map<string, ENode[]>();
+  const httpBlocks: ENode[] = [];
+  const upstreams = new Map<string, ENode>();
+  const proxyNodes: ENode[] = [];
+  const define = (name: string, n: ENode) => {
+    const k = name.replace(/^\$/, '');
+    const l = definitions.get(k) ?? [];
+    l.push(n);
+    definitions.set(k, l);
+  };
+  walkAll(root.top, (n) => {
+    const d = n.d;
+    switch (d.name) {
+      case 'map':
+        if (n.ctx === 'handler' || n.ctx === 'unknown') break;
+        maps.push(n);
+        if (d.args.length >= 2) define(d.args[1].value, n);
+        break;
+      case 'geo':
+      case 'split_clients':
+        if (d.args.length >= 1 && n.ctx !== 'handler') define(d.args[d.args.length - 1].value, n);
+        break;
+      case 'set':
+      case 'perl_set':
+      case 'js_set':
+        if (d.args.length >= 1 && n.ctx !== 'handler') define(d.args[0].value, n);
+        break;
+      case 'http':
+        if (n.ctx === 'main') httpBlocks.push(n);
+        break;
+      case 'upstream':
+        if (n.ctx === 'http' && d.args[0]) upstreams.set(d.args[0].value, n);
+        break;
+      case 'proxy_pass':
+        if (n.parent && (n.ctx === 'location' || n.ctx === 'if-location' || n.ctx === 'limit_except')) proxyNodes.push(n);
+        break;
+    }
+  });
+
+  const patterns = (options.endpointPatterns ?? []).flatMap((p) => {
+    try { return [new RegExp(p, 'i')]; } catch { return []; }
+  });
+
+  const proxies: ProxyBlock[] = [];
+  for (const pp of proxyNodes) {
+    const node = pp.parent!;
+    const levels = levelsOf(node, root);
+    const headerLevel = levels.find((l) => own(l, 'proxy_set_header').length > 0);
+    const headers = new Map<string, ENode>();
+    if (headerLevel) for (const h of own(headerLevel, 'proxy_set_header')) headers.set(headerName(h), h);
+    const nearest = (name: string) => {
+      for (const l of levels) {
+        const o = own(l, name);
+        if (o.length) return o[o.length - 1];
+      }
+      return undefined;
+    };
+    let lostUpgradeLevel: Level | undefined;
+    if (headerLevel) {
+      const i = levels.indexOf(headerLevel);
+      if (!setsUpgrade(headerLevel)) lostUpgradeLevel = levels.slice(i + 1).find(setsUpgrade);
+    }
+    const block: ProxyBlock = { node, proxyPass: pp, levels, headerLevel, headers, httpVersion: nearest('proxy_http_version'), readTimeout: nearest('proxy_read_timeout'), lostUpgradeLevel };
+    block.intent = intentOf(block, root, upstreams, patterns, inputs);
+    proxies.push(block);
+  }
+  return { proxies, maps, definitions, httpBlocks, upstreams, http11ByDefault, version };
+}
+
+function intentOf(b: ProxyBlock, root: RootAnalysis, upstreams: Map<string, ENode>, patterns: RegExp[], inputs: ModelInputs): string | undefined {
+  if (b.levels.some(setsUpgrade)) return 'it sets Upgrade/Connection proxy headers';
+  // the location path (for an `if`/limit_except, the enclosing location's)
+  let loc: ENode | undefined = b.node;
+  while (loc && loc.d.name !== 'location') loc = loc.parent;
+  const path = loc ? loc.d.args.map((a) => a.value).join(' ') : '';
+  const target = b.proxyPass.d.args[0]?.value ?? '';
+  const targetPath = target.replace(/^[a-z]+:\/\/[^/]*/i, '');
+  const upstreamName = /^[a-z]+:\/\/([^/:]+)/i.exec(target)?.[1] ?? '';
+  for (const re of patterns) {
+    if (re.test(path) || re.test(upstreamName)) return `it matches the endpoint pattern /${re.source}/`;
+  }
+  if (loc && loc.d.args.some((a) => isWsPath(a.value))) return `its path ${path} looks like a WebSocket endpoint`;
+  if (targetPath && isWsPath(targetPath)) return `its proxy_pass target ${target} looks like a WebSocket endpoint`;
+  if (upstreamName && WS_UPSTREAM.test(upstreamName) && (upstreams.has(upstreamName) || !upstreamName.includes('.'))) return `its upstream ${upstreamName} looks like a WebSocket backend`;
+  for (const n of [b.node, ...(loc && loc !== b.node ? [loc] : [])]) {
+    if (commentsNear(root, n, inputs.comments, inputs.text).some((c) => WS_COMMENT.test(c))) return 'a comment says it serves WebSocket';
+  }
+  return undefined;
+}

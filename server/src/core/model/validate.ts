@@ -1,0 +1,275 @@
+import { allowsArgCount, isKnownVariable, lookup, type Ctx, type DirectiveSpec } from '../data/directives';
+import type { Directive } from '../syntax/ast';
+import type { FileId, Finding, Span } from '../types';
+import { childContext } from './contexts';
+import type { ENode, NodeCtx, RootAnalysis, Workspace } from './workspace';
+
+export interface ValidateOptions {
+  /** Directive names of third-party modules to accept (never "unknown directive"). */
+  extraDirectives: string[];
+  /**
+   * 'reference': every directive of the nginx reference (open source and commercial).
+   * 'light-1.22': only what Debian's nginx-light 1.22 knows, to compare with that binary.
+   */
+  directiveSet: 'reference' | 'light-1.22';
+}
+
+/** Codes of the nginx-level findings (rules use their own ids). */
+export type NginxCode = 'nginx-syntax' | 'nginx-directive' | 'nginx-include' | 'nginx-variable';
+
+/** Include nesting deeper than this is reported instead of followed. */
+export const MAX_INCLUDE_DEPTH = 64;
+
+const UNKNOWN_VARIABLE_AT = Number.MAX_SAFE_INTEGER;
+
+/** The spec nginx would pick for a name in a context, mirroring ngx_conf_handler's module loop. */
+export function specsFor(name: string, opts: ValidateOptions): readonly DirectiveSpec[] | undefined {
+  const all = lookup(name);
+  if (!all) return undefined;
+  if (opts.directiveSet === 'light-1.22') {
+    const light = all.filter((s) => s.inLight122);
+    return light.length ? light : undefined;
+  }
+  return all;
+}
+
+/** Picks the context a file nobody includes was written for. */
+export function inferContext(directives: Directive[], opts: ValidateOptions): Ctx {
+  const names = directives.map((d) => d.name).filter((n) => n && n !== 'include');
+  if (names.some((n) => n === 'http' || n === 'events' || n === 'stream' || n === 'mail')) return 'main';
+  const candidates: Ctx[] = ['location', 'server', 'http', 'main'];
+  let best: Ctx = 'http';
+  let bestScore = -1;
+  for (const c of candidates) {
+    let score = 0;
+    for (const n of names) {
+      const specs = specsFor(n, opts);
+      if (!specs || specs.some((s: DirectiveSpec) => s.contexts.includes(c))) score++;
+    }
+    if (score > bestScore) { best = c; bestScore = score; }
+  }
+  return best;
+}
+
+/** Walks one root with includes expanded: nginx's directive checks, the expanded tree, variables. */
+export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragment', ctx: Ctx, opts: ValidateOptions): RootAnalysis {
+  const findings: Finding[] = [];
+  const files = new Set<FileId>();
+  const prefix = ws.prefixOf(root, kind);
+  let complete = true;
+  let sawUnknown = false;
+  const defined = new Set<string>();
+  const uses: { name: string; file: FileId; span: Span }[] = [];
+
+  const report = (file: FileId, span: Span, code: NginxCode, message: string, nginxAt: number, severity: Finding['severity'] = 'error') => {
+    findings.push({ file, span, severity, code, message, nginxAt });
+  };
+
+  const addFile = (file: FileId, handler: boolean) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const p = ws.parsed(file, handler);
+    if (p) for (const e of p.errors) report(file, e.span, 'nginx-syntax', e.message, e.span.start);
+  };
+
+  /** Walks the directives of one block (or file), sharing `seen` for nginx's duplicate checks. */
+  const walk = (list: Directive[], file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], includedFrom?: ENode) => {
+    for (const d of list) {
+      const node: ENode = { d, file, ctx: nctx, parent, children: [], includedFrom };
+      out.push(node);
+      if (!d.name) continue; // `{` with no name: already a syntax error
+      const at = d.endSpan ? d.endSpan.start : d.span.end;
+      const nameSpan = d.words[0].span;
+      collectVariables(d, nctx, file, defined, uses);
+
+      if (nctx === 'opaque' || nctx === 'unknown') continue;
+      if (nctx === 'handler') {
+        handlerEntry(node, file, parent, out, chain);
+        continue;
+      }
+      if (d.name === 'include') {
+        if (d.end === undefined) continue;
+        if (d.end !== ';') { report(file, nameSpan, 'nginx-directive', 'directive "include" is not terminated by ";"', at); continue; }
+        if (d.args.length !== 1) { report(file, nameSpan, 'nginx-directive', 'invalid number of arguments in "include" directive', at); continue; }
+        include(node, d.args[0].value, file, nctx, parent, out, seen, chain, false);
+        continue;
+      }
+      if (d.end === undefined) continue; // cut off by a syntax error: nginx never reached its handler
+      const specs = specsFor(d.name, opts);
+      if (!specs) {
+        if (opts.extraDirectives.includes(d.name)) { sawUnknown = true; skipBlock(node, file); continue; }
+        report(file, nameSpan, 'nginx-directive', `unknown directive "${d.name}"`, at);
+        sawUnknown = true;
+        skipBlock(node, file);
+        continue;
+      }
+      const spec = specs.find((s) => s.contexts.includes(nctx as Ctx));
+      if (!spec) {
+        report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is not allowed here`, at);
+        skipBlock(node, file);
+        continue;
+      }
+      if (!spec.block && d.end !== ';') {
+        report(file, nameSpan, 'nginx-directive', `directive "${d.name}" is not terminated by ";"`, at);
+        skipBlock(node, file);
+        continue;
+      }
+      if (spec.block && d.end !== '{') {
+        report(file, nameSpan, 'nginx-directive', `directive "${d.name}" has no opening "{"`, at);
+        continue;
+      }
+      if (!allowsArgCount(spec, d.args.length, opts.directiveSet === 'light-1.22' ? 'light122' : 'current')) {
+        report(file, nameSpan, 'nginx-directive', `invalid number of arguments in "${d.name}" directive`, at);
+        skipBlock(node, file);
+        continue;
+      }
+      if (spec.dup) {
+        const key = spec.module + ':' + d.name;
+        if (seen.has(key)) {
+          report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is duplicate`, at);
+        } else seen.set(key, at);
+      }
+      if (d.block) {
+        const inner: NodeCtx = d.block.kind === 'handler' ? 'handler' : d.block.kind === 'opaque' ? 'opaque' : childContext(nctx as Ctx, d.name) ?? 'unknown';
+        walk(d.block.children, file, inner, node, node.children, new Map(), chain);
+        if (d.name === 'upstream' && inner === 'upstream' && d.block.close && !hasServer(node)) {
+          report(file, nameSpan, 'nginx-directive', 'no servers are inside upstream', d.block.close.start);
+        }
+      }
+    }
+  };
+
+  const hasServer = (n: ENode): boolean => n.children.some((c) => c.d.name === 'server');
+
+  /** The block of a directive nginx rejected: keep the tree, skip judging its contents. */
+  const skipBlock = (node: ENode, file: FileId) => {
+    if (!node.d.block) return;
+    const mark = (list: Directive[], parent: ENode) => {
+      for (const d of list) {
+        const n: ENode = { d, file, ctx: 'unknown', parent, children: [] };
+        parent.children.push(n);
+        if (d.block) mark(d.block.children, n);
+      }
+    };
+    mark(node.d.block.children, node);
+  };
+
+  /** A line inside map{}/types{}/geo{}…: the module's own checks, and its `include`. */
+  const handlerEntry = (node: ENode, file: FileId, parent: ENode | undefined, out: ENode[], chain: FileId[]) => {
+    const d = node.d;
+    if (d.end !== ';') return;
+    const owner = parent?.d.name;
+    const at = d.endSpan!.start;
+    if (owner === 'map') {
+      const n = d.words.length;
+      if (n === 1 && (d.name === 'hostnames' || d.name === 'volatile')) return;
+      if (n !== 2) { report(file, d.words[0].span, 'nginx-directive', 'invalid number of the map parameters', at); return; }
+    }
+    if (d.name === 'include' && d.words.length === 2) {
+      include(node, d.args[0].value, file, 'handler', parent, out, new Map(), chain, true);
+    }
+  };
+
+  const include = (node: ENode, arg: string, file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], handler: boolean) => {
+    const d = node.d;
+    const at = d.endSpan ? d.endSpan.start : d.span.end;
+    const argSpan = d.args[0].span;
+    if (chain.length >= MAX_INCLUDE_DEPTH) {
+      report(file, argSpan, 'nginx-include', `include nesting deeper than ${MAX_INCLUDE_DEPTH} levels: not followed`, at, 'warning');
+      complete = false;
+      return;
+    }
+    const r = ws.resolveInclude(prefix, arg);
+    if (r.files.length === 0) {
+      if (r.glob) return; // glob(3) with no match: nginx accepts it silently
+      complete = false;
+      if (r.outside || kind === 'fragment') {
+        report(file, argSpan, 'nginx-include', `open() "${r.path}" failed (2: No such file or directory): not found in the workspace, not checked`, at, 'info');
+      } else {
+        report(file, argSpan, 'nginx-include', `open() "${r.path}" failed (2: No such file or directory)`, at, 'warning');
+      }
+      return;
+    }
+    for (const f of r.files) {
+      if (chain.includes(f)) {
+        const cycle = [...chain.slice(chain.indexOf(f)), f].map((x) => x.slice(x.lastIndexOf('/') + 1)).join(' → ');
+        report(file, argSpan, 'nginx-include', `include cycle: ${cycle}; not followed`, at, 'error');
+        complete = false;
+        continue;
+      }
+      const err = ws.readError(f);
+      if (err) {
+        report(file, argSpan, 'nginx-include', `${f.slice(f.lastIndexOf('/') + 1)}: ${err}`, at, 'warning');
+        complete = false;
+        continue;
+      }
+      addFile(f, handler);
+      const p = ws.parsed(f, handler);
+      if (!p) continue;
+      walk(p.directives, f, nctx, parent, out, seen, [...chain, f], node);
+    }
+  };
+
+  addFile(root, false);
+  const top: ENode[] = [];
+  const p = ws.parsed(root);
+  if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
+
+  if (kind === 'main' && complete && !sawUnknown && opts.directiveSet === 'reference') {
+    for (const u of uses) {
+      if (defined.has(u.name) || isKnownVariable(u.name)) continue;
+      report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, UNKNOWN_VARIABLE_AT);
+    }
+  }
+  return { root, kind, ctx, top, files, complete, findings };
+}
+
+// ---- variables --------------------------------------------------------------------------
+
+/** Directives whose first argument names a variable they create. */
+const DEFINES_FIRST = new Set(['set', 'perl_set', 'js_set', 'set_real_ip_from']);
+/** Directives whose second argument names a variable they create (map/geo/split_clients/…). */
+const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_map']);
+/** Directives whose arguments are regexes or patterns, where `$` is an anchor. */
+const REGEX_ARGS = new Set(['location', 'rewrite', 'server_name', 'valid_referers', 'proxy_cookie_path', 'proxy_redirect', 'proxy_cookie_domain']);
+
+const VAR_RE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const CAPTURE_RE = /\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g;
+
+function collectVariables(d: Directive, nctx: NodeCtx, file: FileId, defined: Set<string>, uses: { name: string; file: FileId; span: Span }[]) {
+  // named captures anywhere define variables (location, if, map, server_name, rewrite)
+  for (const w of d.words) {
+    if (w.value.includes('(?')) for (const m of w.value.matchAll(CAPTURE_RE)) defined.add(m[1]);
+  }
+  if (DEFINES_FIRST.has(d.name) && d.args[0]) defined.add(d.args[0].value.replace(/^\$/, ''));
+  if (DEFINES_SECOND.has(d.name) && d.args.length >= 2) defined.add(d.args[d.args.length - 1].value.replace(/^\$/, ''));
+  if (nctx === 'opaque' || nctx === 'unknown') return;
+  if (nctx !== 'http' && nctx !== 'server' && nctx !== 'location' && nctx !== 'if-server' && nctx !== 'if-location' && nctx !== 'limit_except' && nctx !== 'handler') return;
+  if (REGEX_ARGS.has(d.name)) return;
+  let args = d.args;
+  if (nctx === 'handler') {
+    // map values (not keys) may use variables; geo/types/split_clients entries are literals
+    if (d.parent?.name !== 'map' || d.words.length !== 2) return;
+    args = d.args;
+  } else if (d.name === 'if') {
+    // the regex operand after ~ / ~* / !~ / !~* is not a value
+    const i = d.args.findIndex((a) => /^!?~\*?$/.test(a.value));
+    if (i >= 0) args = d.args.slice(0, i);
+  } else if (DEFINES_FIRST.has(d.name)) {
+    args = d.args.slice(1);
+  } else if (DEFINES_SECOND.has(d.name)) {
+    args = d.args.slice(0, -1);
+  }
+  for (const a of args) {
+    if (!a.value.includes('$')) continue;
+    VAR_RE.lastIndex = 0;
+    for (const m of a.value.matchAll(VAR_RE)) {
+      const name = m[1] ?? m[2];
+      if (/^[0-9]/.test(name)) continue;
+      // offsets: find the text in raw for a precise squiggle
+      const rawIdx = a.raw.indexOf(m[0]);
+      const start = a.span.start + (rawIdx >= 0 ? rawIdx : 0);
+      uses.push({ name, file, span: { start, end: start + (rawIdx >= 0 ? m[0].length : a.raw.length) } });
+    }
+  }
+}

@@ -1,0 +1,293 @@
+import type { Ctx } from '../data/directives';
+import { parse } from '../syntax/parser';
+import type { Directive, ParsedFile } from '../syntax/ast';
+import { HostError, type FileId, type Finding, type Host, type Severity } from '../types';
+import { dirname, hasGlob, resolveFrom, basename } from './paths';
+import { inferContext, validateRoot, type ValidateOptions } from './validate';
+import { runRules } from '../rules/run';
+
+/** Where a directive stands once includes are expanded. */
+export type NodeCtx = Ctx | 'handler' | 'opaque' | 'unknown';
+
+/** A directive in the include-expanded tree of one root. */
+export interface ENode {
+  d: Directive;
+  file: FileId;
+  /** The context the directive stands in. */
+  ctx: NodeCtx;
+  /** The enclosing block directive, across include boundaries. */
+  parent?: ENode;
+  /** Block contents, with included files' directives spliced in after their `include`. */
+  children: ENode[];
+  /** For directives of an included file: the include that brought the file in. */
+  includedFrom?: ENode;
+}
+
+export interface RootAnalysis {
+  root: FileId;
+  /** 'main': has events/http at top level; 'fragment': a file nobody includes (conf.d style). */
+  kind: 'main' | 'fragment';
+  ctx: Ctx;
+  top: ENode[];
+  /** Every file reached, root included. */
+  files: Set<FileId>;
+  /** False when an include could not be followed (missing, outside the workspace, a cycle). */
+  complete: boolean;
+  findings: Finding[];
+}
+
+export interface AnalyzeOptions extends ValidateOptions {
+  /** Target nginx version ('1.22', '1.29.7'); rules follow its defaults. Default 1.22. */
+  nginxVersion?: string;
+  /** Per-rule severity override; 'off' silences the rule. */
+  rules?: Record<string, Severity | 'off'>;
+  /** Extra location paths or upstream names (regex sources) that mark WebSocket endpoints. */
+  endpointPatterns?: string[];
+  /** Value the read-timeout fix writes (default 600s, as in the article). */
+  readTimeout?: string;
+  /** How the Connection fix writes the header: via the $connection_upgrade map, or "upgrade". */
+  connectionStyle?: 'map' | 'literal';
+}
+
+export const DEFAULT_OPTIONS: AnalyzeOptions = { extraDirectives: [], directiveSet: 'reference' };
+
+/** Files above this size are skipped with a message (nginx itself reads any size; editors shouldn't stall). */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+interface FileState {
+  text?: string;
+  error?: string;
+  parsed?: ParsedFile;
+  parsedHandler?: ParsedFile;
+}
+
+/**
+ * All nginx files of a workspace, their include graph and the analysis of each root.
+ * Open editor buffers (overlays) win over the host's disk view. Pure: all I/O goes through Host.
+ */
+export class Workspace {
+  private files = new Set<FileId>();
+  private overlays = new Map<FileId, string>();
+  private states = new Map<FileId, FileState>();
+  private roots: Map<FileId, RootAnalysis> | undefined;
+  private globCache = new Map<string, FileId[]>();
+
+  constructor(private readonly host: Host, public options: AnalyzeOptions = DEFAULT_OPTIONS) {}
+
+  /** The set of nginx files the workspace knows (from a folder scan). */
+  setFiles(files: Iterable<FileId>): void {
+    this.files = new Set(files);
+    this.invalidateAll();
+  }
+
+  addFile(file: FileId): void {
+    if (!this.files.has(file)) { this.files.add(file); this.invalidate(file); }
+  }
+
+  removeFile(file: FileId): void {
+    this.files.delete(file);
+    this.invalidate(file);
+  }
+
+  /** An open buffer's text (undefined: closed, fall back to disk). */
+  setOverlay(file: FileId, text: string | undefined): void {
+    if (text === undefined) this.overlays.delete(file); else this.overlays.set(file, text);
+    this.invalidate(file);
+  }
+
+  setOptions(options: AnalyzeOptions): void {
+    this.options = options;
+    this.invalidateAll();
+  }
+
+  /** Forget what is known of a file (changed on disk or in an editor). */
+  invalidate(file: FileId): void {
+    this.states.delete(file);
+    this.roots = undefined;
+    this.globCache.clear();
+  }
+
+  invalidateAll(): void {
+    this.states.clear();
+    this.roots = undefined;
+    this.globCache.clear();
+  }
+
+  /** The file's text, or undefined (missing); an unreadable file yields its error text. */
+  text(file: FileId): string | undefined {
+    return this.state(file).text;
+  }
+
+  readError(file: FileId): string | undefined {
+    return this.state(file).error;
+  }
+
+  private state(file: FileId): FileState {
+    let s = this.states.get(file);
+    if (s) return s;
+    s = {};
+    const overlay = this.overlays.get(file);
+    if (overlay !== undefined) s.text = overlay;
+    else {
+      try {
+        s.text = this.host.read(file);
+      } catch (e) {
+        s.error = e instanceof HostError ? e.message : `cannot read: ${(e as Error).message}`;
+      }
+    }
+    if (s.text !== undefined && s.text.length > MAX_FILE_BYTES) {
+      s.error = `skipped: ${Math.round(s.text.length / 1048576)} MB is larger than the ${MAX_FILE_BYTES / 1048576} MB limit`;
+      s.text = undefined;
+    }
+    this.states.set(file, s);
+    return s;
+  }
+
+  /** Parsed file; `handler` parses it as nginx does for a file included inside map{}/types{}. */
+  parsed(file: FileId, handler = false): ParsedFile | undefined {
+    const s = this.state(file);
+    if (s.text === undefined) return undefined;
+    if (handler) return (s.parsedHandler ??= parse(s.text, { handler: true }));
+    return (s.parsed ??= parse(s.text));
+  }
+
+  glob(pattern: string): FileId[] {
+    let r = this.globCache.get(pattern);
+    if (!r) {
+      const onDisk = this.host.glob(pattern);
+      // unsaved buffers of files not yet on disk still count
+      const re = globToRegExp(pattern);
+      const extra = [...this.overlays.keys()].filter((f) => re.test(f) && !onDisk.includes(f));
+      r = extra.length ? [...onDisk, ...extra].sort() : onDisk;
+      this.globCache.set(pattern, r);
+    }
+    return r;
+  }
+
+  exists(file: FileId): boolean {
+    const s = this.state(file);
+    return s.text !== undefined || s.error !== undefined;
+  }
+
+  /** Resolves the include graph of every file and analyses each root once. */
+  analysis(): Map<FileId, RootAnalysis> {
+    if (this.roots) return this.roots;
+    const roots = new Map<FileId, RootAnalysis>();
+    const known = [...this.files].sort();
+    const reached = new Set<FileId>();
+    const mains = known.filter((f) => isMainFile(this.parsed(f)));
+    for (const m of mains) {
+      const r = validateRoot(this, m, 'main', 'main', this.options);
+      roots.set(m, r);
+      for (const f of r.files) reached.add(f);
+    }
+    // Files nobody includes: fragments (conf.d/*.conf, sites-enabled/*, snippets). Those that
+    // include others go first, so a snippet they pull in is judged in its real context.
+    const orphans = known.filter((f) => !reached.has(f));
+    const includesSomething = (f: FileId) => (this.parsed(f)?.directives ?? []).some(hasInclude);
+    orphans.sort((a, b) => Number(includesSomething(b)) - Number(includesSomething(a)) || (a < b ? -1 : 1));
+    for (const f of orphans) {
+      if (reached.has(f)) continue;
+      const p = this.parsed(f);
+      const ctx = p ? inferContext(p.directives, this.options) : 'http';
+      const r = validateRoot(this, f, 'fragment', ctx, this.options);
+      roots.set(f, r);
+      for (const g of r.files) reached.add(g);
+    }
+    for (const r of roots.values()) r.findings.push(...runRules(this, r, this.options));
+    this.roots = roots;
+    return roots;
+  }
+
+  /** Roots whose include graph reaches the file. */
+  rootsOf(file: FileId): RootAnalysis[] {
+    return [...this.analysis().values()].filter((r) => r.files.has(file));
+  }
+
+  /** Findings located in one file, from every root that reaches it, without duplicates. */
+  findings(file: FileId): Finding[] {
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const r of this.rootsOf(file)) {
+      for (const f of r.findings) {
+        if (f.file !== file) continue;
+        const k = `${f.span.start}:${f.span.end}:${f.code}:${f.message}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push(f);
+      }
+    }
+    if (!out.length && !this.files.has(file) && !this.overlays.has(file)) return out;
+    const err = this.readError(file);
+    if (err) out.push({ file, span: { start: 0, end: 0 }, severity: 'warning', code: 'nginx-file', message: `${basename(file)}: ${err}` });
+    return out.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /** Files whose findings may change when `file` changes: everything sharing a root with it. */
+  dependents(file: FileId): FileId[] {
+    const out = new Set<FileId>();
+    for (const r of this.rootsOf(file)) for (const f of r.files) out.add(f);
+    out.add(file);
+    return [...out];
+  }
+
+  /** The prefix nginx would use for a root: the directory of the main config. */
+  prefixOf(root: FileId, kind: 'main' | 'fragment'): string {
+    const dir = dirname(root);
+    if (kind === 'main') return dir;
+    // a fragment in conf.d/ or sites-enabled/ is usually included from the directory above
+    const base = basename(dir);
+    if (/^(conf\.d|sites-(enabled|available)|snippets|vhosts?\.d|servers|includes?)$/.test(base)) return dirname(dir);
+    return dir;
+  }
+
+  /**
+   * Resolves an include argument against the prefix. An absolute path that does not exist
+   * (a repo that mirrors /etc/nginx) is re-rooted onto the prefix by dropping leading segments.
+   */
+  resolveInclude(prefix: string, arg: string): { files: FileId[]; glob: boolean; path: string; outside: boolean } {
+    const path = resolveFrom(prefix, arg);
+    const glob = hasGlob(path);
+    const lookup = (p: string) => (glob ? this.glob(p) : this.exists(p) ? [p] : []);
+    let files = lookup(path);
+    if (files.length === 0 && arg.startsWith('/')) {
+      const segs = arg.split('/').filter(Boolean);
+      for (let k = 1; k < segs.length; k++) {
+        const alt = resolveFrom(prefix, segs.slice(k).join('/'));
+        const f = lookup(alt);
+        if (f.length) return { files: f, glob, path: alt, outside: false };
+      }
+      return { files, glob, path, outside: true };
+    }
+    return { files, glob, path, outside: false };
+  }
+}
+
+function hasInclude(d: Directive): boolean {
+  return d.name === 'include' || (d.block?.children ?? []).some(hasInclude);
+}
+
+function isMainFile(p: ParsedFile | undefined): boolean {
+  return !!p && p.directives.some((d) => d.name === 'http' || d.name === 'events' || d.name === 'stream' || d.name === 'mail');
+}
+
+/** glob(3) pattern → RegExp over absolute paths (no path separator crossing). */
+export function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const j = pattern.indexOf(']', i + 2);
+      if (j < 0) re += '\\[';
+      else {
+        let cls = pattern.slice(i + 1, j);
+        if (cls.startsWith('!')) cls = '^' + cls.slice(1);
+        re += '[' + cls.replace(/\\/g, '\\\\') + ']';
+        i = j;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp('^' + re + '$');
+}

@@ -1,0 +1,60 @@
+import { buildModel } from '../model/effective';
+import type { AnalyzeOptions, RootAnalysis, Workspace } from '../model/workspace';
+import type { FileId, Finding } from '../types';
+import { lineStarts, positionAt } from '../text';
+import { RULES } from './index';
+import type { Report, Rule } from './types';
+
+function format(template: string, data: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? data[k] : m));
+}
+
+/**
+ * Runs every enabled rule over one root and returns their findings, after per-rule severity
+ * settings and suppression comments. Findings of rules that `replacesNginx` remove nginx's
+ * generic finding on the same span from `root.findings`.
+ */
+export function runRules(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions, rules: readonly Rule[] = RULES): Finding[] {
+  const text = (file: FileId) => ws.text(file) ?? '';
+  const model = buildModel(root, options, { text, comments: (f) => ws.parsed(f)?.comments ?? [] });
+  const out: Finding[] = [];
+  const replaced = new Set<string>();
+  for (const rule of rules) {
+    const setting = options.rules?.[rule.meta.id];
+    if (setting === 'off') continue;
+    const report = (r: Report) => {
+      const file = r.file ?? r.node.file;
+      const span = r.span ?? r.node.d.words[0]?.span ?? r.node.d.span;
+      const template = rule.meta.messages[r.messageId];
+      if (template === undefined) throw new Error(`rule ${rule.meta.id}: unknown messageId ${r.messageId}`);
+      if (r.fixes?.length && rule.meta.fix === 'none') throw new Error(`rule ${rule.meta.id} reports a fix but declares fix: 'none'`);
+      const fixes = r.fixes?.map((f) => ({ ...f, kind: rule.meta.fix === 'safe' ? f.kind : 'suggestion' as const }));
+      out.push({ file, span, severity: setting ?? r.severity ?? rule.meta.severity, code: rule.meta.id, message: format(template, r.data), related: r.related, fixes });
+      if (r.replacesNginx) replaced.add(`${file}:${span.start}`);
+    };
+    rule.check({ root, model, options, text, report });
+  }
+  if (replaced.size) {
+    root.findings = root.findings.filter((f) => !(f.code.startsWith('nginx-') && replaced.has(`${f.file}:${f.span.start}`)));
+  }
+  return out.filter((f) => !suppressed(ws, f));
+}
+
+const DISABLE_RE = /^\s*nginx-ws-disable(-next-line)?(?:\s+([\w-]+(?:[\s,]+[\w-]+)*))?\s*$/;
+
+/** `# nginx-ws-disable-next-line id…` and `# nginx-ws-disable id…` (whole file); no ids = every rule. */
+function suppressed(ws: Workspace, f: Finding): boolean {
+  const p = ws.parsed(f.file);
+  if (!p) return false;
+  let starts: number[] | undefined;
+  for (const c of p.comments) {
+    const m = DISABLE_RE.exec(c.text);
+    if (!m) continue;
+    const ids = m[2] ? m[2].split(/[\s,]+/) : undefined;
+    if (ids && !ids.includes(f.code)) continue;
+    if (!m[1]) return true;
+    starts ??= lineStarts(p.text);
+    if (positionAt(starts, c.span.start).line + 1 === positionAt(starts, f.span.start).line) return true;
+  }
+  return false;
+}

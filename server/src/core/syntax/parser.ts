@@ -1,0 +1,306 @@
+import type { Span } from '../types';
+import type { Block, BlockKind, Comment, Directive, ParsedFile, Quote, SyntaxError, Word } from './ast';
+
+/** nginx's NGX_CONF_BUFFER: a token that fills the whole read buffer is an error. */
+const CONF_BUFFER = 4096;
+
+/**
+ * Directives whose block is read by a module's own handler line by line (nginx sets
+ * cf->handler): inside them `{` is an error and lines are not directives.
+ */
+const HANDLER_BLOCKS = new Set(['map', 'types', 'geo', 'split_clients', 'charset_map', 'match']);
+
+export interface ParseOptions {
+  /** Parse the file as if it were included inside a handler block (e.g. a file included from `map {}`). */
+  handler?: boolean;
+}
+
+type StatementEnd = ';' | '{' | '}' | 'eof' | 'cut';
+
+interface Statement {
+  words: Word[];
+  end: StatementEnd;
+  endSpan: Span;
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
+
+/** UTF-8 length of text[from, to): nginx measures its buffer in bytes. */
+function utf8Length(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
+/** The value nginx stores for a word: only \" \' \\ are unescaped, \t \r \n become control chars. */
+export function unescape(raw: string): string {
+  if (raw.indexOf('\\') < 0) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch === '\\' && i + 1 < raw.length) {
+      const nx = raw[i + 1];
+      if (nx === '"' || nx === "'" || nx === '\\') { out += nx; i++; continue; }
+      if (nx === 't') { out += '\t'; i++; continue; }
+      if (nx === 'r') { out += '\r'; i++; continue; }
+      if (nx === 'n') { out += '\n'; i++; continue; }
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * Parses one nginx configuration file the way nginx's ngx_conf_read_token and ngx_conf_parse
+ * do, but keeps going after an error. errors[0] is the error nginx itself reports first
+ * (for the syntax layer; directive-level checks live in the validator).
+ */
+export function parse(text: string, options: ParseOptions = {}): ParsedFile {
+  const len = text.length;
+  const comments: Comment[] = [];
+  const errors: SyntaxError[] = [];
+  let pos = 0;
+  /** A `}` seen while words were pending: it is read again as the next statement. */
+  let pendingClose = -1;
+
+  const err = (message: string, start: number, end = start + 1) => {
+    errors.push({ message, span: { start, end: Math.min(end, Math.max(len, start)) } });
+  };
+
+  /** mirrors ngx_conf_read_token */
+  function readStatement(): Statement {
+    const words: Word[] = [];
+    if (pendingClose >= 0) {
+      const at = pendingClose;
+      pendingClose = -1;
+      return { words, end: '}', endSpan: { start: at, end: at + 1 } };
+    }
+    let lastSpace = true;
+    let needSpace = false;
+    let quoted = false;
+    let quote: Quote = 'none';
+    let inQuote = false;
+    let variable = false;
+    let wordStart = -1; // offset of the word's first char (the quote for quoted words)
+    let bufStart = pos; // nginx's `start`, for the too-long check
+    let tooLongReported = false;
+
+    const pushWord = (endExclusive: number, rawEnd: number) => {
+      // endExclusive: end of the value text; rawEnd: end of the raw text (after a closing quote)
+      const valueStart = quote === 'none' ? wordStart : wordStart + 1;
+      const raw = text.slice(wordStart, rawEnd);
+      words.push({ raw, value: unescape(text.slice(valueStart, endExclusive)), quote, span: { start: wordStart, end: rawEnd } });
+    };
+
+    while (true) {
+      // mirrors the NGX_CONF_BUFFER check at each buffer refill: `start` unchanged for 4096 bytes
+      // while the file has more to read
+      if (!tooLongReported && pos < len && pos - bufStart >= CONF_BUFFER / 4 && utf8Length(text, bufStart, pos) >= CONF_BUFFER) {
+        tooLongReported = true;
+        if (inQuote) err(`too long parameter, probably missing terminating "${quote}" character`, bufStart);
+        else err(`too long parameter "${text.slice(bufStart, bufStart + 10)}..." started`, bufStart);
+      }
+      if (pos >= len) {
+        if (words.length > 0 || !lastSpace) {
+          // a word in progress at end of file
+          if (!lastSpace && !needSpace) pushWord(len, len);
+          err('unexpected end of file, expecting ";" or "}"', len, len);
+          return { words, end: 'cut', endSpan: { start: len, end: len } };
+        }
+        return { words, end: 'eof', endSpan: { start: len, end: len } };
+      }
+      const ch = text.charCodeAt(pos++);
+
+      if (ch === 35 /* # */ && lastSpace && !needSpace && !quoted) {
+        // sharp comment: runs to LF, only where a token starts
+        let e = text.indexOf('\n', pos);
+        if (e < 0) e = len;
+        const cEnd = e > pos && text.charCodeAt(e - 1) === 13 ? e - 1 : e;
+        comments.push({ text: text.slice(pos, cEnd), span: { start: pos - 1, end: cEnd } });
+        const bytes = utf8Length(text, pos - 1, e);
+        if (!tooLongReported && (bytes > CONF_BUFFER || (bytes === CONF_BUFFER && e < len))) {
+          tooLongReported = true;
+          err(`too long parameter "${text.slice(pos - 1, pos + 9)}..." started`, pos - 1);
+        }
+        bufStart = pos - 1;
+        pos = e;
+        continue;
+      }
+
+      if (quoted) { quoted = false; continue; }
+
+      if (needSpace) {
+        if (isSpace(ch)) { lastSpace = true; needSpace = false; continue; }
+        if (ch === 59 /* ; */) return { words, end: ';', endSpan: { start: pos - 1, end: pos } };
+        if (ch === 123 /* { */) return { words, end: '{', endSpan: { start: pos - 1, end: pos } };
+        if (ch === 41 /* ) */) {
+          lastSpace = true; needSpace = false;
+        } else {
+          err(`unexpected "${String.fromCharCode(ch)}"`, pos - 1);
+          // recover: as if a space separated the quoted word from this character
+          lastSpace = true; needSpace = false;
+        }
+      }
+
+      if (lastSpace) {
+        bufStart = pos - 1;
+        if (isSpace(ch)) continue;
+        wordStart = pos - 1;
+        quote = 'none';
+        switch (ch) {
+          case 59: // ;
+          case 123: // {
+            if (words.length === 0) {
+              err(`unexpected "${String.fromCharCode(ch)}"`, pos - 1);
+              if (ch === 59) continue;
+            }
+            return { words, end: ch === 59 ? ';' : '{', endSpan: { start: pos - 1, end: pos } };
+          case 125: // }
+            if (words.length > 0) {
+              err('unexpected "}"', pos - 1);
+              pendingClose = pos - 1;
+              return { words, end: 'cut', endSpan: { start: pos - 1, end: pos - 1 } };
+            }
+            return { words, end: '}', endSpan: { start: pos - 1, end: pos } };
+          case 92: // backslash
+            quoted = true; lastSpace = false; continue;
+          case 34: // "
+            quote = '"'; inQuote = true; bufStart = pos; lastSpace = false; continue;
+          case 39: // '
+            quote = "'"; inQuote = true; bufStart = pos; lastSpace = false; continue;
+          case 36: // $
+            variable = true; lastSpace = false; continue;
+          default:
+            lastSpace = false; continue;
+        }
+      }
+
+      // inside a word
+      if (ch === 123 && variable) continue;
+      variable = false;
+      if (ch === 92) { quoted = true; continue; }
+      if (ch === 36) { variable = true; continue; }
+      if (quote === '"' || quote === "'") {
+        if (ch === (quote === '"' ? 34 : 39)) {
+          pushWord(pos - 1, pos);
+          inQuote = false;
+          needSpace = true;
+        }
+        continue;
+      }
+      if (isSpace(ch) || ch === 59 || ch === 123) {
+        pushWord(pos - 1, pos - 1);
+        lastSpace = true;
+        if (ch === 59) return { words, end: ';', endSpan: { start: pos - 1, end: pos } };
+        if (ch === 123) return { words, end: '{', endSpan: { start: pos - 1, end: pos } };
+      }
+    }
+  }
+
+  /**
+   * lua-nginx-module reads *_by_lua_block bodies with its own Lua-aware lexer; mirror that
+   * closely enough to find the closing brace (strings, long brackets, comments).
+   */
+  function skipLuaBlock(): number | undefined {
+    let depth = 1;
+    while (pos < len) {
+      const c = text[pos];
+      if (c === '-' && text[pos + 1] === '-') {
+        const lb = /^\[(=*)\[/.exec(text.slice(pos + 2, pos + 200));
+        if (lb) {
+          const close = text.indexOf(']' + lb[1] + ']', pos + 2 + lb[0].length);
+          pos = close < 0 ? len : close + lb[1].length + 2;
+        } else {
+          const e = text.indexOf('\n', pos);
+          pos = e < 0 ? len : e + 1;
+        }
+        continue;
+      }
+      if (c === '[') {
+        const lb = /^\[(=*)\[/.exec(text.slice(pos, pos + 200));
+        if (lb) {
+          const close = text.indexOf(']' + lb[1] + ']', pos + lb[0].length);
+          pos = close < 0 ? len : close + lb[1].length + 2;
+          continue;
+        }
+      }
+      if (c === '"' || c === "'") {
+        pos++;
+        while (pos < len && text[pos] !== c && text[pos] !== '\n') pos += text[pos] === '\\' ? 2 : 1;
+        pos++;
+        continue;
+      }
+      if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) return pos++;
+      pos++;
+    }
+    return undefined;
+  }
+
+  const top: Directive[] = [];
+  interface Frame { block?: Block; owner?: Directive; list: Directive[]; kind: BlockKind }
+  const stack: Frame[] = [{ list: top, kind: options.handler ? 'handler' : 'directives' }];
+
+  for (;;) {
+    const frame = stack[stack.length - 1];
+    const st = readStatement();
+    if (st.end === '}' && st.words.length === 0) {
+      if (stack.length === 1) {
+        err('unexpected "}"', st.endSpan.start);
+        continue;
+      }
+      stack.pop();
+      frame.block!.close = st.endSpan;
+      frame.owner!.span.end = st.endSpan.end;
+      continue;
+    }
+    if (st.end === 'eof') {
+      if (stack.length > 1) err('unexpected end of file, expecting "}"', len, len);
+      break;
+    }
+    const first = st.words[0];
+    const startAt = first ? first.span.start : st.endSpan.start;
+    const d: Directive = {
+      name: first ? first.value : '',
+      words: st.words,
+      args: st.words.slice(1),
+      end: st.end === ';' || st.end === '{' ? st.end : undefined,
+      endSpan: st.end === ';' || st.end === '{' ? st.endSpan : undefined,
+      span: { start: startAt, end: st.end === 'cut' ? (st.words.length ? st.words[st.words.length - 1].span.end : st.endSpan.end) : st.endSpan.end },
+      parent: frame.owner,
+    };
+    frame.list.push(d);
+    if (st.end === '{') {
+      if (frame.kind === 'handler' && st.words.length > 0) err('unexpected "{"', st.endSpan.start);
+      let kind: BlockKind = frame.kind === 'opaque' ? 'opaque' : HANDLER_BLOCKS.has(d.name) ? 'handler' : 'directives';
+      if (d.name.endsWith('_by_lua_block') && frame.kind === 'directives') {
+        const close = skipLuaBlock();
+        d.block = { open: st.endSpan, children: [], kind: 'opaque' };
+        if (close === undefined) {
+          err('unexpected end of file, expecting "}"', len, len);
+        } else {
+          d.block.close = { start: close, end: close + 1 };
+          d.span.end = close + 1;
+        }
+        continue;
+      }
+      if (frame.kind === 'handler') kind = 'handler';
+      const block: Block = { open: st.endSpan, children: [], kind };
+      d.block = block;
+      stack.push({ block, owner: d, list: block.children, kind });
+    }
+    if (st.end === 'cut' && pos >= len && pendingClose < 0) {
+      // end of file inside a directive: nginx stops here
+      break;
+    }
+  }
+  // close blocks left open at end of file
+  return { text, directives: top, comments, errors };
+}
+

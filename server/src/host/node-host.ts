@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HostError, type FileId, type Host } from '../core/types';
+import { globToRegExp, MAX_FILE_BYTES } from '../core/model/workspace';
+
+/** Reads files from disk for the core: the only place the analysis touches the file system. */
+export class NodeHost implements Host {
+  read(file: FileId): string | undefined {
+    let buf: Buffer;
+    try {
+      const st = fs.statSync(file);
+      if (st.isDirectory()) throw new HostError('is a directory, not a file');
+      if (st.size > MAX_FILE_BYTES) throw new HostError(`skipped: ${(st.size / 1048576).toFixed(1)} MB is larger than the ${MAX_FILE_BYTES / 1048576} MB limit`);
+      buf = fs.readFileSync(file);
+    } catch (e) {
+      if (e instanceof HostError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      if (code === 'EACCES' || code === 'EPERM') throw new HostError('skipped: permission denied');
+      throw new HostError(`skipped: ${(e as Error).message}`);
+    }
+    const probe = buf.subarray(0, 8192);
+    if (probe.includes(0)) throw new HostError('skipped: binary file (contains NUL bytes)');
+    return buf.toString('utf8');
+  }
+
+  glob(pattern: string): FileId[] {
+    return globSync(pattern);
+  }
+}
+
+/** glob(3) with flags 0, as nginx's include uses: sorted matches, no error when none. */
+export function globSync(pattern: string): string[] {
+  const segs = pattern.split('/');
+  let current = [pattern.startsWith('/') ? '/' : '.'];
+  for (let i = pattern.startsWith('/') ? 1 : 0; i < segs.length; i++) {
+    const seg = segs[i];
+    if (seg === '') continue;
+    const next: string[] = [];
+    const isLast = i === segs.length - 1;
+    if (!/[*?[]/.test(seg)) {
+      for (const dir of current) {
+        const p = path.posix.join(dir, seg);
+        if (isLast ? fs.existsSync(p) : isDir(p)) next.push(p);
+      }
+    } else {
+      const re = globToRegExp(seg);
+      for (const dir of current) {
+        let names: string[];
+        try { names = fs.readdirSync(dir); } catch { continue; }
+        for (const n of names) {
+          if (n.startsWith('.') && !seg.startsWith('.')) continue;
+          if (!re.test(n)) continue;
+          const p = path.posix.join(dir, n);
+          if (!isLast && !isDir(p)) continue;
+          next.push(p);
+        }
+      }
+    }
+    current = next;
+    if (!current.length) break;
+  }
+  return current.filter((p) => !isDir(p)).sort(byteOrder);
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function isDir(p: string): boolean {
+  try { return fs.statSync(p).isDirectory(); } catch { return false; }
+}
+
+const NGINX_DIR_RE = /(^|\/)(nginx|conf\.d|sites-(available|enabled)|snippets)(\/|$)/;
+
+/** Is this the name of a file the product treats as nginx configuration? */
+export function isNginxFileName(file: string): boolean {
+  const base = path.posix.basename(file);
+  if (base === 'nginx.conf' || base.endsWith('.nginx') || base.endsWith('.nginxconf')) return true;
+  if (/\/sites-(available|enabled)\/[^/]+$/.test(file) && !base.startsWith('.')) return true;
+  if (base.endsWith('.conf') && NGINX_DIR_RE.test(path.posix.dirname(file))) return true;
+  if (base.endsWith('.conf.template') && NGINX_DIR_RE.test(path.posix.dirname(file))) return true;
+  return false;
+}
+
+/** Every nginx file under a directory (skips VCS folders and node_modules). */
+export function findNginxFiles(root: string, limit = 20000): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let ents: fs.Dirent[];
+    try { ents = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of ents) {
+      if (out.length >= limit) return;
+      const p = path.posix.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+        walk(p);
+      } else if (e.isFile() && (isNginxFileName(p) || (path.posix.basename(dir) !== '' && e.name.endsWith('.conf') && looksLikeNginx(p)))) out.push(p);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+/** A bare *.conf outside nginx folders counts when its first lines look like nginx. */
+function looksLikeNginx(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(4096);
+    const n = fs.readSync(fd, buf, 0, 4096, 0);
+    fs.closeSync(fd);
+    const head = buf.subarray(0, n).toString('utf8');
+    return /^\s*(http|server|events|upstream|location\s|map\s+\$|worker_processes|proxy_pass|include\s)/m.test(head);
+  } catch {
+    return false;
+  }
+}
+
+export function toFileId(p: string): string {
+  return path.resolve(p).split(path.sep).join('/');
+}
