@@ -1,0 +1,280 @@
+// The WebSocket snippets must produce configurations the real nginx accepts, in exactly the
+// contexts snippets/contexts.json lists, and must be rejected everywhere else. Each snippet
+// is expanded with its defaults, placed into a minimal nginx.conf and checked with
+// `nginx -t` (which parses and validates, opens log files and loads certificates, but does
+// not bind ports). Set NGINX_BIN / OPENSSL_BIN to use other binaries.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { expandSnippet, parseSnippet } from './util/snippet';
+
+const ROOT = resolve(__dirname, '..', '..');
+const NGINX = process.env.NGINX_BIN ?? findNginx();
+const OPENSSL = process.env.OPENSSL_BIN ?? 'openssl';
+
+interface Snippet {
+  prefix: string;
+  body: string | string[];
+  description: string;
+}
+
+type Context = 'http' | 'server' | 'location';
+const CONTEXTS: Context[] = ['http', 'server', 'location'];
+
+const snippetFile = JSON.parse(readFileSync(join(ROOT, 'snippets', 'nginx.code-snippets'), 'utf8')) as Record<string, Snippet>;
+const snippets: Snippet[] = Object.values(snippetFile);
+const contextTable = JSON.parse(readFileSync(join(ROOT, 'snippets', 'contexts.json'), 'utf8')) as Record<string, Context[]>;
+
+function byPrefix(prefix: string): Snippet {
+  const s = snippets.find((x) => x.prefix === prefix);
+  assert.ok(s, `snippet ${prefix} exists`);
+  return s;
+}
+
+interface RunResult {
+  code: number;
+  stderr: string;
+}
+
+function run(file: string, args: string[]): Promise<RunResult> {
+  return new Promise((done) => {
+    execFile(file, args, { timeout: 30_000 }, (err, _stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      done({ code, stderr: String(stderr) });
+    });
+  });
+}
+
+function findNginx(): string {
+  const dirs = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin', ...(process.env.PATH ?? '').split(delimiter)];
+  for (const d of dirs) {
+    if (d && existsSync(join(d, 'nginx'))) return join(d, 'nginx');
+  }
+  return '/usr/sbin/nginx';
+}
+
+const haveNginx = existsSync(NGINX);
+let workDir = '';
+let cert = '';
+let certKey = '';
+let caseNo = 0;
+
+const q = (p: string): string => `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+const WS_MAP = "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n}";
+
+/** Puts `text` into `context` of a complete nginx.conf whose files all live under `dir`. */
+function buildConf(dir: string, context: Context, text: string): string {
+  const usesMapVar = /\$connection_upgrade\b/.test(text);
+  const definesMapVar = /\bmap\s+\S+\s+\$connection_upgrade\b/.test(text);
+  const httpPrelude = usesMapVar && !definesMapVar ? WS_MAP : '';
+  let inner: string;
+  if (context === 'http') {
+    inner = text;
+  } else if (context === 'server') {
+    inner = `server {\n    listen 127.0.0.1:18080;\n    server_name test.invalid;\n${text}\n}`;
+  } else {
+    inner = `server {\n    listen 127.0.0.1:18080;\n    server_name test.invalid;\n    location / {\n${text}\n    }\n}`;
+  }
+  return [
+    `pid ${q(join(dir, 'nginx.pid'))};`,
+    `error_log ${q(join(dir, 'error.log'))};`,
+    'events {}',
+    'http {',
+    `    client_body_temp_path ${q(join(dir, 'client_body'))};`,
+    `    proxy_temp_path ${q(join(dir, 'proxy'))};`,
+    `    fastcgi_temp_path ${q(join(dir, 'fastcgi'))};`,
+    `    uwsgi_temp_path ${q(join(dir, 'uwsgi'))};`,
+    `    scgi_temp_path ${q(join(dir, 'scgi'))};`,
+    `    access_log ${q(join(dir, 'access.log'))};`,
+    httpPrelude,
+    inner,
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Points ssl_certificate / ssl_certificate_key at the throw-away pair. */
+function useTestCertificate(text: string): string {
+  return text
+    .replace(/^(\s*ssl_certificate)\s+[^;]+;/gm, `$1 ${q(cert)};`)
+    .replace(/^(\s*ssl_certificate_key)\s+[^;]+;/gm, `$1 ${q(certKey)};`);
+}
+
+async function nginxTest(context: Context, text: string): Promise<RunResult & { conf: string }> {
+  const dir = join(workDir, `case${++caseNo}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const conf = buildConf(dir, context, useTestCertificate(text));
+  const confPath = join(dir, 'nginx.conf');
+  writeFileSync(confPath, conf);
+  const r = await run(NGINX, ['-t', '-q', '-p', dir + '/', '-c', confPath]);
+  return { ...r, conf };
+}
+
+function failMessage(what: string, r: RunResult & { conf: string }): string {
+  return `${what}\n--- nginx exit ${r.code}, stderr:\n${r.stderr}\n--- nginx.conf:\n${r.conf}`;
+}
+
+describe('snippet expander', () => {
+  it('takes defaults, first choices, mirrors and drops $0', () => {
+    const e = expandSnippet(['listen ${1:80};', 'server_name ${2:example.com} www.$2;', 'proxy_pass ${3|http,https|}://x;$0']);
+    assert.equal(e.text, 'listen 80;\nserver_name example.com www.example.com;\nproxy_pass http://x;');
+    assert.deepEqual(e.tabstops, [1, 2, 3, 0]);
+    assert.deepEqual(e.unknownVariables, []);
+  });
+
+  it('resolves nested placeholders and mirrors of the outer one', () => {
+    const e = expandSnippet('${1:http://${2:127.0.0.1}:${3:8080}} ${2} $1');
+    assert.equal(e.text, 'http://127.0.0.1:8080 127.0.0.1 http://127.0.0.1:8080');
+  });
+
+  it('keeps escaped dollars and braces literal', () => {
+    const e = expandSnippet('proxy_set_header Upgrade \\$http_upgrade; return 200 \\${a\\}; map \\$a \\$${1:b} {}');
+    assert.equal(e.text, 'proxy_set_header Upgrade $http_upgrade; return 200 ${a}; map $a $b {}');
+    assert.deepEqual(e.unknownVariables, []);
+  });
+
+  it('reports an unescaped nginx variable the way VS Code would insert it', () => {
+    const e = expandSnippet('proxy_set_header Host $host; set ${var} 1; ${TM_FILENAME}');
+    assert.equal(e.text, 'proxy_set_header Host host; set var 1; nginx.conf');
+    assert.deepEqual(e.unknownVariables, ['host', 'var']);
+  });
+
+  it('handles escapes inside choices, variable defaults and transforms', () => {
+    assert.equal(expandSnippet('${1|a\\,b,c|}').text, 'a,b');
+    assert.equal(expandSnippet('${UNKNOWN_THING:fallback}').text, 'fallback');
+    assert.equal(expandSnippet('${1:ws_backend} ${1/(.*)/${1:/upcase}/}').text, 'ws_backend WS_BACKEND');
+  });
+
+  it('leaves a lone or malformed $ as text', () => {
+    assert.equal(expandSnippet('a $ b ${ c ${1:x').text, 'a $ b ${ c ${1:x');
+    assert.equal(parseSnippet('').length, 0);
+  });
+});
+
+describe('snippet files', () => {
+  const required: Record<string, string[]> = {
+    'ws-server': [
+      'listen 80;',
+      'server_name ',
+      'proxy_http_version 1.1;',
+      'proxy_set_header Upgrade $http_upgrade;',
+      'proxy_set_header Connection "upgrade";',
+      'location / {',
+      'proxy_redirect off;',
+      'proxy_pass http://127.0.0.1:8080;',
+      'proxy_connect_timeout 60;',
+      'proxy_read_timeout 600;',
+      'proxy_send_timeout 600;',
+    ],
+    'ws-map': ['map $http_upgrade $connection_upgrade {', 'default upgrade;', "'' close;"],
+    'ws-location': [
+      'proxy_http_version 1.1;',
+      'proxy_set_header Upgrade $http_upgrade;',
+      'proxy_set_header Connection $connection_upgrade;',
+      'proxy_set_header Host $host;',
+      'proxy_read_timeout 600s;',
+      'proxy_pass http://127.0.0.1:8080;',
+    ],
+    'wss-server': [
+      'listen 443 ssl;',
+      'ssl_certificate ',
+      'ssl_certificate_key ',
+      'proxy_pass http://',
+      'proxy_set_header Upgrade $http_upgrade;',
+      'listen 80;',
+      'return 301 https://$host$request_uri;',
+    ],
+    'ws-upstream': [
+      'upstream ws_backend {',
+      'keepalive 16;',
+      'map $http_upgrade $connection_upgrade {',
+      "'' '';",
+      'proxy_pass http://ws_backend;',
+      'proxy_set_header Connection $connection_upgrade;',
+      'proxy_http_version 1.1;',
+    ],
+  };
+
+  it('has exactly the five WebSocket snippets, each in the context table', () => {
+    assert.deepEqual(snippets.map((s) => s.prefix).sort(), Object.keys(required).sort());
+    assert.deepEqual(Object.keys(contextTable).sort(), Object.keys(required).sort());
+    for (const [prefix, ctx] of Object.entries(contextTable)) {
+      assert.ok(Array.isArray(ctx) && ctx.length > 0, `${prefix} has contexts`);
+      for (const c of ctx) assert.ok(CONTEXTS.includes(c), `${prefix}: unknown context ${c}`);
+    }
+  });
+
+  for (const [prefix, lines] of Object.entries(required)) {
+    it(`${prefix}: expands to the article's directives, with tab stops and no stray variables`, () => {
+      const s = byPrefix(prefix);
+      const e = expandSnippet(s.body);
+      assert.deepEqual(e.unknownVariables, [], `${prefix}: unescaped $ in the body`);
+      assert.ok(e.tabstops.filter((n) => n > 0).length >= 1, `${prefix}: has tab stops`);
+      for (const line of lines) assert.ok(e.text.includes(line), `${prefix}: missing ${JSON.stringify(line)} in\n${e.text}`);
+      for (const c of contextTable[prefix]) {
+        assert.ok(s.description.includes(c), `${prefix}: description names the ${c} context`);
+      }
+      assert.doesNotMatch(e.text, /[“”‘’]/, `${prefix}: typographic quotes`);
+    });
+  }
+});
+
+describe('snippets against the real nginx', { skip: haveNginx ? false : `${NGINX} not found` }, () => {
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'nginx-ws-snippets-'));
+    cert = join(workDir, 'test.crt');
+    certKey = join(workDir, 'test.key');
+    const r = await run(OPENSSL, [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
+      '-keyout', certKey, '-out', cert,
+    ]);
+    assert.equal(r.code, 0, `openssl failed:\n${r.stderr}`);
+  });
+
+  after(() => {
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  for (const s of snippets) {
+    const allowed = contextTable[s.prefix] ?? [];
+    for (const context of CONTEXTS) {
+      if (allowed.includes(context)) {
+        it(`${s.prefix} passes nginx -t inside ${context}`, async () => {
+          const r = await nginxTest(context, expandSnippet(s.body).text);
+          assert.equal(r.code, 0, failMessage(`${s.prefix} in ${context} was rejected`, r));
+        });
+      } else {
+        it(`${s.prefix} is rejected by nginx -t inside ${context} (not in its context list)`, async () => {
+          const r = await nginxTest(context, expandSnippet(s.body).text);
+          assert.notEqual(r.code, 0, failMessage(`${s.prefix} in ${context} was accepted`, r));
+          assert.match(r.stderr, /directive is not allowed here/, failMessage(`${s.prefix} in ${context}`, r));
+        });
+      }
+    }
+  }
+
+  it('ws-map inside a location fails with "map" directive is not allowed here', async () => {
+    const r = await nginxTest('location', expandSnippet(byPrefix('ws-map').body).text);
+    assert.notEqual(r.code, 0, failMessage('map inside location was accepted', r));
+    assert.match(r.stderr, /"map" directive is not allowed here/, failMessage('unexpected error', r));
+  });
+
+  it('wss-server really loads the certificate pair (a missing key fails)', async () => {
+    const text = expandSnippet(byPrefix('wss-server').body).text;
+    const missing = join(workDir, 'no-such.key');
+    const broken = useTestCertificate(text).replace(/^(\s*ssl_certificate_key)\s+[^;]+;/m, `$1 ${q(missing)};`);
+    assert.ok(broken.includes(missing), 'the key line was replaced');
+    const dir = join(workDir, 'missing-key');
+    mkdirSync(dir, { recursive: true });
+    const conf = buildConf(dir, 'http', broken);
+    writeFileSync(join(dir, 'nginx.conf'), conf);
+    const r = await run(NGINX, ['-t', '-q', '-p', dir + '/', '-c', join(dir, 'nginx.conf')]);
+    assert.notEqual(r.code, 0, `nginx accepted a missing key:\n${conf}`);
+    assert.match(r.stderr, /no-such\.key/);
+  });
+});
