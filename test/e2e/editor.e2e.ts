@@ -1,0 +1,356 @@
+/**
+ * End-to-end scenario in a real VS Code (code-server + headless Chromium).
+ *
+ *   node out/test/e2e/editor.e2e.js --vsix nginx-websocket.vsix [--results DIR] [--no-docs-images]
+ *   node out/test/e2e/editor.e2e.js --smoke [--results DIR]
+ *
+ * The product scenario installs the extension's .vsix and walks through what a user does:
+ * open a server block that proxies WebSockets without the Upgrade header, see the warning,
+ * apply the quick fix, add the $connection_upgrade map with the `ws-map` snippet, save,
+ * and check the files on disk.
+ *
+ * --smoke proves the harness without the product: it packages a throwaway extension (built
+ * in a temp folder at test time, see smoke-extension.ts) that claims *.conf, reports one
+ * warning, offers one quick fix and one snippet, and runs the same steps against it.
+ *
+ * Exit code 0 when every step passed, 1 otherwise (2 for bad arguments).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  CodeServer,
+  Workbench,
+  copyWorkspace,
+  installVsix,
+  loadEditorPaths,
+  log,
+  makeTempDir,
+  startCodeServer,
+} from './harness';
+import { buildSmokeExtension, SMOKE } from './smoke-extension';
+
+/** The repository root (this file runs from out/test/e2e/). */
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+interface Scenario {
+  title: string;
+  vsix: string;
+  /** Fixture workspace; the editor works on a temp copy. */
+  fixture: string;
+  extensionId: string;
+  channelName: string;
+  languageId: string;
+  /** Expected in the status bar when no alias can be read from the installed manifest. */
+  fallbackAlias: RegExp;
+  mainFile: string;
+  squiggle: 'warning' | 'error';
+  diagnosticCode: string;
+  fixTitlePrefix: string;
+  /** Text the quick fix must put into mainFile. */
+  fixedText: string;
+  snippetFile: string;
+  /** The line after which the snippet is typed (on a new line). */
+  snippetAfterLine: string;
+  snippetTrigger: string;
+  /** Checks of the saved files; returns problems found (empty = fine). */
+  checkDisk(read: (rel: string) => string): string[];
+  /** Also copy the documentation screenshots here. */
+  docsImages?: string;
+}
+
+function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
+  return {
+    title: 'nginx-websocket',
+    vsix,
+    fixture: path.join(ROOT, 'test', 'e2e', 'workspace'),
+    extensionId: 'nginx-websocket.nginx-websocket',
+    channelName: 'nginx WebSocket',
+    languageId: 'nginx',
+    fallbackAlias: /^nginx$/i,
+    mainFile: 'conf.d/app.conf',
+    squiggle: 'warning',
+    diagnosticCode: 'ws-upgrade-header-missing',
+    fixTitlePrefix: 'Add proxy_set_header Upgrade',
+    fixedText: 'proxy_set_header Upgrade $http_upgrade;',
+    snippetFile: 'nginx.conf',
+    snippetAfterLine: 'include conf.d/*.conf;',
+    snippetTrigger: 'ws-map',
+    checkDisk(read) {
+      const problems: string[] = [];
+      const app = read('conf.d/app.conf');
+      const location = /location \/ws\/ \{([\s\S]*?)\n\s*\}/.exec(app)?.[1] ?? '';
+      if (!/^\s*proxy_set_header Upgrade \$http_upgrade;$/m.test(location)) {
+        problems.push('conf.d/app.conf: location /ws/ has no "proxy_set_header Upgrade $http_upgrade;" line');
+      }
+      for (const kept of ['proxy_pass http://127.0.0.1:8080;', 'proxy_http_version 1.1;', 'proxy_set_header Connection']) {
+        if (!location.includes(kept)) {
+          problems.push(`conf.d/app.conf: location /ws/ lost "${kept}"`);
+        }
+      }
+      const main = read('nginx.conf');
+      const httpStart = main.indexOf('http {');
+      const httpEnd = main.lastIndexOf('}');
+      const map = /map\s+\$http_upgrade\s+\$connection_upgrade\s*\{/.exec(main);
+      if (!map) {
+        problems.push('nginx.conf: no "map $http_upgrade $connection_upgrade {" block');
+      } else if (!(httpStart >= 0 && map.index > httpStart && map.index < httpEnd)) {
+        problems.push('nginx.conf: the map block is not inside the http block');
+      }
+      if (!main.includes('include conf.d/*.conf;')) {
+        problems.push('nginx.conf: lost "include conf.d/*.conf;"');
+      }
+      if (main.includes('ws-map')) {
+        problems.push('nginx.conf: the snippet trigger "ws-map" is still in the file');
+      }
+      return problems;
+    },
+    docsImages,
+  };
+}
+
+function smokeScenario(vsix: string, fixture: string): Scenario {
+  return {
+    title: 'harness smoke (throwaway extension)',
+    vsix,
+    fixture,
+    extensionId: SMOKE.extensionId,
+    channelName: SMOKE.channelName,
+    languageId: SMOKE.languageId,
+    fallbackAlias: new RegExp(`^${SMOKE.alias}$`),
+    mainFile: 'conf.d/app.conf',
+    squiggle: 'warning',
+    diagnosticCode: SMOKE.diagnosticCode,
+    fixTitlePrefix: SMOKE.fixTitlePrefix,
+    fixedText: SMOKE.fixedText,
+    snippetFile: 'main.conf',
+    snippetAfterLine: 'include conf.d/*.conf;',
+    snippetTrigger: SMOKE.snippetPrefix,
+    checkDisk(read) {
+      const problems: string[] = [];
+      const app = read('conf.d/app.conf');
+      if (!app.includes(SMOKE.fixedText) || app.includes(SMOKE.badText)) {
+        problems.push(`conf.d/app.conf was not fixed on disk:\n${app}`);
+      }
+      const main = read('main.conf');
+      if (!main.includes(SMOKE.snippetBodyStart) || main.includes(SMOKE.snippetPrefix)) {
+        problems.push(`main.conf has no snippet on disk:\n${main}`);
+      }
+      return problems;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+
+class StepFailed extends Error {}
+
+async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
+  const started = Date.now();
+  let passed = 0;
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+  const shots = (name: string, forDocs: boolean) => {
+    const dirs = [resultsDir];
+    if (forDocs && scenario.docsImages) {
+      dirs.push(scenario.docsImages);
+    }
+    return wb!.screenshot(name, ...dirs);
+  };
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      const value = await fn();
+      passed++;
+      console.log(`PASS  ${name}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      return value;
+    } catch (err) {
+      console.log(`FAIL  ${name}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      if (wb) {
+        await wb.dumpFailure(err);
+      } else {
+        console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+        if (server && fs.existsSync(server.logFile)) {
+          console.error(`--- ${server.logFile} ---\n${fs.readFileSync(server.logFile, 'utf8')}`);
+        }
+      }
+      throw new StepFailed(name);
+    }
+  };
+
+  console.log(`=== ${scenario.title}: ${scenario.vsix}`);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  for (const stale of fs.readdirSync(resultsDir).filter((n) => n.endsWith('.png'))) {
+    fs.rmSync(path.join(resultsDir, stale));
+  }
+  try {
+    const paths = await step('editor installed (code-server, Node, Chromium)', async () => loadEditorPaths());
+    const extensionsDir = makeTempDir('extensions');
+    await step(`install ${path.basename(scenario.vsix)} with --install-extension`, () =>
+      installVsix(paths, scenario.vsix, extensionsDir),
+    );
+    const alias = installedLanguageAlias(extensionsDir, scenario.extensionId, scenario.languageId) ?? scenario.fallbackAlias;
+    server = await step('code-server starts and answers /healthz', () =>
+      startCodeServer({ paths, extensionsDir }),
+    );
+    const folder = copyWorkspace(scenario.fixture);
+    wb = await step('workbench loads in Chromium and extensions activate', () =>
+      Workbench.open(server!, folder, {
+        chromium: paths.chromium,
+        screenshotDir: resultsDir,
+        extensionId: scenario.extensionId,
+        channelName: scenario.channelName,
+      }),
+    );
+    const w = wb;
+
+    await step(`open ${scenario.mainFile} with Quick Open`, () => w.openFile(scenario.mainFile));
+    await step(`status bar language is ${JSON.stringify(String(alias))} (not Properties)`, async () => {
+      const shown = await w.waitForLanguageMode(alias);
+      if (/^properties$/i.test(shown)) {
+        throw new Error('the built-in Properties language won');
+      }
+    });
+    await step(`${scenario.squiggle} squiggle in the editor`, () => w.waitForSquiggle(scenario.squiggle));
+    await step(`Problems panel lists ${scenario.diagnosticCode}`, () => w.waitForProblem(scenario.diagnosticCode));
+    await shots('01-squiggle.png', true);
+
+    await step(`Ctrl+. offers "${scenario.fixTitlePrefix}..."`, async () => {
+      await w.revealProblem(scenario.diagnosticCode);
+      const titles = await w.showCodeActions();
+      if (!titles.some((t) => t.startsWith(scenario.fixTitlePrefix))) {
+        throw new Error(`code action menu offered ${JSON.stringify(titles)}`);
+      }
+    });
+    await shots('02-quickfix.png', true);
+    await step('apply the quick fix', () => w.pickCodeAction(scenario.fixTitlePrefix));
+    await step(`editor now contains "${scenario.fixedText}"`, () =>
+      w.waitForEditorText('the quick fix edit', (t) => t.includes(scenario.fixedText)),
+    );
+    await shots('02b-quickfix-applied.png', false);
+
+    await step(`open ${scenario.snippetFile}`, () => w.openFile(scenario.snippetFile));
+    await step(`type "${scenario.snippetTrigger}" inside the block and accept the snippet`, async () => {
+      const lineNo = await lineNumberOf(w, scenario.snippetAfterLine);
+      await w.gotoLine(lineNo);
+      await w.press('End');
+      await w.press('Enter');
+      await w.typeAndAcceptSuggestion(scenario.snippetTrigger, scenario.snippetTrigger, {
+        beforeAccept: () => shots('03-snippet-suggest.png', false),
+      });
+      await w.press('Escape'); // leave snippet placeholder mode
+      await w.waitForEditorText('the snippet text', (t) => !t.includes(scenario.snippetTrigger) && t.split('\n').length > lineNo + 1);
+    });
+    await shots('03-snippet.png', true);
+
+    await step('save all (Ctrl+S in each dirty tab)', () => w.saveAll());
+    await step('files on disk have the fix and the snippet', async () => {
+      const read = (rel: string) => fs.readFileSync(path.join(folder, rel), 'utf8');
+      const problems = scenario.checkDisk(read);
+      for (const rel of [scenario.mainFile, scenario.snippetFile]) {
+        fs.copyFileSync(path.join(folder, rel), path.join(resultsDir, rel.replace(/[\\/]/g, '__')));
+      }
+      if (problems.length) {
+        throw new Error(problems.join('\n'));
+      }
+    });
+    await shots('04-saved.png', false);
+    if (w.blockedRequests.length) {
+      log(`note: blocked ${new Set(w.blockedRequests).size} non-local request(s) from the page`);
+    }
+  } catch (err) {
+    if (!(err instanceof StepFailed)) {
+      console.log('FAIL  unexpected error');
+      if (wb) {
+        await wb.dumpFailure(err);
+      } else {
+        console.error(err);
+      }
+    }
+    console.log(`=== FAIL: ${passed} step(s) passed before the failure; results in ${resultsDir}`);
+    return false;
+  } finally {
+    await wb?.close();
+    await server?.stop();
+  }
+  console.log(`=== PASS: ${passed} steps in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${resultsDir}`);
+  return true;
+}
+
+/** 1-based line number of the first rendered line containing `text`. */
+async function lineNumberOf(w: Workbench, text: string): Promise<number> {
+  const lines = (await w.editorText()).split('\n');
+  const index = lines.findIndex((l) => l.includes(text));
+  if (index < 0) {
+    throw new Error(`no line containing ${JSON.stringify(text)} in:\n${lines.join('\n')}`);
+  }
+  return index + 1;
+}
+
+/** The first alias of `languageId` in the installed extension's package.json. */
+function installedLanguageAlias(extensionsDir: string, extensionId: string, languageId: string): string | undefined {
+  const folder = fs
+    .readdirSync(extensionsDir)
+    .find((n) => n.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`));
+  if (!folder) {
+    return undefined;
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(extensionsDir, folder, 'package.json'), 'utf8')) as {
+    contributes?: { languages?: { id: string; aliases?: string[] }[] };
+  };
+  return manifest.contributes?.languages?.find((l) => l.id === languageId)?.aliases?.[0];
+}
+
+// ---------------------------------------------------------------------------------------
+
+function usage(message?: string): never {
+  if (message) {
+    console.error(message);
+  }
+  console.error(
+    'usage: node out/test/e2e/editor.e2e.js --vsix <file.vsix> [--results <dir>] [--no-docs-images]\n' +
+      '       node out/test/e2e/editor.e2e.js --smoke [--results <dir>]',
+  );
+  process.exit(2);
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  let vsix: string | undefined;
+  let smoke = false;
+  let docs = true;
+  let results: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--vsix') {
+      vsix = args[++i];
+    } else if (a === '--smoke') {
+      smoke = true;
+    } else if (a === '--results') {
+      results = args[++i];
+    } else if (a === '--no-docs-images') {
+      docs = false;
+    } else {
+      usage(`unknown argument ${a}`);
+    }
+  }
+  if (smoke) {
+    const resultsDir = path.resolve(results ?? path.join(ROOT, 'test-results', 'e2e-smoke'));
+    const built = buildSmokeExtension(ROOT, makeTempDir('smoke-ext'));
+    log(`built throwaway extension ${built.vsix}`);
+    return (await run(smokeScenario(built.vsix, built.workspace), resultsDir)) ? 0 : 1;
+  }
+  if (!vsix) {
+    usage('--vsix is required (or --smoke)');
+  }
+  const resultsDir = path.resolve(results ?? path.join(ROOT, 'test-results', 'e2e'));
+  const docsDir = docs ? path.join(ROOT, 'docs', 'images') : undefined;
+  return (await run(nginxScenario(path.resolve(vsix), docsDir), resultsDir)) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('FAIL ', err);
+    process.exit(1);
+  },
+);
