@@ -194,7 +194,10 @@ export class Workspace {
       roots.set(f, r);
       for (const g of r.files) reached.add(g);
     }
-    for (const r of roots.values()) r.findings.push(...runRules(this, r, this.options));
+    for (const r of roots.values()) {
+      const ruleFindings = runRules(this, r, this.options); // may drop nginx findings it replaces
+      r.findings.push(...ruleFindings);
+    }
     this.roots = roots;
     return roots;
   }

@@ -1,4 +1,31 @@
 // The rule registry: an explicit, sorted list (bundler-friendly; the engine knows no rule by name).
 import type { Rule } from './types';
+import { rule as typographicQuotes } from './typographic-quotes/rule';
+import { rule as wsConnectionHardcoded } from './ws-connection-hardcoded/rule';
+import { rule as wsConnectionHeaderMissing } from './ws-connection-header-missing/rule';
+import { rule as wsHeadersNotInherited } from './ws-headers-not-inherited/rule';
+import { rule as wsHttpVersion } from './ws-http-version/rule';
+import { rule as wsKeepaliveClose } from './ws-keepalive-close/rule';
+import { rule as wsMapContext } from './ws-map-context/rule';
+import { rule as wsMapMalformed } from './ws-map-malformed/rule';
+import { rule as wsMapMissing } from './ws-map-missing/rule';
+import { rule as wsProxyPassScheme } from './ws-proxy-pass-scheme/rule';
+import { rule as wsReadTimeout } from './ws-read-timeout/rule';
+import { rule as wsUpgradeHardcoded } from './ws-upgrade-hardcoded/rule';
+import { rule as wsUpgradeHeaderMissing } from './ws-upgrade-header-missing/rule';
 
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [
+  typographicQuotes,
+  wsConnectionHardcoded,
+  wsConnectionHeaderMissing,
+  wsHeadersNotInherited,
+  wsHttpVersion,
+  wsKeepaliveClose,
+  wsMapContext,
+  wsMapMalformed,
+  wsMapMissing,
+  wsProxyPassScheme,
+  wsReadTimeout,
+  wsUpgradeHardcoded,
+  wsUpgradeHeaderMissing,
+];

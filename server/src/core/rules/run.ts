@@ -32,7 +32,12 @@ export function runRules(ws: Workspace, root: RootAnalysis, options: AnalyzeOpti
       out.push({ file, span, severity: setting ?? r.severity ?? rule.meta.severity, code: rule.meta.id, message: format(template, r.data), related: r.related, fixes });
       if (r.replacesNginx) replaced.add(`${file}:${span.start}`);
     };
-    rule.check({ root, model, options, text, report });
+    try {
+      rule.check({ root, model, options, text, report });
+    } catch (e) {
+      // a crashing rule must not take the others (or the server) down: say so where it is seen
+      out.push({ file: root.root, span: { start: 0, end: 0 }, severity: 'info', code: rule.meta.id, message: `internal error in rule ${rule.meta.id}: ${(e as Error).message}. Please report it.` });
+    }
   }
   if (replaced.size) {
     root.findings = root.findings.filter((f) => !(f.code.startsWith('nginx-') && replaced.has(`${f.file}:${f.span.start}`)));

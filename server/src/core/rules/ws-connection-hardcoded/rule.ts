@@ -1,0 +1,44 @@
+// Flags: `proxy_set_header Connection "upgrade"` — the article's example one — on a level that
+//   also proxies plain HTTP.
+// Because: every request through that level, WebSocket or not, is sent upstream with
+//   `Connection: upgrade`; plain requests lose keep-alive and some backends reject them. The
+//   $connection_upgrade map (example two) sends upgrade only when the client asked for it.
+// Never flags: the map form; Connection values that are variables; literal "upgrade" when the
+//   setting nginxWebSocket.connectionStyle is "literal".
+import { headerName } from '../../model/effective';
+import { replaceWord } from '../../fix/edits';
+import type { ENode } from '../../model/workspace';
+import { fix, isDefined, mapInsertion, baseName } from '../shared';
+import type { Rule } from '../types';
+
+export const rule: Rule = {
+  meta: {
+    id: 'ws-connection-hardcoded',
+    severity: 'info',
+    fix: 'suggestion',
+    summary: 'Connection "upgrade" is sent for every request; prefer the $connection_upgrade map.',
+    messages: {
+      literal: 'Connection is always {value}: plain HTTP requests through here are asked to upgrade too and lose keep-alive. The $connection_upgrade map sends "upgrade" only when the client asks for it.',
+    },
+  },
+  check(ctx) {
+    if (ctx.options.connectionStyle === 'literal') return;
+    const { model, root } = ctx;
+    const walk = (nodes: ENode[]) => {
+      for (const n of nodes) {
+        walk(n.children);
+        if (n.d.name !== 'proxy_set_header' || headerName(n) !== 'connection' || n.ctx === 'unknown') continue;
+        const v = n.d.args[1];
+        if (!v || v.value.toLowerCase() !== 'upgrade') continue;
+        const mapEdit = isDefined(model, 'connection_upgrade') ? undefined : mapInsertion(ctx, model, root);
+        if (!isDefined(model, 'connection_upgrade') && !mapEdit) {
+          ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw } });
+          continue;
+        }
+        const where = mapEdit ? ` and add the map${mapEdit.file !== n.file ? ` to ${baseName(mapEdit.file)}` : ''}` : '';
+        ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw }, fixes: fix(`Use $connection_upgrade${where}`, [replaceWord(n.file, v, '$connection_upgrade'), mapEdit], 'suggestion') });
+      }
+    };
+    walk(root.top);
+  },
+};

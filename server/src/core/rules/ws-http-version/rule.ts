@@ -1,0 +1,41 @@
+// Flags: a block that forwards Upgrade while its effective proxy_http_version is 1.0 — set
+//   explicitly, or nginx's default before 1.29.7.
+// Because: an upgrade request sent as HTTP/1.0 must be ignored by a compliant server (RFC 9110
+//   §7.8); strict backends answer 400, lenient ones may still switch. Since nginx 1.29.7 the
+//   default is 1.1.
+// Never flags: blocks without an Upgrade header; `proxy_http_version 1.1` (or 2) in effect;
+//   targets ≥ 1.29.7 without an explicit 1.0.
+import { versionAtLeast } from '../../model/effective';
+import { replaceWord } from '../../fix/edits';
+import { addToProxyBlock, fix } from '../shared';
+import type { Rule } from '../types';
+
+export const rule: Rule = {
+  meta: {
+    id: 'ws-http-version',
+    severity: 'error',
+    fix: 'safe',
+    summary: 'WebSocket proxying needs proxy_http_version 1.1.',
+    messages: {
+      defaulted: 'Upgrade is forwarded but proxy_http_version is not set: nginx {version} talks HTTP/1.0 to the backend, which must ignore the Upgrade header. Add "proxy_http_version 1.1;".',
+      explicit: 'proxy_http_version {value} cannot carry a WebSocket upgrade: use 1.1.',
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const v = ctx.options.nginxVersion || '1.22';
+    for (const b of model.proxies) {
+      if (!b.headers.has('upgrade') || b.lostUpgradeLevel) continue;
+      const hv = b.httpVersion;
+      const value = hv?.d.args[0];
+      if (hv && value) {
+        if (value.value !== '1.0') continue;
+        ctx.report({ node: hv, span: value.span, messageId: 'explicit', data: { value: value.value }, fixes: fix('Use proxy_http_version 1.1', [replaceWord(hv.file, value, '1.1')]) });
+        continue;
+      }
+      if (versionAtLeast(model.version, [1, 29, 7])) continue;
+      const add = addToProxyBlock(ctx, b, ['proxy_http_version 1.1;'], 'directive');
+      ctx.report({ node: b.node, messageId: 'defaulted', data: { version: v }, fixes: fix('Add proxy_http_version 1.1', [add?.edit]) });
+    }
+  },
+};

@@ -1,0 +1,58 @@
+// Flags: `proxy_pass ws://…` / `wss://…`, and ws(s):// values of set/map variables that a
+//   proxy_pass uses.
+// Because: nginx only knows http:// and https:// upstreams. A literal fails `nginx -t` with
+//   "invalid URL prefix"; through a variable it passes the test and fails every request with 500.
+// Never flags: http:// and https:// targets; ws:// strings that never reach proxy_pass.
+import type { ENode } from '../../model/workspace';
+import type { Word } from '../../syntax/ast';
+import { fix } from '../shared';
+import type { Rule } from '../types';
+
+const WS = /^(wss?):\/\//i;
+
+export const rule: Rule = {
+  meta: {
+    id: 'ws-proxy-pass-scheme',
+    severity: 'error',
+    fix: 'safe',
+    summary: 'proxy_pass takes http:// or https://, never ws:// or wss://.',
+    messages: {
+      literal: 'invalid URL prefix: proxy_pass does not take {scheme}://. nginx proxies WebSocket over {http}:// — the upgrade headers do the rest.',
+      viaVariable: '${name} holds a {scheme}:// URL and feeds proxy_pass: nginx answers every request with 500 "invalid URL prefix". Use {http}://.',
+    },
+  },
+  check(ctx) {
+    const used = new Set<string>();
+    const walk = (nodes: ENode[], f: (n: ENode) => void) => { for (const n of nodes) { f(n); walk(n.children, f); } };
+    const report = (n: ENode, a: Word, scheme: string, messageId: 'literal' | 'viaVariable', name = '') => {
+      const http = scheme === 'wss' ? 'https' : 'http';
+      const at = a.raw.toLowerCase().indexOf(scheme + '://');
+      const span = { start: a.span.start + at, end: a.span.start + at + scheme.length };
+      ctx.report({ node: n, span, messageId, data: { scheme, http, name }, fixes: fix(`Use ${http}://`, [{ file: n.file, span, text: http }]) });
+    };
+    walk(ctx.root.top, (n) => {
+      if (n.d.name !== 'proxy_pass' || n.ctx === 'handler' || n.ctx === 'unknown') return;
+      const a = n.d.args[0];
+      if (!a) return;
+      for (const m of a.value.matchAll(/\$\{?(\w+)/g)) used.add(m[1]);
+      const s = WS.exec(a.value);
+      if (s) report(n, a, s[1].toLowerCase(), 'literal');
+    });
+    walk(ctx.root.top, (n) => {
+      if (n.d.name === 'set' && n.d.args.length === 2) {
+        const name = n.d.args[0].value.replace(/^\$/, '');
+        const s = WS.exec(n.d.args[1].value);
+        if (s && used.has(name)) report(n, n.d.args[1], s[1].toLowerCase(), 'viaVariable', name);
+      }
+      if (n.d.name === 'map' && n.d.args.length === 2) {
+        const name = n.d.args[1].value.replace(/^\$/, '');
+        if (!used.has(name)) return;
+        for (const e of n.children) {
+          const v = e.d.words[1];
+          const s = v && e.d.words.length === 2 ? WS.exec(v.value) : null;
+          if (s) report(e, v, s[1].toLowerCase(), 'viaVariable', name);
+        }
+      }
+    });
+  },
+};

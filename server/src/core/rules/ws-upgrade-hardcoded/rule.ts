@@ -1,0 +1,34 @@
+// Flags: `proxy_set_header Upgrade websocket` (or any literal without a variable).
+// Because: every request through that level, WebSocket or not, is sent upstream with
+//   `Upgrade: websocket`; backends then try to upgrade plain HTTP requests. $http_upgrade
+//   forwards what the client actually asked for (and nothing for plain requests).
+// Never flags: `$http_upgrade` or any value built from variables.
+import { headerName } from '../../model/effective';
+import { replaceWord } from '../../fix/edits';
+import type { ENode } from '../../model/workspace';
+import { fix } from '../shared';
+import type { Rule } from '../types';
+
+export const rule: Rule = {
+  meta: {
+    id: 'ws-upgrade-hardcoded',
+    severity: 'warning',
+    fix: 'safe',
+    summary: 'Upgrade is set to a literal instead of $http_upgrade.',
+    messages: {
+      literal: 'Upgrade is always {value}: plain HTTP requests are sent upstream as upgrade requests too. Forward the client\'s header with $http_upgrade.',
+    },
+  },
+  check(ctx) {
+    const walk = (nodes: ENode[]) => {
+      for (const n of nodes) {
+        walk(n.children);
+        if (n.d.name !== 'proxy_set_header' || headerName(n) !== 'upgrade' || n.ctx === 'unknown') continue;
+        const v = n.d.args[1];
+        if (!v || v.value.includes('$') || v.value === '') continue;
+        ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw }, fixes: fix('Use $http_upgrade', [replaceWord(n.file, v, '$http_upgrade')]) });
+      }
+    };
+    walk(ctx.root.top);
+  },
+};
