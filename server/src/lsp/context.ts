@@ -1,0 +1,46 @@
+// What every handler shares: the connection, open documents, projects and the client's abilities.
+import type { Connection, InitializeParams, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileId } from '../core/types';
+import { fileToUri } from './convert';
+import type { Projects } from './projects';
+
+/** The client features the server adapts to. */
+export interface ClientCaps {
+  configuration: boolean;
+  relatedInformation: boolean;
+  workDoneProgress: boolean;
+  dynamicWatchers: boolean;
+  createFiles: boolean;
+}
+
+export function clientCaps(params: InitializeParams): ClientCaps {
+  const c = params.capabilities;
+  return {
+    configuration: !!c.workspace?.configuration,
+    relatedInformation: !!c.textDocument?.publishDiagnostics?.relatedInformation,
+    workDoneProgress: !!c.window?.workDoneProgress,
+    dynamicWatchers: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+    createFiles: !!c.workspace?.workspaceEdit?.resourceOperations?.includes('create'),
+  };
+}
+
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly documents: TextDocuments<TextDocument>;
+  readonly projects: Projects;
+  caps: ClientCaps;
+  /** URIs of open documents as the client spelled them, by FileId. */
+  readonly openUris: Map<FileId, string>;
+}
+
+/** The URI to use for a file: the client's own spelling when it is open. */
+export function uriOf(ctx: ServerContext, file: FileId): string {
+  return ctx.openUris.get(file) ?? fileToUri(file);
+}
+
+/** The open document of a file, if any. */
+export function docOf(ctx: ServerContext, file: FileId): TextDocument | undefined {
+  const uri = ctx.openUris.get(file);
+  return uri === undefined ? undefined : ctx.documents.get(uri);
+}

@@ -1,0 +1,145 @@
+// Decides when diagnostics are computed and sent. Every change bumps `epoch`; work started
+// under an older epoch stops at the next file boundary and leaves the rest pending, so the
+// newest text always wins and the event loop is given back between files.
+import type { FileId } from '../core/types';
+import { uriOf, docOf, type ServerContext } from './context';
+import { LineMap } from './convert';
+import { toDiagnostic } from './diagnostics';
+import type { Project } from './projects';
+import { analyzeOptions, fetchSettings } from './settings';
+
+/** Pause after a keystroke before analysing (fixed: not worth a setting). */
+export const DEBOUNCE_MS = 150;
+/** Files published between two yields to the event loop. */
+const CHUNK = 8;
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Publisher {
+  private epoch = 0;
+  private running = false;
+  private rerun = false;
+  private readonly timers = new Map<FileId, NodeJS.Timeout>();
+  private readonly pending = new Set<FileId>();
+  /** Projects whose every known file is to be published. */
+  private readonly full = new Set<Project>();
+  /** Files that changed: their dependents are recomputed once the new analysis exists. */
+  private readonly sources = new Set<FileId>();
+  /** Dependents as of the last analysis, for files that may change next (open, or about to). */
+  private readonly lastDependents = new Map<FileId, FileId[]>();
+  /** Files the client currently shows diagnostics for. */
+  private readonly shown = new Set<FileId>();
+  private readonly logged = new Set<string>();
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** Call before a file changes on disk: remembers who depends on it under the old include graph. */
+  rememberDependents(file: FileId): void {
+    this.lastDependents.set(file, this.ctx.projects.owner(file).ws.dependents(file));
+  }
+
+  /** A file's text or presence changed: supersede running work; publish it and its dependents after a pause. */
+  changed(file: FileId, delay = DEBOUNCE_MS): void {
+    this.epoch++;
+    clearTimeout(this.timers.get(file));
+    this.timers.set(file, setTimeout(() => {
+      this.timers.delete(file);
+      this.pending.add(file);
+      this.sources.add(file);
+      for (const d of this.lastDependents.get(file) ?? []) this.pending.add(d);
+      void this.run();
+    }, delay));
+  }
+
+  /** Publish every file of these projects (after a scan or a settings change). */
+  refreshProjects(projects: Iterable<Project>): void {
+    this.epoch++;
+    for (const p of projects) this.full.add(p);
+    setImmediate(() => void this.run());
+  }
+
+  /** Publish these files again soon. */
+  refresh(files: Iterable<FileId>): void {
+    this.epoch++;
+    for (const f of files) this.pending.add(f);
+    setImmediate(() => void this.run());
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) { this.rerun = true; return; }
+    this.running = true;
+    try {
+      while (this.pending.size || this.full.size) {
+        this.rerun = false;
+        if (!(await this.pass()) && !this.rerun) break; // superseded: the newer change schedules a run
+      }
+    } catch (e) {
+      this.ctx.connection.console.error(`diagnostics failed: ${(e as Error).stack ?? e}`);
+      this.pending.clear();
+      this.full.clear();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One round over the pending files; false when a newer change superseded it. */
+  private async pass(): Promise<boolean> {
+    const epoch = this.epoch;
+    await tick();
+    if (epoch !== this.epoch) return false;
+    // settings of every project in one request: a change may reach files of another folder
+    const projects = this.ctx.projects.all();
+    const settings = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, projects.map((p) => p.scopeUri));
+    if (epoch !== this.epoch) return false;
+    for (const [i, p] of projects.entries()) {
+      const options = analyzeOptions(settings[i]);
+      const key = JSON.stringify(options);
+      if (p.optionsKey !== key) {
+        if (p.optionsKey) this.full.add(p);
+        p.optionsKey = key;
+        p.ws.setOptions(options);
+      }
+    }
+    for (const p of this.full) for (const f of p.knownFiles()) this.pending.add(f);
+    this.full.clear();
+    for (const s of this.sources) for (const d of this.ctx.projects.owner(s).ws.dependents(s)) this.pending.add(d);
+    this.sources.clear();
+
+    const open = (f: FileId) => this.ctx.openUris.has(f);
+    const queue = [...this.pending].sort((a, b) => Number(open(b)) - Number(open(a)));
+    for (let i = 0; i < queue.length; i++) {
+      if (epoch !== this.epoch) return false;
+      const owner = this.ctx.projects.owner(queue[i]);
+      this.publish(owner, queue[i]);
+      this.pending.delete(queue[i]);
+      if ((i + 1) % CHUNK === 0) await tick();
+    }
+    return true;
+  }
+
+  private publish(project: Project, file: FileId): void {
+    const { connection, caps } = this.ctx;
+    const doc = docOf(this.ctx, file);
+    const findings = project.ws.findings(file);
+    if (!findings.length && !doc && !this.shown.has(file)) return;
+    const maps = new Map<FileId, LineMap>();
+    const env = {
+      lines: (f: FileId) => maps.get(f) ?? maps.set(f, new LineMap(project.ws.text(f) ?? '')).get(f)!,
+      uri: (f: FileId) => uriOf(this.ctx, f),
+      relatedInformation: caps.relatedInformation,
+    };
+    const version = doc?.version ?? null;
+    const diagnostics = findings.map((f) => toDiagnostic(f, version, env));
+    for (const f of findings) this.logSkipped(f.file, f.code, f.message);
+    void connection.sendDiagnostics({ uri: uriOf(this.ctx, file), version: doc?.version, diagnostics });
+    if (diagnostics.length) this.shown.add(file); else this.shown.delete(file);
+    if (doc) this.lastDependents.set(file, project.ws.dependents(file));
+    else this.lastDependents.delete(file);
+  }
+
+  private logSkipped(file: FileId, code: string, message: string): void {
+    if (code !== 'nginx-file' || this.logged.has(file + message)) return;
+    this.logged.add(file + message);
+    this.ctx.connection.console.warn(`${file}: ${message}`);
+  }
+}
