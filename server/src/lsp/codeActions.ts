@@ -1,0 +1,82 @@
+// Quick fixes come from the current analysis of the document, matched to the client's
+// diagnostics by code and range (never by message text) and only for the version they were made for.
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit, type CreateFile } from 'vscode-languageserver';
+import type { FileId, Finding, TextEdit } from '../core/types';
+import { docOf, uriOf, type ServerContext } from './context';
+import { LineMap, rangesTouch, uriToFile } from './convert';
+import { findingKey, isDiagnosticData, SOURCE } from './diagnostics';
+import { fixAllTexts, minimalEdit } from './fixAll';
+import type { Project } from './projects';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
+
+export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeAction[] {
+  const file = uriToFile(params.textDocument.uri);
+  if (file === undefined) return [];
+  const project = ctx.projects.owner(file);
+  const version = docOf(ctx, file)?.version ?? null;
+  const only = params.context.only;
+  const wants = (kind: string) => (only ? only.some((o) => kind === o || kind.startsWith(o + '.')) : kind === CodeActionKind.QuickFix);
+  const actions: CodeAction[] = [];
+  if (wants(CodeActionKind.QuickFix)) {
+    actions.push(...quickFixes(ctx, project, file, version, project.ws.findings(file), params.context.diagnostics));
+  }
+  if (wants(FIX_ALL_KIND)) {
+    const texts = fixAllTexts(project, file);
+    const edits = [...texts].map(([f, after]) => minimalEdit(f, project.ws.text(f) ?? '', after));
+    const edit = edits.length ? workspaceEdit(ctx, project, edits) : undefined;
+    if (edit) actions.push({ title: 'Fix all safely fixable nginx WebSocket problems', kind: FIX_ALL_KIND, edit });
+  }
+  return actions;
+}
+
+function quickFixes(ctx: ServerContext, project: Project, file: FileId, version: number | null, findings: Finding[], diagnostics: Diagnostic[]): CodeAction[] {
+  const lines = new LineMap(project.ws.text(file) ?? '');
+  const out: CodeAction[] = [];
+  const seen = new Set<string>();
+  for (const diag of diagnostics) {
+    if (diag.source !== SOURCE) continue;
+    const data = isDiagnosticData(diag.data) ? diag.data : undefined;
+    if (data && data.version !== version) continue; // stale: fresh diagnostics are on their way
+    const matches = findings.filter((f) => f.code === diag.code && f.fixes?.length && rangesTouch(lines.range(f.span), diag.range));
+    const exact = matches.filter((f) => findingKey(f) === data?.key);
+    for (const finding of exact.length ? exact : matches) {
+      let preferred = false;
+      for (const fix of finding.fixes!) {
+        const id = JSON.stringify([fix.title, fix.edits]);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const edit = workspaceEdit(ctx, project, fix.edits);
+        if (!edit) continue;
+        const isPreferred: boolean = fix.kind === 'safe' && !preferred;
+        preferred ||= isPreferred;
+        out.push({ title: fix.title, kind: CodeActionKind.QuickFix, isPreferred, diagnostics: [diag], edit });
+      }
+    }
+  }
+  return out;
+}
+
+/** Core edits → documentChanges with versioned ids (null: not open); undefined when an edit cannot be placed. */
+function workspaceEdit(ctx: ServerContext, project: Project, edits: TextEdit[]): WorkspaceEdit | undefined {
+  const byFile = new Map<FileId, TextEdit[]>();
+  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  for (const [file, list] of byFile) {
+    const uri = uriOf(ctx, file);
+    let text = project.ws.text(file);
+    if (text === undefined) {
+      // a fix that creates a file: only pure insertions, and only if the client can create files
+      if (!ctx.caps.createFiles || list.some((e) => e.span.start !== 0 || e.span.end !== 0)) return undefined;
+      documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+      text = '';
+    }
+    const lines = new LineMap(text);
+    const sorted = [...list].sort((a, b) => a.span.start - b.span.start);
+    documentChanges.push({
+      textDocument: { uri, version: docOf(ctx, file)?.version ?? null },
+      edits: sorted.map((e) => ({ range: lines.range(e.span), newText: e.text })),
+    });
+  }
+  return { documentChanges };
+}
