@@ -1,0 +1,98 @@
+/**
+ * Drives dist/server.js as an editor would: a child process spoken to over stdio with
+ * vscode-jsonrpc. Waits are for notifications, bounded by a timeout that reports the last
+ * thing seen; nothing sleeps.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { ConfigurationParams, Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+export const REPO = path.resolve(__dirname, '../../..');
+export const SERVER = path.join(REPO, 'dist/server.js');
+
+/** A fresh copy of test/lsp/fixtures/<name> in a temp folder, so tests may edit files on disk. */
+export function copyFixture(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-lsp-'));
+  fs.cpSync(path.join(REPO, 'test/lsp/fixtures', name), dir, { recursive: true });
+  return dir;
+}
+
+export const uriOf = (file: string) => pathToFileURL(file).href;
+
+type Waiter = { uri: string; pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
+
+export class LspSession {
+  readonly rpc: MessageConnection;
+  readonly latest = new Map<string, PublishDiagnosticsParams>();
+  /** Settings the fake editor answers workspace/configuration with, by scope URI ('' = none). */
+  settings = new Map<string, unknown>();
+  readonly configurationScopes: (string | undefined)[] = [];
+  readonly logs: string[] = [];
+  private waiters: Waiter[] = [];
+  stderr = '';
+
+  private constructor(readonly child: ChildProcess) {
+    this.rpc = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    child.stderr!.on('data', (b: Buffer) => (this.stderr += b.toString()));
+    this.rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.latest.set(p.uri, p);
+      this.waiters = this.waiters.filter((w) => !(w.uri === p.uri && w.pred(p.diagnostics, p) && (w.resolve(p), true)));
+    });
+    this.rpc.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });
+    this.rpc.onRequest('workspace/configuration', (p: ConfigurationParams) =>
+      p.items.map((item) => {
+        this.configurationScopes.push(item.scopeUri);
+        return this.settings.get(item.scopeUri ?? '') ?? {};
+      }),
+    );
+    this.rpc.onRequest('client/registerCapability', () => null);
+    this.rpc.onRequest('window/workDoneProgress/create', () => null);
+    this.rpc.listen();
+  }
+
+  static start(): LspSession {
+    return new LspSession(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  }
+
+  initialize(folder: string): Promise<InitializeResult> {
+    return this.rpc.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uriOf(folder),
+      workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
+      capabilities: {
+        textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } } },
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
+        window: { workDoneProgress: true },
+      },
+    });
+  }
+
+  /** Resolves with the first publication for `uri` (the latest one included) that satisfies `pred`. */
+  diagnostics(uri: string, pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const now = this.latest.get(uri);
+    if (now && pred(now.diagnostics, now)) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        const last = this.latest.get(uri);
+        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(last?.diagnostics ?? null)}\nserver stderr: ${this.stderr}`));
+      }, timeoutMs);
+      const waiter: Waiter = { uri, pred, resolve: (p) => { clearTimeout(timer); resolve(p); } };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** shutdown + exit; resolves with the process exit code. */
+  async stop(): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => this.child.once('exit', (code) => resolve(code)));
+    await this.rpc.sendRequest('shutdown');
+    await this.rpc.sendNotification('exit');
+    const code = await exited;
+    this.rpc.dispose();
+    return code;
+  }
+}

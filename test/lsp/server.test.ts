@@ -1,0 +1,134 @@
+// The language server end to end over stdio: initialize → scan → publish → edit → fix → shutdown.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
+import { copyFixture, LspSession, uriOf } from './harness';
+
+const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
+const messages = (d: Diagnostic[]) => d.map(text);
+const mentionsMap = (d: Diagnostic[]) => d.some((x) => text(x).includes('"connection_upgrade" variable'));
+
+test('language server over stdio', async (t) => {
+  const root = copyFixture('workspace');
+  const main = path.join(root, 'nginx.conf');
+  const app = path.join(root, 'conf.d/app.conf');
+  const ws = path.join(root, 'conf.d/ws.conf');
+  const session = LspSession.start();
+  t.after(() => { session.child.kill(); fs.rmSync(root, { recursive: true, force: true }); });
+  const open = (file: string, version = 1) =>
+    session.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId: 'nginx', version, text: fs.readFileSync(file, 'utf8') } });
+  const insert = (file: string, version: number, line: number, character: number, text: string, endLine = line, endCharacter = character) =>
+    session.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uriOf(file), version },
+      contentChanges: [{ range: { start: { line, character }, end: { line: endLine, character: endCharacter } }, text }],
+    });
+
+  const init = await session.initialize(root);
+  assert.deepEqual(init.capabilities.textDocumentSync, { openClose: true, change: 2 });
+  await session.rpc.sendNotification('initialized', {});
+
+  await t.test('the folder scan publishes findings of files nobody opened', async () => {
+    const p = await session.diagnostics(uriOf(app), (d) => d.length > 0);
+    assert.deepEqual(messages(p.diagnostics), ['unexpected "}"']);
+    assert.equal(p.version, undefined);
+    await session.diagnostics(uriOf(ws), mentionsMap);
+    assert.ok(session.configurationScopes.includes(uriOf(root)), 'settings are asked for the folder');
+  });
+
+  await t.test('didOpen: a syntax error, with its code, range and docs link', async () => {
+    await open(app);
+    const p = await session.diagnostics(uriOf(app), (_, p) => p.version === 1);
+    assert.equal(p.diagnostics.length, 1);
+    const [d] = p.diagnostics;
+    assert.equal(d.source, 'nginx-websocket');
+    assert.equal(d.code, 'nginx-syntax');
+    assert.equal(d.message, 'unexpected "}"');
+    assert.equal(d.severity, 1);
+    // the `}` closing the location, line 6 of app.conf
+    assert.deepEqual(d.range, { start: { line: 5, character: 4 }, end: { line: 5, character: 5 } });
+    assert.match(d.codeDescription!.href, /\/docs\/rules\/nginx-syntax\.md$/);
+    assert.equal((d.data as { version: number }).version, 1);
+  });
+
+  await t.test('an incremental change that fixes it clears the diagnostics', async () => {
+    await insert(app, 2, 4, '        proxy_pass http://127.0.0.1:8080'.length, ';');
+    await session.diagnostics(uriOf(app), (d, p) => p.version === 2 && d.length === 0);
+  });
+
+  await t.test('an unknown directive', async () => {
+    await insert(app, 3, 2, 0, '    foo bar;\n');
+    const p = await session.diagnostics(uriOf(app), (_, p) => p.version === 3);
+    assert.deepEqual(messages(p.diagnostics), ['unknown directive "foo"']);
+    assert.equal(p.diagnostics[0].code, 'nginx-directive');
+    assert.deepEqual(p.diagnostics[0].range, { start: { line: 2, character: 4 }, end: { line: 2, character: 7 } });
+  });
+
+  await t.test('settings are read per folder: extraDirectives accepts the directive', async () => {
+    session.settings.set(uriOf(root), { extraDirectives: ['foo'] });
+    await session.rpc.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await session.diagnostics(uriOf(app), (d) => d.length === 0);
+  });
+
+  await t.test('editing the including file republishes the included one; closing it undoes that', async () => {
+    await open(main);
+    await session.diagnostics(uriOf(main), (d, p) => p.version === 1 && d.length === 0);
+    await insert(main, 2, 3, 0, '    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        ""      close;\n    }\n');
+    await session.diagnostics(uriOf(ws), (d) => d.length === 0);
+    await session.rpc.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(main) } });
+    await session.diagnostics(uriOf(ws), mentionsMap);
+  });
+
+  await t.test('quick fix: the map goes into nginx.conf, which is not open (version null)', async () => {
+    await open(ws);
+    const p = await session.diagnostics(uriOf(ws), (d, p) => p.version === 1 && mentionsMap(d));
+    const diag = p.diagnostics.find((d) => d.code === 'ws-map-missing')!;
+    assert.ok(diag, 'ws-map-missing reported');
+    const actions: CodeAction[] = await session.rpc.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: uriOf(ws) },
+      range: diag.range,
+      context: { diagnostics: [diag] },
+    });
+    assert.equal(actions.length, 1);
+    const [a] = actions;
+    assert.equal(a.kind, 'quickfix');
+    assert.equal(a.isPreferred, true);
+    assert.deepEqual(a.diagnostics, [diag]);
+    const [change] = a.edit!.documentChanges! as TextDocumentEdit[];
+    assert.deepEqual(change.textDocument, { uri: uriOf(main), version: null });
+    const after = TextDocument.applyEdits(TextDocument.create(uriOf(main), 'nginx', 0, fs.readFileSync(main, 'utf8')), change.edits as TextEdit[]);
+    assert.match(after, /map \$http_upgrade \$connection_upgrade \{/);
+
+    // a diagnostic from an older version of the document gets no fix
+    const stale = { ...diag, data: { ...(diag.data as object), version: 0 } };
+    assert.deepEqual(await session.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri: uriOf(ws) }, range: diag.range, context: { diagnostics: [stale] } }), []);
+  });
+
+  await t.test('fix-all applies the safe fix; saved to disk, the watcher clears the finding', async () => {
+    const actions: CodeAction[] = await session.rpc.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: uriOf(ws) },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.nginx-websocket']);
+    const changes = actions[0].edit!.documentChanges! as TextDocumentEdit[];
+    assert.deepEqual(changes.map((c) => c.textDocument), [{ uri: uriOf(main), version: null }]);
+    const after = TextDocument.applyEdits(TextDocument.create(uriOf(main), 'nginx', 0, fs.readFileSync(main, 'utf8')), changes[0].edits as TextEdit[]);
+    fs.writeFileSync(main, after);
+    await session.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(main), type: 2 }] });
+    await session.diagnostics(uriOf(ws), (d) => d.length === 0);
+  });
+
+  await t.test('closing a file falls back to its text on disk', async () => {
+    await session.rpc.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(app) } });
+    const p = await session.diagnostics(uriOf(app), (d, p) => p.version === undefined && d.length === 1);
+    assert.deepEqual(messages(p.diagnostics), ['unexpected "}"']);
+  });
+
+  await t.test('shutdown and exit end the process with code 0', async () => {
+    assert.equal(await session.stop(), 0);
+    assert.equal(session.stderr, '');
+  });
+});
