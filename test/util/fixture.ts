@@ -9,6 +9,8 @@ import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/sr
 import { lineStarts, positionAt } from '../../server/src/core/text';
 import { HostError, type FileId, type Finding, type Host } from '../../server/src/core/types';
 import { globToRegExp } from '../../server/src/core/model/workspace';
+import { applyEdits } from '../../server/src/core/fix/apply';
+import { nginxTest } from './nginx';
 
 export const ROOT = '/ws';
 export const CURSOR = '‸';
@@ -119,10 +121,11 @@ export function allFindings(ws: Workspace, files: FixtureFile[]): Finding[] {
  * Analyses a fixture and compares findings with its annotations (all codes). On mismatch the
  * message lists false negatives and false positives with positions.
  */
-export function check(src: string, options: Partial<AnalyzeOptions> = {}): Finding[] {
+export function check(src: string, opts: { rule?: string; options?: Partial<AnalyzeOptions> } = {}): Finding[] {
   const { files, expected } = parseFixture(src);
-  const ws = workspaceOf(files, options);
-  const actual = allFindings(ws, files);
+  const ws = workspaceOf(files, opts.options);
+  // with `rule`, compare that rule's findings and every nginx-level one (the fixture must be a valid config)
+  const actual = allFindings(ws, files).filter((f) => !opts.rule || f.code === opts.rule || f.code.startsWith('nginx-'));
   const textOf = new Map(files.map((f) => [f.path, f.text]));
   const key = (file: FileId, line: number, start: number, end: number, sev: string, code: string) => `${file.slice(ROOT.length + 1)}:${line + 1}:${start + 1}-${end < 0 ? '*' : end + 1} ${sev} ${code}`;
   const want = new Map(expected.map((e) => [key(e.file, e.line, e.start, e.end, e.severity, e.code), e]));
@@ -154,3 +157,42 @@ export function check(src: string, options: Partial<AnalyzeOptions> = {}): Findi
 }
 
 export { describe as describeFinding };
+
+/**
+ * Fix test: the finding of `rule` whose span touches the cursor ‸ in `before` offers a fix
+ * (the first one, or the one whose title starts with `title`); applying it yields `after`
+ * (whole texts, every file of the fixture); re-analysing `after` yields no finding of `rule`;
+ * and the real `nginx -t` accepts `after` (unless `nginxAccepts: false`).
+ */
+export function checkFix(before: string, after: string, rule: string, opts: { title?: string; nginxAccepts?: boolean; options?: Partial<AnalyzeOptions> } = {}): void {
+  const { files, cursor } = parseFixture(before);
+  assert.ok(cursor, 'checkFix: the before text needs a ‸ cursor');
+  const ws = workspaceOf(files, opts.options);
+  const findings = allFindings(ws, files).filter((f) => f.code === rule);
+  const hit = findings.find((f) => f.file === cursor.file && f.span.start <= cursor.offset && cursor.offset <= f.span.end);
+  assert.ok(hit, `no ${rule} finding touches the cursor; findings of the rule: ${findings.map((f) => `${f.file}@${f.span.start}-${f.span.end}`).join(', ') || 'none'}`);
+  const fx = (hit.fixes ?? []).find((f) => !opts.title || f.title.startsWith(opts.title));
+  assert.ok(fx, `the ${rule} finding has no fix${opts.title ? ` titled "${opts.title}…"` : ''}; fixes: ${(hit.fixes ?? []).map((f) => f.title).join(' | ')}`);
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  for (const [file, edits] of groupByFile(fx.edits)) {
+    const t = texts.get(file);
+    assert.ok(t !== undefined, `fix edits unknown file ${file}`);
+    texts.set(file, applyEdits(t, edits).text);
+  }
+  const want = parseFixture(after).files;
+  for (const w of want) assert.equal(texts.get(w.path), w.text, `fixed ${w.path.slice(ROOT.length + 1)} differs`);
+  for (const [p] of texts) assert.ok(want.some((w) => w.path === p), `after is missing file ${p}`);
+  const fixedFiles = [...texts].map(([path, text]) => ({ path, text }));
+  const again = allFindings(workspaceOf(fixedFiles, opts.options), fixedFiles).filter((f) => f.code === rule);
+  assert.equal(again.length, 0, `after the fix, ${rule} still reports: ${again.map((f) => f.message).join('; ')}`);
+  if (opts.nginxAccepts !== false) {
+    const v = nginxTest(fixedFiles.map((f) => ({ rel: f.path.slice(ROOT.length + 1), text: f.text })));
+    assert.ok(v.ok, `nginx -t rejects the fixed config: ${v.stderr}`);
+  }
+}
+
+function groupByFile(edits: { file: FileId; span: { start: number; end: number }; text: string }[]) {
+  const m = new Map<FileId, typeof edits>();
+  for (const e of edits) m.set(e.file, [...(m.get(e.file) ?? []), e]);
+  return m;
+}

@@ -37,7 +37,9 @@ export const rule: Rule = {
       const toCopy = outerHeaders.filter((h) => !redefined.has(headerName(h)));
       if (!setsUpgrade({ children: toCopy, ctx: outer.ctx })) continue;
       const mine = own.filter((h) => h.file === node.file);
-      const anchor = mine[mine.length - 1];
+      // anchor in the level's own file: its last own line, else the include that brought them in
+      let anchor: ENode | undefined = mine[mine.length - 1];
+      if (!anchor) for (let inc = first.includedFrom; inc && !anchor; inc = inc.includedFrom) if (inc.file === node.file) anchor = inc;
       const where = outer.node ? `in the enclosing ${outer.node.d.name}${outer.node.file !== first.file ? ` (${baseName(outer.node.file)})` : ''}` : 'at the top of the file';
       ctx.report({
         node: first,

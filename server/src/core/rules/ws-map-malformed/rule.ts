@@ -21,6 +21,8 @@ export const rule: Rule = {
     summary: 'The $http_upgrade → $connection_upgrade map is malformed.',
     messages: {
       lostDollar: 'This map has lost its "$" signs ({args}): it must read "map $http_upgrade $connection_upgrade".',
+      lostDollarArgs: 'invalid number of arguments in "map" directive: this map has lost its "$" signs ({args}); it must read "map $http_upgrade $connection_upgrade".',
+      lostDollarName: 'invalid variable name "{name}": this map has lost its "$" signs ({args}); it must read "map $http_upgrade $connection_upgrade".',
       badDefault: 'The upgrade map\'s default is {value}: requests asking to upgrade get "Connection: {value}" and the WebSocket handshake fails. Use "default upgrade;".',
       noDefault: 'The upgrade map has no "default upgrade;": requests asking to upgrade get an empty Connection header and the handshake fails.',
       emptyUpgrades: 'The upgrade map sends "upgrade" for requests without an Upgrade header: plain requests are asked to switch protocols. Map \'\' to close (or \'\').',
@@ -45,7 +47,10 @@ export const rule: Rule = {
       const lost = args.length !== 2 || !args[0].value.startsWith('$') || !args[1].value.startsWith('$');
       if (lost) {
         if (args.length === 2 && /^\$http_upgrade$/i.test(args[0].value) && args[1].value.startsWith('$')) continue;
-        ctx.report({ node: m, messageId: 'lostDollar', data: { args: args.map((a) => a.raw).join(' ') }, fixes: replace, replacesNginx: true });
+        // this replaces nginx's own finding, so say what `nginx -t` will say when it rejects the map
+        // (ngx_http_map_block: two arguments, the second one a "$" variable)
+        const messageId = args.length !== 2 ? 'lostDollarArgs' : !args[1].value.startsWith('$') ? 'lostDollarName' : 'lostDollar';
+        ctx.report({ node: m, messageId, data: { args: args.map((a) => a.raw).join(' '), name: args[1]?.value ?? '' }, fixes: replace, replacesNginx: true });
         continue;
       }
       if (!/^\$http_upgrade$/i.test(args[0].value)) continue;

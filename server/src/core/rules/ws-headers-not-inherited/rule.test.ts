@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check, checkFix } from '../../../../../test/util/fixture';
+
+const rule = 'ws-headers-not-inherited';
+
+test('one proxy_set_header in a location drops the server\'s Upgrade/Connection (with related lines)', () => {
+  const found = check(`
+events {}
+http {
+    server {
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+        location /ws/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_set_header X-Real-IP $remote_addr;
+#           ^^^^^^^^^^^^^^^^ error ws-headers-not-inherited +fix
+        }
+        location /other/ {
+            proxy_pass http://127.0.0.1:8081;
+        }
+    }
+}`, { rule });
+  const f = found.find((x) => x.code === rule)!;
+  assert.equal(f.related?.length, 2);
+  assert.match(f.related![0].note, /Upgrade \$http_upgrade/);
+});
+
+test('never flags levels that set the headers again, or that have none of their own', () => {
+  check(`
+events {}
+http {
+    server {
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+        proxy_http_version 1.1;
+        location /a/ { proxy_pass http://127.0.0.1:8080; }
+        location /b/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_set_header Host $host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+    }
+    server {
+        proxy_set_header Host $host;
+        location / { proxy_pass http://127.0.0.1:8080; proxy_set_header X-Real-IP $remote_addr; }
+    }
+}`, { rule });
+});
+
+test('headers from an included snippet count as the level\'s own', () => {
+  check(`
+#- nginx.conf
+events {}
+http {
+    server {
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+        proxy_http_version 1.1;
+        location /ws/ {
+            proxy_pass http://127.0.0.1:8080;
+            include proxy_params;
+        }
+    }
+}
+#- proxy_params
+proxy_set_header Host $http_host;
+#<--- error ws-headers-not-inherited +fix
+proxy_set_header X-Real-IP $remote_addr;`, { rule });
+});
+
+test('fix: copies the inherited lines after the level\'s own', () => {
+  checkFix(`
+events {}
+http {
+    server {
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+        location /ws/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_set_‸header X-Real-IP $remote_addr;
+        }
+    }
+}`, `
+events {}
+http {
+    server {
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+        location /ws/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+    }
+}`, rule);
+});
