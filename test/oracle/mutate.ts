@@ -1,0 +1,282 @@
+// Deterministic mutation generator for the differential test: breaks valid nginx configs in
+// the ways people (and editors mid-typing) break them. Only positions come from parsing the
+// valid seed; whether a mutant is broken, and how, is for nginx to say.
+import { parse } from '../../server/src/core/syntax/parser';
+import type { Directive, Word } from '../../server/src/core/syntax/ast';
+
+export interface Seed {
+  name: string;
+  text: string;
+}
+
+export interface Mutant {
+  id: string;
+  seed: string;
+  /** What was done, e.g. `drop ";" of "listen" (line 12)`. */
+  mutation: string;
+  text: string;
+}
+
+/** mulberry32: small, fast, and the same sequence on every platform. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A string hash for per-seed PRNG streams (FNV-1a). */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, list: readonly T[]): T | undefined => (list.length ? list[Math.floor(rng() * list.length)] : undefined);
+
+interface Node {
+  d: Directive;
+  /** Names of the enclosing block directives, outermost first. */
+  path: string[];
+  /** Inside map{}/types{}/geo{}…: lines, not directives. */
+  handler: boolean;
+}
+
+interface Shape {
+  text: string;
+  nodes: Node[];
+  /** Offsets just after each `{` of an nginx-directive block, with the block's path; main is offset 0. */
+  blocks: { at: number; path: string[] }[];
+}
+
+function shape(text: string): Shape {
+  const p = parse(text);
+  const nodes: Node[] = [];
+  const blocks: { at: number; path: string[] }[] = [{ at: 0, path: [] }];
+  const walk = (list: Directive[], path: string[], handler: boolean) => {
+    for (const d of list) {
+      if (!d.words.length) continue;
+      nodes.push({ d, path, handler });
+      if (d.block && d.block.kind !== 'opaque') {
+        const inner = [...path, d.name];
+        if (d.block.kind === 'directives' && !handler) blocks.push({ at: d.block.open.end, path: inner });
+        walk(d.block.children, inner, handler || d.block.kind === 'handler');
+      }
+    }
+  };
+  walk(p.directives, [], false);
+  return { text, nodes, blocks };
+}
+
+const lineAt = (text: string, off: number) => text.slice(0, off).split('\n').length;
+const insert = (text: string, at: number, s: string) => text.slice(0, at) + s + text.slice(at);
+const remove = (text: string, from: number, to: number) => text.slice(0, from) + text.slice(to);
+const srcOf = (text: string, d: Directive) => text.slice(d.span.start, d.span.end);
+const where = (s: Shape, d: Directive) => `"${d.name}" (line ${lineAt(s.text, d.span.start)})`;
+
+/** A position between tokens: before or after a random word of a random directive. */
+function wordEdge(rng: Rng, s: Shape): { at: number; desc: string } | undefined {
+  const n = pick(rng, s.nodes);
+  if (!n) return undefined;
+  const w = pick(rng, n.d.words)!;
+  const after = rng() < 0.5;
+  return { at: after ? w.span.end : w.span.start, desc: `${after ? 'after' : 'before'} ${JSON.stringify(w.raw.slice(0, 30))} of ${where(s, n.d)}` };
+}
+
+/** A statement boundary: just after a directive (its `;` or `}`) or just inside a block. */
+function boundary(rng: Rng, s: Shape): { at: number; path: string[] } {
+  if (rng() < 0.4) return pick(rng, s.blocks)!;
+  const n = pick(rng, s.nodes.filter((x) => !x.handler && x.d.end !== undefined));
+  if (!n) return s.blocks[0];
+  return { at: n.d.span.end, path: n.path };
+}
+
+/** Directives that must not be inserted: the harness passes `pid` with -g. */
+const RESERVED = new Set(['pid']);
+const simple = (s: Shape) => s.nodes.filter((n) => !n.handler && n.d.end === ';' && !n.d.block && !RESERVED.has(n.d.name) && n.d.name !== 'include');
+
+type Mutation = (rng: Rng, s: Shape) => { text: string; mutation: string } | undefined;
+
+const MUTATIONS: Record<string, Mutation> = {
+  'drop-semicolon': (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.end === ';'));
+    if (!n) return undefined;
+    return { text: remove(s.text, n.d.endSpan!.start, n.d.endSpan!.end), mutation: `drop ";" of ${where(s, n.d)}` };
+  },
+  'add-semicolon': (rng, s) => {
+    const e = wordEdge(rng, s);
+    return e && { text: insert(s.text, e.at, ';'), mutation: `add ";" ${e.desc}` };
+  },
+  'drop-open-brace': (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.end === '{'));
+    if (!n) return undefined;
+    return { text: remove(s.text, n.d.endSpan!.start, n.d.endSpan!.end), mutation: `drop "{" of ${where(s, n.d)}` };
+  },
+  'add-open-brace': (rng, s) => {
+    const e = wordEdge(rng, s);
+    return e && { text: insert(s.text, e.at, rng() < 0.5 ? '{' : ' {'), mutation: `add "{" ${e.desc}` };
+  },
+  'drop-close-brace': (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.block?.close));
+    if (!n) return undefined;
+    const c = n.d.block!.close!;
+    return { text: remove(s.text, c.start, c.end), mutation: `drop "}" of ${where(s, n.d)}` };
+  },
+  'add-close-brace': (rng, s) => {
+    if (rng() < 0.5) {
+      const b = boundary(rng, s);
+      return { text: insert(s.text, b.at, rng() < 0.5 ? '\n}' : ' }'), mutation: `add "}" at a statement boundary (line ${lineAt(s.text, b.at)})` };
+    }
+    const e = wordEdge(rng, s);
+    return e && { text: insert(s.text, e.at, rng() < 0.5 ? '}' : ' }'), mutation: `add "}" ${e.desc}` };
+  },
+  'add-quote': (rng, s) => {
+    const q = rng() < 0.5 ? '"' : "'";
+    const e = wordEdge(rng, s);
+    return e && { text: insert(s.text, e.at, q), mutation: `add ${q} ${e.desc}` };
+  },
+  truncate: (rng, s) => {
+    const at = Math.floor(rng() * s.text.length);
+    return { text: s.text.slice(0, at), mutation: `truncate at offset ${at} (line ${lineAt(s.text, at)})` };
+  },
+  'wrong-context': (rng, s) => {
+    const n = pick(rng, simple(s));
+    if (!n) return undefined;
+    const targets = s.blocks.filter((b) => b.path.join('/') !== n.path.join('/'));
+    const t = pick(rng, targets);
+    if (!t) return undefined;
+    const src = srcOf(s.text, n.d);
+    // remove first (it lies before or after the target; fix the offset accordingly)
+    let text = remove(s.text, n.d.span.start, n.d.span.end);
+    const at = t.at > n.d.span.start ? t.at - (n.d.span.end - n.d.span.start) : t.at;
+    text = insert(text, at, (at === 0 ? '' : '\n') + src + '\n');
+    return { text, mutation: `move ${where(s, n.d)} from ${n.path.join('/') || 'main'} into ${t.path.join('/') || 'main'}` };
+  },
+  'into-if': (rng, s) => {
+    const locs = s.blocks.filter((b) => b.path[b.path.length - 1] === 'location' || b.path[b.path.length - 1] === 'server');
+    const t = pick(rng, locs);
+    if (!t) return undefined;
+    const n = pick(rng, simple(s).filter((x) => x.path.includes('server')));
+    const src = n && rng() < 0.5 ? srcOf(s.text, n.d) : 'proxy_set_header Upgrade $http_upgrade;';
+    return { text: insert(s.text, t.at, `\n    if ($http_upgrade) {\n        ${src}\n    }\n`), mutation: `wrap ${JSON.stringify(src.slice(0, 40))} in if{} inside ${t.path.join('/')}` };
+  },
+  'fewer-args': (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.args.length > 0 && x.d.end !== undefined));
+    if (!n) return undefined;
+    if (rng() < 0.4) {
+      const a = n.d.args;
+      return { text: remove(s.text, a[0].span.start, a[a.length - 1].span.end), mutation: `drop all arguments of ${where(s, n.d)}` };
+    }
+    const w = pick(rng, n.d.args)!;
+    return { text: remove(s.text, w.span.start, w.span.end), mutation: `drop argument ${JSON.stringify(w.raw.slice(0, 30))} of ${where(s, n.d)}` };
+  },
+  'more-args': (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.end !== undefined));
+    if (!n) return undefined;
+    const k = 1 + Math.floor(rng() * 8);
+    const src: Word[] = n.d.args.length ? n.d.args : n.d.words;
+    const extra: string[] = [];
+    for (let i = 0; i < k; i++) extra.push(src[i % src.length].raw);
+    const last = n.d.words[n.d.words.length - 1];
+    return { text: insert(s.text, last.span.end, ' ' + extra.join(' ')), mutation: `add ${k} argument(s) to ${where(s, n.d)}` };
+  },
+  duplicate: (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.end !== undefined && !RESERVED.has(x.d.name)));
+    if (!n) return undefined;
+    const src = srcOf(s.text, n.d);
+    return { text: insert(s.text, n.d.span.end, (rng() < 0.5 ? '\n' : ' ') + src), mutation: `duplicate ${where(s, n.d)}` };
+  },
+  'brace-in-word': (rng, s) => {
+    const b = boundary(rng, s);
+    return { text: insert(s.text, b.at, '\nfoo}bar;\n'), mutation: `insert "foo}bar;" (line ${lineAt(s.text, b.at)})` };
+  },
+  'quote-then-char': (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.args.length > 0 && x.d.end !== undefined));
+    if (!n) return undefined;
+    const w = pick(rng, n.d.args)!;
+    const rep = pick(rng, ['"a"b', "'a'b", '"a"', '"a"\\b', '"a")', `"${w.value.replace(/["\\]/g, '')}"x`])!;
+    return { text: s.text.slice(0, w.span.start) + rep + s.text.slice(w.span.end), mutation: `replace ${JSON.stringify(w.raw.slice(0, 30))} of ${where(s, n.d)} by ${rep}` };
+  },
+  'hash-in-word': (rng, s) => {
+    const words = s.nodes.flatMap((n) => n.d.words.filter((w) => w.raw.length >= 2 && w.quote === 'none').map((w) => ({ w, n })));
+    const x = pick(rng, words);
+    if (!x) return undefined;
+    const at = x.w.span.start + (rng() < 0.3 ? 0 : 1 + Math.floor(rng() * (x.w.raw.length - 1)));
+    return { text: insert(s.text, at, '#'), mutation: `insert "#" into ${JSON.stringify(x.w.raw.slice(0, 30))} of ${where(s, x.n.d)} at +${at - x.w.span.start}` };
+  },
+  'unknown-directive': (rng, s) => {
+    const b = boundary(rng, s);
+    const line = pick(rng, ['frobnicate on;', 'proxy_pas http://127.0.0.1;', 'http2 on;', 'stream { }', 'js_import x.js;', 'more_set_headers "A: b";', 'lua_code_cache off;', 'Listen 80;', 'upstream_foo {}'])!;
+    return { text: insert(s.text, b.at, '\n' + line + '\n'), mutation: `insert ${JSON.stringify(line)} into ${b.path.join('/') || 'main'} (line ${lineAt(s.text, b.at)})` };
+  },
+  bom: (_rng, s) => ({ text: '\uFEFF' + s.text, mutation: 'add a UTF-8 BOM at the start' }),
+  'regex-braces': (rng, s) => {
+    const t = pick(rng, s.blocks.filter((b) => b.path[b.path.length - 1] === 'server' || b.path[b.path.length - 1] === 'location')) ?? pick(rng, s.blocks)!;
+    const loc = pick(rng, ['location ~ ^/a{2}$ { return 204; }', 'location ~* \\.(js|css){1,3}$ {\n return 204;\n}', 'rewrite ^/x{3}/(.*)$ /$1 last;', 'location ~ "^/a{2}$" { return 204; }'])!;
+    return { text: insert(s.text, t.at, '\n' + loc + '\n'), mutation: `insert ${JSON.stringify(loc)} into ${t.path.join('/') || 'main'}` };
+  },
+  'unclosed-variable': (rng, s) => {
+    const words = s.nodes.flatMap((n) => n.d.words.filter((w) => /\$[A-Za-z_]/.test(w.raw)).map((w) => ({ w, n })));
+    const x = pick(rng, words);
+    if (!x) {
+      const t = pick(rng, s.blocks.filter((b) => b.path[b.path.length - 1] === 'location'));
+      if (!t) return undefined;
+      return { text: insert(s.text, t.at, '\n return 200 ${a;\n'), mutation: 'insert "return 200 ${a;" into a location' };
+    }
+    const raw = x.w.raw.replace(/\$([A-Za-z_])/, '$${$1');
+    return { text: s.text.slice(0, x.w.span.start) + raw + s.text.slice(x.w.span.end), mutation: `write ${JSON.stringify(raw.slice(0, 30))} in ${where(s, x.n.d)}` };
+  },
+  'too-long': (rng, s) => {
+    const e = wordEdge(rng, s);
+    if (!e) return undefined;
+    const n = 4090 + Math.floor(rng() * 20);
+    const q = pick(rng, ['', '', '"'])!;
+    return { text: insert(s.text, e.at, ` ${q}${'a'.repeat(n)} `), mutation: `insert a ${q ? 'quoted ' : ''}${n}-byte word ${e.desc}` };
+  },
+};
+
+export const MUTATION_KINDS = Object.keys(MUTATIONS);
+
+const MODIFIERS: Record<string, (text: string) => string> = {
+  crlf: (t) => t.replace(/\r?\n/g, '\r\n'),
+  bom: (t) => '\uFEFF' + t,
+};
+
+/**
+ * `perSeed` mutants of every seed, cycling through the mutation kinds so each kind is used
+ * about equally; a mutant sometimes gets a second mutation or CRLF line endings on top.
+ */
+export function generateMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
+  const out: Mutant[] = [];
+  const seen = new Set<string>();
+  let k = 0;
+  for (const sd of seeds) {
+    const rng = prng(hash(sd.name) ^ seed);
+    const s = shape(sd.text);
+    for (let j = 0, tries = 0; j < perSeed && tries < perSeed * 4; tries++) {
+      const kind = MUTATION_KINDS[k++ % MUTATION_KINDS.length];
+      const m = MUTATIONS[kind](rng, s);
+      if (!m) continue;
+      let { text, mutation } = m;
+      const r = rng();
+      if (r < 0.1) {
+        text = MODIFIERS.crlf(text);
+        mutation += ' + CRLF line endings';
+      } else if (r < 0.2) {
+        const kind2 = pick(rng, MUTATION_KINDS.filter((x) => x !== 'bom'))!;
+        const m2 = MUTATIONS[kind2](rng, shape(text));
+        if (m2) { text = m2.text; mutation += ' + ' + m2.mutation; }
+      }
+      if (seen.has(text) || text === sd.text) continue;
+      seen.add(text);
+      out.push({ id: `${sd.name}#${j}`, seed: sd.name, mutation: `${kind}: ${mutation}`, text });
+      j++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+// Our side of the differential test: the first nginx-level error the core reports for a
+// single-file configuration, in nginx's terms (message and 1-based line).
+import { validateRoot, type ValidateOptions } from '../../server/src/core/model/validate';
+import { Workspace } from '../../server/src/core/model/workspace';
+import type { Finding } from '../../server/src/core/types';
+import { MemoryHost } from '../util/fixture';
+
+export const CONF = '/oracle/nginx.conf';
+
+export interface OurError {
+  message: string;
+  line: number;
+  code: string;
+}
+
+/** 1-based line of an offset; nginx counts LF only. */
+export function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+const OPTIONS: ValidateOptions = { extraDirectives: [], directiveSet: 'light-1.22' };
+
+/**
+ * Error-severity nginx-syntax / nginx-directive findings, in the order nginx would meet them.
+ * The file is analysed as the main configuration (what `nginx -c` makes of it): a Workspace
+ * would call a file without events/http at top level a fragment and infer its context, which
+ * is right in an editor but not what the nginx under test does with a truncated mutant.
+ */
+export function ourErrors(text: string, extra: Record<string, string> = {}): Finding[] {
+  const files = new Map<string, string>([[CONF, text]]);
+  for (const [rel, body] of Object.entries(extra)) files.set(`/oracle/${rel}`, body);
+  const ws = new Workspace(new MemoryHost(files), { ...OPTIONS });
+  ws.setFiles([...files.keys()]);
+  return validateRoot(ws, CONF, 'main', 'main', OPTIONS)
+    .findings.filter((f) => f.file === CONF && f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
+    .sort((a, b) => (a.nginxAt ?? a.span.start) - (b.nginxAt ?? b.span.start));
+}
+
+/**
+ * The message as nginx prints it: ngx_conf_log_error formats into a buffer of
+ * NGX_MAX_CONF_ERRSTR (1024) bytes, so a long message (a 4 KB directive name) is cut there.
+ */
+export function asPrinted(message: string): string {
+  const b = Buffer.from(message, 'utf8');
+  return b.length <= 1024 ? message : b.subarray(0, 1024).toString('utf8');
+}
+
+export function ourFirstError(text: string): OurError | undefined {
+  const f = ourErrors(text)[0];
+  if (!f) return undefined;
+  return { message: asPrinted(f.message), line: lineOf(text, f.nginxAt ?? f.span.start), code: f.code };
+}
+
+/** A few numbered lines around `line` (1-based), for failure messages. */
+export function context(text: string, line: number | undefined, radius = 2): string {
+  const lines = text.split('\n');
+  const at = line ?? lines.length;
+  const from = Math.max(1, at - radius);
+  const to = Math.min(lines.length, at + radius);
+  const out: string[] = [];
+  for (let i = from; i <= to; i++) {
+    const l = JSON.stringify(lines[i - 1]).slice(1, -1);
+    out.push(`${i === at ? '>' : ' '}${String(i).padStart(4)}| ${l.length > 160 ? l.slice(0, 150) + `…[${l.length} chars]` : l}`);
+  }
+  return out.join('\n');
+}
