@@ -22,6 +22,45 @@ export const MAX_INCLUDE_DEPTH = 64;
 
 const UNKNOWN_VARIABLE_AT = Number.MAX_SAFE_INTEGER;
 
+/**
+ * Whether a repeat is a duplicate, for set() handlers where that depends on the arguments:
+ * records this occurrence in `seen` and answers for it.
+ */
+type ValueDup = (args: string[], key: string, seen: Map<string, number>, at: number) => boolean;
+
+/**
+ * `off` excludes every other occurrence at the same level, in either order; repeats of other
+ * values add up (ngx_http_proxy_redirect, ngx_http_proxy_cookie_domain, _path, _flags and
+ * ngx_http_mirror: "is duplicate" once the list exists and `off` comes, or after `off`).
+ */
+const offExcludesOthers: ValueDup = (args, key, seen, at) => {
+  const off = args.length === 1 && args[0] === 'off';
+  const dup = seen.has(key + '#off') || (off && seen.has(key));
+  seen.set(key, at);
+  if (off) seen.set(key + '#off', at);
+  return dup;
+};
+
+/** The same shared-memory zone twice (ngx_http_limit_req, ngx_http_limit_conn). */
+const sameZone = (zoneOf: (args: string[]) => string | undefined): ValueDup => (args, key, seen, at) => {
+  const zone = zoneOf(args);
+  if (zone === undefined) return false;
+  const k = `${key}@${zone}`;
+  const dup = seen.has(k);
+  seen.set(k, at);
+  return dup;
+};
+
+const VALUE_DUPS: Record<string, ValueDup> = {
+  'ngx_http_proxy_module:proxy_redirect': offExcludesOthers,
+  'ngx_http_proxy_module:proxy_cookie_domain': offExcludesOthers,
+  'ngx_http_proxy_module:proxy_cookie_path': offExcludesOthers,
+  'ngx_http_proxy_module:proxy_cookie_flags': offExcludesOthers,
+  'ngx_http_mirror_module:mirror': offExcludesOthers,
+  'ngx_http_limit_req_module:limit_req': sameZone((args) => args.find((a) => a.startsWith('zone='))?.slice(5)),
+  'ngx_http_limit_conn_module:limit_conn': sameZone((args) => args[0]),
+};
+
 /** The spec nginx would pick for a name in a context, mirroring ngx_conf_handler's module loop. */
 export function specsFor(name: string, opts: ValidateOptions): readonly DirectiveSpec[] | undefined {
   const all = lookup(name);
@@ -77,7 +116,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     for (const d of list) {
       const node: ENode = { d, file, ctx: nctx, parent, children: [], includedFrom };
       out.push(node);
-      if (!d.name) continue; // `{` with no name: already a syntax error
+      if (!d.words.length) continue; // `{` with no name: already a syntax error (`""` is a name)
       const at = d.endSpan ? d.endSpan.start : d.span.end;
       const nameSpan = d.words[0].span;
       collectVariables(d, nctx, file, defined, uses);
@@ -123,7 +162,12 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         skipBlock(node, file);
         continue;
       }
-      if (spec.dup) {
+      const valueDup = VALUE_DUPS[spec.module + ':' + d.name];
+      if (valueDup) {
+        if (valueDup(d.args.map((a) => a.value), spec.module + ':' + d.name, seen, at)) {
+          report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is duplicate`, at);
+        }
+      } else if (spec.dup) {
         const key = spec.module + ':' + d.name;
         if (seen.has(key)) {
           report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is duplicate`, at);
