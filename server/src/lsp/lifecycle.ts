@@ -23,12 +23,14 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
 
 export async function initialized(ctx: ServerContext, publisher: Publisher, guard: Guard, params: InitializeParams, folders: WorkspaceFolder[]): Promise<void> {
   const { connection } = ctx;
-  if (params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-    await connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
-  }
+  // each step on its own: a client refusing one registration must not cost the folder scan
+  const step = (name: string, fn: () => unknown) => guard(name, undefined, fn)();
   if (params.capabilities.workspace?.workspaceFolders) {
-    connection.workspace.onDidChangeWorkspaceFolders(guard('didChangeWorkspaceFolders', undefined, (e) => onFoldersChanged(ctx, publisher, e)));
+    await step('workspace folder events', () => connection.workspace.onDidChangeWorkspaceFolders(guard('didChangeWorkspaceFolders', undefined, (e) => onFoldersChanged(ctx, publisher, e))));
   }
-  await watchFiles(ctx);
-  await addFolders(ctx, publisher, folders);
+  if (params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+    await step('register didChangeConfiguration', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION }));
+  }
+  await step('register file watchers', () => watchFiles(ctx));
+  await step('folder scan', () => addFolders(ctx, publisher, folders));
 }

@@ -15,7 +15,7 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function addFolders(ctx: ServerContext, publisher: Publisher, folders: WorkspaceFolder[]): Promise<void> {
   if (!folders.length) return;
-  const progress = ctx.caps.workDoneProgress ? await ctx.connection.window.createWorkDoneProgress() : undefined;
+  const progress = ctx.caps.workDoneProgress ? await ctx.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
   progress?.begin('nginx WebSocket', 0, 'Looking for nginx files', false);
   const added: Project[] = [];
   try {
