@@ -28,6 +28,8 @@ type Waiter = { uri: string; pred: (d: Diagnostic[], p: PublishDiagnosticsParams
 export class LspSession {
   readonly rpc: MessageConnection;
   readonly latest = new Map<string, PublishDiagnosticsParams>();
+  /** Every publication, in order. */
+  readonly history: PublishDiagnosticsParams[] = [];
   /** Settings the fake editor answers workspace/configuration with, by scope URI ('' = none). */
   settings = new Map<string, unknown>();
   readonly configurationScopes: (string | undefined)[] = [];
@@ -40,6 +42,7 @@ export class LspSession {
     child.stderr!.on('data', (b: Buffer) => (this.stderr += b.toString()));
     this.rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.latest.set(p.uri, p);
+      this.history.push(p);
       this.waiters = this.waiters.filter((w) => !(w.uri === p.uri && w.pred(p.diagnostics, p) && (w.resolve(p), true)));
     });
     this.rpc.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });

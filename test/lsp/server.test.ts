@@ -16,6 +16,10 @@ test('language server over stdio', async (t) => {
   const main = path.join(root, 'nginx.conf');
   const app = path.join(root, 'conf.d/app.conf');
   const ws = path.join(root, 'conf.d/ws.conf');
+  // a file the host skips (binary): reported as a finding and logged, never a crash
+  const blob = path.join(root, 'nginx/blob.conf');
+  fs.mkdirSync(path.dirname(blob));
+  fs.writeFileSync(blob, Buffer.from([0x73, 0x65, 0x72, 0x76, 0x65, 0x72, 0x00, 0x01, 0x02]));
   const session = LspSession.start();
   t.after(() => { session.child.kill(); fs.rmSync(root, { recursive: true, force: true }); });
   const open = (file: string, version = 1) =>
@@ -36,6 +40,9 @@ test('language server over stdio', async (t) => {
     assert.equal(p.version, undefined);
     await session.diagnostics(uriOf(ws), mentionsMap);
     assert.ok(session.configurationScopes.includes(uriOf(root)), 'settings are asked for the folder');
+    const skipped = await session.diagnostics(uriOf(blob), (d) => d.length > 0);
+    assert.deepEqual(skipped.diagnostics.map((d) => d.code), ['nginx-file']);
+    assert.ok(session.logs.some((l) => l.includes('blob.conf') && l.includes('binary')), `logged: ${session.logs.join(' | ')}`);
   });
 
   await t.test('didOpen: a syntax error, with its code, range and docs link', async () => {
@@ -70,6 +77,34 @@ test('language server over stdio', async (t) => {
     session.settings.set(uriOf(root), { extraDirectives: ['foo'] });
     await session.rpc.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     await session.diagnostics(uriOf(app), (d) => d.length === 0);
+  });
+
+  await t.test('typing is analysed once, for the last version, after a pause', async () => {
+    const before = session.history.length;
+    await insert(app, 4, 0, 0, '#\n');
+    for (let v = 5; v <= 13; v++) {
+      await new Promise((resolve) => setTimeout(resolve, 20)); // keystrokes 20 ms apart: typing speed, well under the pause
+      await insert(app, v, 0, 1, 'x');
+    }
+    const p = await session.diagnostics(uriOf(app), (_, p) => p.version === 13);
+    assert.deepEqual(p.diagnostics, []);
+    const forApp = session.history.slice(before).filter((h) => h.uri === uriOf(app));
+    assert.deepEqual(forApp.map((h) => h.version), [13]);
+  });
+
+  await t.test('an untitled buffer is analysed under its own URI', async () => {
+    const uri = 'untitled:Untitled-1';
+    await session.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: 'location / {\n    bar;\n}\n' } });
+    const p = await session.diagnostics(uri, (d) => d.length > 0);
+    assert.deepEqual(messages(p.diagnostics), ['unknown directive "bar"']);
+    await session.rpc.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await session.diagnostics(uri, (d) => d.length === 0);
+  });
+
+  await t.test('a handler that throws answers with a fallback and the server carries on', async () => {
+    const r = await session.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri: uriOf(app) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: null });
+    assert.deepEqual(r, []);
+    assert.ok(session.logs.some((l) => l.startsWith('codeAction failed')));
   });
 
   await t.test('editing the including file republishes the included one; closing it undoes that', async () => {
