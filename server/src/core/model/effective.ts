@@ -48,6 +48,8 @@ export interface WsModel {
   http11ByDefault: boolean;
   /** The target version, as numbers. */
   version: number[];
+  /** Every directive of a name in the root's tree (includes expanded), in document order. */
+  named(name: string): ENode[];
 }
 
 export const DEFAULT_NGINX_VERSION = '1.22';
@@ -109,14 +111,40 @@ export function levelsOf(node: ENode, root: RootAnalysis): Level[] {
   return out;
 }
 
-const own = (l: Level, name: string) => l.children.filter((c) => c.d.name === name);
+// Per-level index of the directives a level holds directly, by name. Keyed by the children array
+// (each level has its own), so lookups stay O(1) however many servers share the http level.
+const indexes = new WeakMap<ENode[], Map<string, ENode[]>>();
+const upgrades = new WeakMap<ENode[], boolean>();
+
+function indexOf(children: ENode[]): Map<string, ENode[]> {
+  let m = indexes.get(children);
+  if (!m) {
+    m = new Map();
+    for (const c of children) {
+      const l = m.get(c.d.name);
+      if (l) l.push(c); else m.set(c.d.name, [c]);
+    }
+    indexes.set(children, m);
+  }
+  return m;
+}
+
+/** The directives named `name` a level holds directly (includes spliced in), in order. */
+export function own(l: Level, name: string): ENode[] {
+  return indexOf(l.children).get(name) ?? [];
+}
 
 function sets(l: Level, name: string): ENode[] {
   return own(l, 'proxy_set_header').filter((h) => headerName(h) === name);
 }
 
 export function setsUpgrade(l: Level): boolean {
-  return sets(l, 'upgrade').length > 0 || sets(l, 'connection').some((h) => isUpgradeConnection(h.d.args[1]?.value ?? ''));
+  let r = upgrades.get(l.children);
+  if (r === undefined) {
+    r = sets(l, 'upgrade').length > 0 || sets(l, 'connection').some((h) => isUpgradeConnection(h.d.args[1]?.value ?? ''));
+    upgrades.set(l.children, r);
+  }
+  return r;
 }
 
 function walkAll(nodes: ENode[], f: (n: ENode) => void) {
@@ -126,18 +154,24 @@ function walkAll(nodes: ENode[], f: (n: ENode) => void) {
   }
 }
 
-/** Comments inside a directive's block, or on the lines right above it, in its own file. */
-function commentsNear(root: RootAnalysis, n: ENode, getComments: (file: string) => { text: string; span: { start: number } }[], getText: (file: string) => string): string[] {
-  const cs = getComments(n.file);
+/** Comments inside a directive's block, or on the line right above it, in its own file (sorted input). */
+function commentsNear(n: ENode, inputs: ModelInputs): string[] {
+  const cs = inputs.comments(n.file);
+  if (!cs.length) return [];
   const d: Directive = n.d;
-  const text = getText(n.file);
-  // the line above the directive
+  const text = inputs.text(n.file);
   const lineStart = text.lastIndexOf('\n', d.span.start - 1);
-  const prevLineStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 1) + 1 : 0;
-  const from = lineStart > 0 ? prevLineStart : d.span.start;
+  const from = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 1) + 1 : d.span.start;
   const to = d.span.end;
-  void root;
-  return cs.filter((c) => c.span.start >= from && c.span.start < to).map((c) => c.text);
+  let lo = 0;
+  let hi = cs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cs[mid].span.start < from) lo = mid + 1; else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < cs.length && cs[i].span.start < to; i++) out.push(cs[i].text);
+  return out;
 }
 
 export interface ModelInputs {
@@ -153,6 +187,7 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
   const httpBlocks: ENode[] = [];
   const upstreams = new Map<string, ENode>();
   const proxyNodes: ENode[] = [];
+  const byName = new Map<string, ENode[]>();
   const define = (name: string, n: ENode) => {
     const k = name.replace(/^\$/, '');
     const l = definitions.get(k) ?? [];
@@ -161,6 +196,8 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
   };
   walkAll(root.top, (n) => {
     const d = n.d;
+    const same = byName.get(d.name);
+    if (same) same.push(n); else byName.set(d.name, [n]);
     switch (d.name) {
       case 'map':
         if (n.ctx === 'handler' || n.ctx === 'unknown') break;
@@ -212,13 +249,13 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
       if (!setsUpgrade(headerLevel)) lostUpgradeLevel = levels.slice(i + 1).find(setsUpgrade);
     }
     const block: ProxyBlock = { node, proxyPass: pp, levels, headerLevel, headers, httpVersion: nearest('proxy_http_version'), readTimeout: nearest('proxy_read_timeout'), lostUpgradeLevel };
-    block.intent = intentOf(block, root, upstreams, patterns, inputs);
+    block.intent = intentOf(block, upstreams, patterns, inputs);
     proxies.push(block);
   }
-  return { proxies, maps, definitions, httpBlocks, upstreams, http11ByDefault, version };
+  return { proxies, maps, definitions, httpBlocks, upstreams, http11ByDefault, version, named: (name) => byName.get(name) ?? [] };
 }
 
-function intentOf(b: ProxyBlock, root: RootAnalysis, upstreams: Map<string, ENode>, patterns: RegExp[], inputs: ModelInputs): string | undefined {
+function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp[], inputs: ModelInputs): string | undefined {
   if (b.levels.some(setsUpgrade)) return 'it sets Upgrade/Connection proxy headers';
   // the location path (for an `if`/limit_except, the enclosing location's)
   let loc: ENode | undefined = b.node;
@@ -234,7 +271,7 @@ function intentOf(b: ProxyBlock, root: RootAnalysis, upstreams: Map<string, ENod
   if (targetPath && isWsPath(targetPath)) return `its proxy_pass target ${target} looks like a WebSocket endpoint`;
   if (upstreamName && WS_UPSTREAM.test(upstreamName) && (upstreams.has(upstreamName) || !upstreamName.includes('.'))) return `its upstream ${upstreamName} looks like a WebSocket backend`;
   for (const n of [b.node, ...(loc && loc !== b.node ? [loc] : [])]) {
-    if (commentsNear(root, n, inputs.comments, inputs.text).some((c) => WS_COMMENT.test(c))) return 'a comment says it serves WebSocket';
+    if (commentsNear(n, inputs).some((c) => WS_COMMENT.test(c))) return 'a comment says it serves WebSocket';
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import type { TextEdit } from '../../types';
 
 const OPEN = /^[“‘„]/;
 const CLOSE = /[”’“]$/;
+const ANY = /[“”‘’„]/;
 const ASCII: Record<string, string> = { '“': '"', '”': '"', '„': '"', '‘': "'", '’': "'" };
 
 export const rule: Rule = {
@@ -24,10 +25,13 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
+    // cheap pre-check: most files have no typographic quote at all
+    const affected = new Set([...ctx.root.files].filter((f) => ANY.test(ctx.text(f))));
+    if (!affected.size) return;
     const walk = (nodes: ENode[]) => {
       for (const n of nodes) {
         walk(n.children);
-        if (n.ctx === 'opaque') continue;
+        if (n.ctx === 'opaque' || !affected.has(n.file)) continue;
         for (const w of n.d.words) {
           if (w.quote !== 'none') continue;
           const open = OPEN.test(w.raw);

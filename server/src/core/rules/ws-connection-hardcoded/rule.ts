@@ -7,7 +7,6 @@
 //   setting nginxWebSocket.connectionStyle is "literal".
 import { headerName } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';
-import type { ENode } from '../../model/workspace';
 import { fix, isDefined, mapInsertion, baseName } from '../shared';
 import type { Rule } from '../types';
 
@@ -24,10 +23,8 @@ export const rule: Rule = {
   check(ctx) {
     if (ctx.options.connectionStyle === 'literal') return;
     const { model, root } = ctx;
-    const walk = (nodes: ENode[]) => {
-      for (const n of nodes) {
-        walk(n.children);
-        if (n.d.name !== 'proxy_set_header' || headerName(n) !== 'connection' || n.ctx === 'unknown') continue;
+    for (const n of model.named('proxy_set_header')) {
+        if (headerName(n) !== 'connection' || n.ctx === 'unknown') continue;
         const v = n.d.args[1];
         if (!v || v.value.toLowerCase() !== 'upgrade') continue;
         const mapEdit = isDefined(model, 'connection_upgrade') ? undefined : mapInsertion(ctx, model, root);
@@ -37,8 +34,6 @@ export const rule: Rule = {
         }
         const where = mapEdit ? ` and add the map${mapEdit.file !== n.file ? ` to ${baseName(mapEdit.file)}` : ''}` : '';
         ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw }, fixes: fix(`Use $connection_upgrade${where}`, [replaceWord(n.file, v, '$connection_upgrade'), mapEdit], 'suggestion') });
-      }
-    };
-    walk(root.top);
+    }
   },
 };

@@ -26,10 +26,9 @@ export const rule: Rule = {
     const { root, model } = ctx;
     if (!root.complete) return;
     const seen = new Set<string>();
-    const visit = (nodes: typeof root.top) => {
-      for (const n of nodes) {
-        visit(n.children);
-        if (n.d.name !== 'proxy_set_header' || n.ctx === 'unknown' || n.ctx === 'handler') continue;
+    {
+      for (const n of model.named('proxy_set_header')) {
+        if (n.ctx === 'unknown' || n.ctx === 'handler') continue;
         const h = headerName(n);
         if (h !== 'connection' && h !== 'upgrade') continue;
         const value = n.d.args[1];
@@ -55,7 +54,6 @@ export const rule: Rule = {
           });
         }
       }
-    };
-    visit(root.top);
+    }
   },
 };

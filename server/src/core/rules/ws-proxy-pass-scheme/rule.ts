@@ -23,36 +23,38 @@ export const rule: Rule = {
   },
   check(ctx) {
     const used = new Set<string>();
-    const walk = (nodes: ENode[], f: (n: ENode) => void) => { for (const n of nodes) { f(n); walk(n.children, f); } };
     const report = (n: ENode, a: Word, scheme: string, messageId: 'literal' | 'viaVariable', name = '') => {
       const http = scheme === 'wss' ? 'https' : 'http';
       const at = a.raw.toLowerCase().indexOf(scheme + '://');
       const span = { start: a.span.start + at, end: a.span.start + at + scheme.length };
       ctx.report({ node: n, span, messageId, data: { scheme, http, name }, fixes: fix(`Use ${http}://`, [{ file: n.file, span, text: http }]) });
     };
-    walk(ctx.root.top, (n) => {
-      if (n.d.name !== 'proxy_pass' || n.ctx === 'handler' || n.ctx === 'unknown') return;
+    for (const n of ctx.model.named('proxy_pass')) {
+      if (n.ctx === 'handler' || n.ctx === 'unknown') continue;
       const a = n.d.args[0];
-      if (!a) return;
+      if (!a) continue;
       for (const m of a.value.matchAll(/\$\{?(\w+)/g)) used.add(m[1]);
       const s = WS.exec(a.value);
       if (s) report(n, a, s[1].toLowerCase(), 'literal');
-    });
-    walk(ctx.root.top, (n) => {
-      if (n.d.name === 'set' && n.d.args.length === 2) {
+    }
+    if (!used.size) return;
+    for (const n of ctx.model.named('set')) {
+      if (n.d.args.length === 2) {
         const name = n.d.args[0].value.replace(/^\$/, '');
         const s = WS.exec(n.d.args[1].value);
         if (s && used.has(name)) report(n, n.d.args[1], s[1].toLowerCase(), 'viaVariable', name);
       }
-      if (n.d.name === 'map' && n.d.args.length === 2) {
+    }
+    for (const n of ctx.model.maps) {
+      if (n.d.args.length === 2) {
         const name = n.d.args[1].value.replace(/^\$/, '');
-        if (!used.has(name)) return;
+        if (!used.has(name)) continue;
         for (const e of n.children) {
           const v = e.d.words[1];
           const s = v && e.d.words.length === 2 ? WS.exec(v.value) : null;
           if (s) report(e, v, s[1].toLowerCase(), 'viaVariable', name);
         }
       }
-    });
+    }
   },
 };

@@ -5,7 +5,6 @@
 // Never flags: `$http_upgrade` or any value built from variables.
 import { headerName } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';
-import type { ENode } from '../../model/workspace';
 import { fix } from '../shared';
 import type { Rule } from '../types';
 
@@ -20,15 +19,11 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    const walk = (nodes: ENode[]) => {
-      for (const n of nodes) {
-        walk(n.children);
-        if (n.d.name !== 'proxy_set_header' || headerName(n) !== 'upgrade' || n.ctx === 'unknown') continue;
+    for (const n of ctx.model.named('proxy_set_header')) {
+        if (headerName(n) !== 'upgrade' || n.ctx === 'unknown') continue;
         const v = n.d.args[1];
         if (!v || v.value.includes('$') || v.value === '') continue;
         ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw }, fixes: fix('Use $http_upgrade', [replaceWord(n.file, v, '$http_upgrade')]) });
-      }
-    };
-    walk(ctx.root.top);
+    }
   },
 };

@@ -1,0 +1,92 @@
+// `npm run bench`: prints figures, passes or fails nothing.
+//  1. throughput on a generated ~3 MB config: one bare JS pass over the characters (the floor),
+//     parse only, and the whole check (parse, include model, directive validation, every rule);
+//  2. a 1,000-file include tree on disk: cold analysis, and re-analysis after one file changes;
+//  3. keystroke → publishDiagnostics through the real language server on a 5,000-line file.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from '../../server/src/core/syntax/parser';
+import { Workspace, DEFAULT_OPTIONS } from '../../server/src/core/model/workspace';
+import { NodeHost, findNginxFiles, toFileId } from '../../server/src/host/node-host';
+import { MemoryHost } from '../util/fixture';
+import { bigConfig, includeTree } from './gen';
+import { lspLatency } from './lsp';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(runs: number, f: () => void): number {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = process.hrtime.bigint();
+    f();
+    t.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  return median(t);
+}
+
+function bare(text: string): number {
+  let lines = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+  return lines;
+}
+
+async function main() {
+  const text = bigConfig(3.1 * 1024 * 1024);
+  const mb = Buffer.byteLength(text) / 1048576;
+  const lines = bare(text);
+  console.log(`config: ${mb.toFixed(2)} MB, ${lines} lines`);
+  const runs = 7;
+  const tBare = time(runs, () => bare(text));
+  const tParse = time(runs, () => parse(text));
+  const file = '/bench/nginx.conf';
+  let count = 0;
+  const tAll = time(runs, () => {
+    const ws = new Workspace(new MemoryHost(new Map([[file, text]])), DEFAULT_OPTIONS);
+    ws.setFiles([file]);
+    count = ws.findings(file).length;
+  });
+  const row = (name: string, ms: number) => console.log(`  ${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms  ${(mb / (ms / 1000)).toFixed(1).padStart(7)} MB/s  ${(ms / tBare).toFixed(1)}× the bare pass`);
+  console.log(`median of ${runs} runs:`);
+  row('bare pass over the characters', tBare);
+  row('parse only', tParse);
+  row(`whole check (${count} findings)`, tAll);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngx-bench-'));
+  try {
+    const tree = includeTree(1000);
+    for (const [rel, t] of tree) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), t);
+    }
+    const root = toFileId(dir);
+    let ws!: Workspace;
+    let n = 0;
+    const tCold = time(3, () => {
+      ws = new Workspace(new NodeHost(), DEFAULT_OPTIONS);
+      const files = findNginxFiles(root);
+      ws.setFiles(files);
+      n = files.length;
+      for (const f of files) ws.findings(f);
+    });
+    const one = `${root}/conf.d/site0500.conf`;
+    const tWarm = time(5, () => {
+      ws.setOverlay(one, (ws.text(one) ?? '') + '\n# edited\n');
+      for (const f of ws.dependents(one)) ws.findings(f);
+    });
+    console.log(`include tree: ${n} files (nginx.conf + 1,000 conf.d/*.conf)`);
+    console.log(`  cold: scan + parse + analyse every file   ${tCold.toFixed(1)} ms`);
+    console.log(`  one file edited: re-analyse its dependents ${tWarm.toFixed(1)} ms`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const lsp = await lspLatency(5000, 100);
+  console.log(`LSP keystroke → publishDiagnostics, ${lsp.lines}-line file, ${lsp.samples} edits:`);
+  console.log(`  p50 ${lsp.p50.toFixed(1)} ms   p99 ${lsp.p99.toFixed(1)} ms   max ${lsp.max.toFixed(1)} ms`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
