@@ -104,9 +104,13 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     findings.push({ file, span, severity, code, message, nginxAt });
   };
 
+  /** Files whose syntax errors are reported, per reading mode (a handler block reads differently). */
+  const readAs = new Set<string>();
   const addFile = (file: FileId, handler: boolean) => {
-    if (files.has(file)) return;
     files.add(file);
+    const mode = `${handler ? 'handler' : 'directives'}:${file}`;
+    if (readAs.has(mode)) return;
+    readAs.add(mode);
     const p = ws.parsed(file, handler);
     if (p) for (const e of p.errors) report(file, e.span, 'nginx-syntax', e.message, e.span.start);
   };
@@ -239,6 +243,9 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         const cycle = [...chain.slice(chain.indexOf(f)), f].map((x) => x.slice(x.lastIndexOf('/') + 1)).join(' → ');
         report(file, argSpan, 'nginx-include', `include cycle: ${cycle}; not followed`, at, 'error');
         complete = false;
+        // nginx has no cycle check: it reads the file again in the include's context, and inside
+        // map{}/types{}… that reading fails on the file's first `{` (nginx-tests' map.t does this)
+        if (handler) addFile(f, true);
         continue;
       }
       const err = ws.readError(f);
