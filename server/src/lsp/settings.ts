@@ -9,7 +9,7 @@ export const SECTION = 'nginxWebSocket';
 export type RuleLevel = 'off' | Severity;
 
 export interface Settings {
-  /** nginx version the configuration targets ('' = latest). */
+  /** nginx version the configuration targets ('' = the core's default). */
   nginxVersion: string;
   /** Directive names of third-party modules to accept. */
   extraDirectives: string[];
@@ -35,11 +35,28 @@ export function normalizeSettings(raw: unknown): Settings {
   return { nginxVersion, extraDirectives, rules };
 }
 
-/** Settings for each scope (a folder or document URI; undefined = no folder), in one request. */
+/** How long to wait for the client's answer before analysing with the defaults. */
+const CONFIGURATION_TIMEOUT_MS = 5000;
+
+/**
+ * Settings for each scope (a folder URI; undefined = no folder), in one request. A client that
+ * fails or never answers gets the defaults (and a log line) rather than stalled diagnostics.
+ */
 export async function fetchSettings(connection: Connection, supported: boolean, scopes: (string | undefined)[]): Promise<Settings[]> {
   if (!supported || scopes.length === 0) return scopes.map(() => DEFAULT_SETTINGS);
-  const raw: unknown[] = await connection.workspace.getConfiguration(scopes.map((scopeUri) => ({ scopeUri, section: SECTION })));
-  return scopes.map((_, i) => normalizeSettings(raw[i]));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const raw = await Promise.race([
+      connection.workspace.getConfiguration(scopes.map((scopeUri) => ({ scopeUri, section: SECTION }))) as Promise<unknown[]>,
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONFIGURATION_TIMEOUT_MS} ms`)), CONFIGURATION_TIMEOUT_MS); }),
+    ]);
+    return scopes.map((_, i) => normalizeSettings(raw[i]));
+  } catch (e) {
+    connection.console.warn(`workspace/configuration failed, using default settings: ${(e as Error).message}`);
+    return scopes.map(() => DEFAULT_SETTINGS);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The analysis options a project's settings imply. */
