@@ -109,8 +109,11 @@ export class Publisher {
     const queue = [...this.pending].sort((a, b) => Number(open(b)) - Number(open(a)));
     for (let i = 0; i < queue.length; i++) {
       if (epoch !== this.epoch) return false;
-      const owner = this.ctx.projects.owner(queue[i]);
-      this.publish(owner, queue[i]);
+      try {
+        this.publish(this.ctx.projects.owner(queue[i]), queue[i]);
+      } catch (e) {
+        this.ctx.connection.console.error(`diagnostics for ${queue[i]} failed: ${(e as Error).stack ?? e}`);
+      }
       this.pending.delete(queue[i]);
       if ((i + 1) % CHUNK === 0) await tick();
     }
