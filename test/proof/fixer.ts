@@ -1,0 +1,72 @@
+// Runs the product on a config folder and applies its own code actions for one rule — every fix
+// of that rule's findings, cross-file edits included — re-analysing until none is left.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/model/workspace';
+import { NodeHost } from '../../server/src/host/node-host';
+import { applyEdits, collectFixEdits, MAX_FIX_PASSES } from '../../server/src/core/fix/apply';
+import type { Finding } from '../../server/src/core/types';
+
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.conf')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export function analyse(files: string[], options: AnalyzeOptions = DEFAULT_OPTIONS): Finding[] {
+  const ws = new Workspace(new NodeHost(), options);
+  ws.setFiles(files);
+  return files.flatMap((f) => ws.findings(f));
+}
+
+export interface FixRun {
+  /** The rule's findings before any fix. */
+  before: Finding[];
+  /** Passes that changed something. */
+  passes: number;
+  /** Files the fixes wrote, with their final text. */
+  changed: Map<string, string>;
+  /** The rule's findings left after the last pass (none, when the rule is satisfied). */
+  after: Finding[];
+  /** Findings of the rule that offered no fix. */
+  fixless: Finding[];
+}
+
+/** Applies the rule's fixes on disk, in place. */
+export function applyRuleFixes(files: string[], rule: string, options: AnalyzeOptions = DEFAULT_OPTIONS): FixRun {
+  const ws = new Workspace(new NodeHost(), options);
+  ws.setFiles(files);
+  const ofRule = () => files.flatMap((f) => ws.findings(f)).filter((f) => f.code === rule);
+  const before = ofRule();
+  const changed = new Map<string, string>();
+  const fixless: Finding[] = [];
+  let passes = 0;
+  let left = before;
+  for (let pass = 0; pass < MAX_FIX_PASSES && left.length; pass++) {
+    for (const f of left) if (!f.fixes?.length) fixless.push(f);
+    const fixes = left.flatMap((f) => f.fixes ?? []);
+    if (!fixes.length) break;
+    let any = false;
+    for (const [file, edits] of collectFixEdits(fixes)) {
+      const text = ws.text(file);
+      if (text === undefined) throw new Error(`a fix edits ${file}, which the workspace cannot read`);
+      const next = applyEdits(text, edits).text;
+      if (next === text) continue;
+      fs.writeFileSync(file, next);
+      ws.invalidate(file);
+      changed.set(file, next);
+      any = true;
+    }
+    if (!any) break;
+    passes++;
+    left = ofRule();
+  }
+  return { before, passes, changed, after: left, fixless };
+}
