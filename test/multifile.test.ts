@@ -204,6 +204,19 @@ http {
     await assertNginxAccepts(files, certs);
   });
 
+  it('a lone nginx.conf including /etc/nginx/conf.d/*.conf (the article\'s example two) is no include cycle', () => {
+    // re-rooting once turned the glob into a bare *.conf that listed nginx.conf itself
+    const files = tree({ 'nginx.conf': NGINX_CONF.replace('include conf.d/*.conf;', 'include /etc/nginx/conf.d/*.conf;') });
+    assertClean(files);
+  });
+
+  it('an absolute glob outside the workspace may hold the map: no ws-map-missing', () => {
+    // on the server, /etc/nginx/conf.d/*.conf may define $connection_upgrade; nothing here says it doesn't
+    const files = tree({ 'nginx.conf': NGINX_CONF_WITHOUT_MAP.replace('include conf.d/*.conf;', `include /etc/nginx/conf.d/*.conf;\n${APP_CONF.replace(/^\n/, '').replace(/^(?=.)/gm, '    ')}`) });
+    const found = findingsOf(files);
+    assert.equal(found.filter((f) => f.severity === 'error' || f.severity === 'warning').length, 0, show(files, found));
+  });
+
   it('an include cycle is reported, not followed forever, and the rest is still analysed', () => {
     const { files } = parseFixture(`
 events {}

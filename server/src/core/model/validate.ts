@@ -229,7 +229,12 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     }
     const r = ws.resolveInclude(prefix, arg);
     if (r.files.length === 0) {
-      if (r.glob) return; // glob(3) with no match: nginx accepts it silently
+      if (r.glob) {
+        // glob(3) with no match: nginx accepts it silently. An absolute one outside the
+        // workspace may match files on the server (the upgrade map, say): not followed.
+        if (r.outside) complete = false;
+        return;
+      }
       complete = false;
       if (r.outside || kind === 'fragment') {
         report(file, argSpan, 'nginx-include', `open() "${r.path}" failed (2: No such file or directory): not found in the workspace, not checked`, at, 'info');

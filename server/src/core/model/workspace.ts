@@ -255,7 +255,10 @@ export class Workspace {
     let files = lookup(path);
     if (files.length === 0 && arg.startsWith('/')) {
       const segs = arg.split('/').filter(Boolean);
-      for (let k = 1; k < segs.length; k++) {
+      // A glob keeps the directory it lists: /etc/nginx/conf.d/*.conf may become conf.d/*.conf,
+      // never a bare *.conf, which would list the main config's own folder (nginx.conf included).
+      const last = glob ? segs.length - 2 : segs.length - 1;
+      for (let k = 1; k <= last; k++) {
         const alt = resolveFrom(prefix, segs.slice(k).join('/'));
         const f = lookup(alt);
         if (f.length) return { files: f, glob, path: alt, outside: false };
