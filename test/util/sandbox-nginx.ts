@@ -6,7 +6,9 @@
 //   absolute access_log / error_log    → <prefix>/logs/…;
 //   proxy_cache_path                   → <prefix>/cache/…;
 //   pid                                → <prefix>/nginx.pid (or -g "pid …;" when the tree has none);
-//   /etc/nginx/                        → <prefix>/ (includes written for the distro layout).
+//   *_temp_path                        → <prefix>/temp/…;
+//   /etc/nginx/, /data/nginx/          → <prefix>/ (includes written for the distro or container
+//                                      layout; the tree mirrors those folders).
 // No shell: execFile with argument vectors and timeouts.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -83,8 +85,10 @@ export function sandboxText(text: string, prefix: string, certs: Certs): string 
     .replace(/(\bssl_trusted_certificate\s+)("?)[^\s;"]+\2(\s*;)/g, (_m, a: string, _q, c: string) => `${a}${certs.cert}${c}`)
     .replace(/(\b(?:access_log|error_log)\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/logs/${flat(p)}`)
     .replace(/(\bproxy_cache_path\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/cache/${flat(p)}`)
+    .replace(/(\b(?:client_body|proxy|fastcgi|uwsgi|scgi)_temp_path\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/temp/${flat(p)}`)
     .replace(/^(\s*pid\s+)[^;\n]+;/gm, (_m, a: string) => `${a}${prefix}/nginx.pid;`)
-    .split('/etc/nginx/').join(prefix + '/');
+    .split('/etc/nginx/').join(prefix + '/')
+    .split('/data/nginx/').join(prefix + '/');
   if (out.split('\n').length !== text.split('\n').length) throw new Error('sandbox rewrite changed the line count');
   return out;
 }
@@ -98,6 +102,7 @@ export async function nginxTestTree(files: Map<string, string>, certs: Certs, ma
   const prefix = mkdtempSync(join(tmpdir(), 'ws-tree-'));
   mkdirSync(join(prefix, 'logs'), { recursive: true });
   mkdirSync(join(prefix, 'cache'), { recursive: true });
+  mkdirSync(join(prefix, 'temp'), { recursive: true });
   let hasPid = false;
   for (const [rel, text] of files) {
     const dest = join(prefix, rel);
