@@ -82,7 +82,7 @@ export function parseSeconds(s: string): number {
   return total;
 }
 
-const WS_PATH = /(^|[/^])(ws|wss|websockets?|socket\.io|sockjs(-node)?|cable|signalr|hubs|graphql-ws|subscriptions|api\/websocket|live\/websocket|_next\/webpack-hmr|realtime|notifications?\/ws)(?=$|[/$?)\\]|\.\*)/i;
+const WS_PATH = /(^|[/^])([\w.-]*websockets?[\w.-]*|[\w.]+-ws|ws|wss|socket\.io|sockjs(-node)?|cable|signalr|hubs|graphql-ws|subscriptions|_next\/webpack-hmr|realtime|notifications?\/ws)(?=$|[/$?)\\]|\.\*)/i;
 const WS_UPSTREAM = /(^|[-_.])(ws|wss|websockets?|socketio|sockjs)([-_.]|$)/i;
 const WS_COMMENT = /\bweb[\s-]?sockets?\b/i;
 

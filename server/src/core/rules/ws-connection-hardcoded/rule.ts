@@ -3,9 +3,10 @@
 // Because: every request through that level, WebSocket or not, is sent upstream with
 //   `Connection: upgrade`; plain requests lose keep-alive and some backends reject them. The
 //   $connection_upgrade map (example two) sends upgrade only when the client asked for it.
-// Never flags: the map form; Connection values that are variables; literal "upgrade" when the
-//   setting nginxWebSocket.connectionStyle is "literal".
-import { headerName } from '../../model/effective';
+// Never flags: the map form; Connection values that are variables; literal "upgrade" in a
+//   location whose path is a WebSocket endpoint (only upgrade requests go there); any literal when
+//   the setting nginxWebSocket.connectionStyle is "literal".
+import { headerName, isWsPath } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';
 import { fix, isDefined, mapInsertion, baseName } from '../shared';
 import type { Rule } from '../types';
@@ -27,6 +28,9 @@ export const rule: Rule = {
         if (headerName(n) !== 'connection' || n.ctx === 'unknown') continue;
         const v = n.d.args[1];
         if (!v || v.value.toLowerCase() !== 'upgrade') continue;
+        let loc = n.parent;
+        while (loc && loc.d.name !== 'location') loc = loc.parent;
+        if (loc && loc.d.args.some((a) => isWsPath(a.value))) continue;
         const mapEdit = isDefined(model, 'connection_upgrade') ? undefined : mapInsertion(ctx, model, root);
         if (!isDefined(model, 'connection_upgrade') && !mapEdit) {
           ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw } });
