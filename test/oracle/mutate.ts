@@ -238,13 +238,64 @@ const MUTATIONS: Record<string, Mutation> = {
     const q = pick(rng, ['', '', '"'])!;
     return { text: insert(s.text, e.at, ` ${q}${'a'.repeat(n)} `), mutation: `insert a ${q ? 'quoted ' : ''}${n}-byte word ${e.desc}` };
   },
+  backslash: (rng, s) => {
+    const e = wordEdge(rng, s);
+    if (!e) return undefined;
+    const b = pick(rng, ['\\', '\\ ', ' \\', '\\"', '\\\\'])!;
+    return { text: insert(s.text, e.at, b), mutation: `insert ${JSON.stringify(b)} ${e.desc}` };
+  },
+  'quote-mid-word': (rng, s) => {
+    const words = s.nodes.flatMap((n) => n.d.words.filter((w) => w.raw.length >= 2).map((w) => ({ w, n })));
+    const x = pick(rng, words);
+    if (!x) return undefined;
+    const at = x.w.span.start + 1 + Math.floor(rng() * (x.w.raw.length - 1));
+    const q = rng() < 0.5 ? '"' : "'";
+    return { text: insert(s.text, at, q), mutation: `insert ${q} into ${JSON.stringify(x.w.raw.slice(0, 30))} of ${where(s, x.n.d)} at +${at - x.w.span.start}` };
+  },
+  'comment-swallows': (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.end !== undefined));
+    if (!n) return undefined;
+    const e = n.d.endSpan!;
+    const c = pick(rng, [' #', ' # note', '#', ' #"'])!;
+    return { text: insert(s.text, e.start, c), mutation: `insert ${JSON.stringify(c)} before the terminator of ${where(s, n.d)}` };
+  },
+  'empty-or-paren': (rng, s) => {
+    const e = wordEdge(rng, s);
+    if (!e) return undefined;
+    const t = pick(rng, [' ""', " ''", ' "")', ' "a")', ' ")"', ' "a"{', ' "a";', ' $', ' ${', ' ${a}'])!;
+    return { text: insert(s.text, e.at, t), mutation: `insert ${JSON.stringify(t)} ${e.desc}` };
+  },
+  'handler-block': (rng, s) => {
+    const h = pick(rng, s.nodes.filter((x) => x.d.block?.kind === 'handler' && !x.handler));
+    if (!h) {
+      const t = pick(rng, s.blocks.filter((b) => b.path[b.path.length - 1] === 'http'));
+      if (!t) return undefined;
+      const m = pick(rng, ['map $uri $m { a b c; }', 'map $uri $m { default {; }', 'types { text/a a; { }', 'map $uri $m { hostnames x; }', 'split_clients $uri $s { 50% a; * b; }', 'geo $g { default 1; 10.0.0.0/8 2 3; }'])!;
+      return { text: insert(s.text, t.at, '\n' + m + '\n'), mutation: `insert ${JSON.stringify(m)} into http` };
+    }
+    const line = pick(rng, ['a {', 'x y z;', 'lonely;', '"" "";', '{', 'include x y;', 'volatile;', 'hostnames;', 'default;'])!;
+    return { text: insert(s.text, h.d.block!.open.end, '\n' + line + '\n'), mutation: `insert ${JSON.stringify(line)} into ${where(s, h.d)}` };
+  },
+  'foreign-directive': (rng, s) => {
+    const t = pick(rng, s.blocks)!;
+    const line = pick(rng, [
+      'worker_processes 2;', 'listen 80;', 'proxy_pass http://127.0.0.1;', 'server_name a;', 'location /x { }', 'server { }',
+      'upstream u { server 127.0.0.1; }', 'if ($uri) { }', 'limit_except GET { }', 'types { }', 'map $a $b { }', 'events { }',
+      'http { }', 'keepalive 8;', 'return 204;', 'break;', 'internal;', 'satisfy any;', 'default_type a;', 'post_action /x;',
+      'proxy_http_version 1.1;', 'proxy_set_header A b;', 'worker_connections 10;', 'daemon off;', 'charset_map a b { }',
+      'set $a b;', 'rewrite ^ /x;', 'access_log off;', 'error_log stderr;', 'include x.conf;', 'include;', 'server 127.0.0.1;',
+      'ip_hash;', 'location = /y;', 'if ($a) ;', 'stub_status;', 'sendfile on;', 'env A;', 'load_module x.so;',
+    ])!;
+    return { text: insert(s.text, t.at, (t.at ? '\n' : '') + line + '\n'), mutation: `insert ${JSON.stringify(line)} into ${t.path.join('/') || 'main'}` };
+  },
 };
 
 export const MUTATION_KINDS = Object.keys(MUTATIONS);
 
 const MODIFIERS: Record<string, (text: string) => string> = {
   crlf: (t) => t.replace(/\r?\n/g, '\r\n'),
-  bom: (t) => '\uFEFF' + t,
+  /** Old Mac line endings: nginx counts lines by LF only, so everything is on line 1. */
+  cr: (t) => t.replace(/\r?\n/g, '\r'),
 };
 
 /**
@@ -267,7 +318,10 @@ export function generateMutants(seeds: Seed[], perSeed: number, seed = 1): Mutan
       if (r < 0.1) {
         text = MODIFIERS.crlf(text);
         mutation += ' + CRLF line endings';
-      } else if (r < 0.2) {
+      } else if (r < 0.12) {
+        text = MODIFIERS.cr(text);
+        mutation += ' + CR line endings';
+      } else if (r < 0.22) {
         const kind2 = pick(rng, MUTATION_KINDS.filter((x) => x !== 'bom'))!;
         const m2 = MUTATIONS[kind2](rng, shape(text));
         if (m2) { text = m2.text; mutation += ' + ' + m2.mutation; }

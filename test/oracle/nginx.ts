@@ -137,6 +137,7 @@ export function isSyntaxClass(message: string): boolean {
     /^invalid number of arguments in "[^"]*" directive$/.test(message) ||
     /^"[^"]*" directive is duplicate$/.test(message) ||
     /^too long parameter/.test(message) ||
-    message === 'invalid number of the map parameters'
+    message === 'invalid number of the map parameters' ||
+    message === 'invalid number of the geo parameters'
   );
 }

@@ -208,10 +208,24 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     if (d.end !== ';') return;
     const owner = parent?.d.name;
     const at = d.endSpan!.start;
+    const n = d.words.length;
+    const bad = (message: string) => report(file, d.words[0].span, 'nginx-directive', message, at);
     if (owner === 'map') {
-      const n = d.words.length;
+      // ngx_http_map: `hostnames;` and `volatile;` alone, otherwise exactly two words (include too)
       if (n === 1 && (d.name === 'hostnames' || d.name === 'volatile')) return;
-      if (n !== 2) { report(file, d.words[0].span, 'nginx-directive', 'invalid number of the map parameters', at); return; }
+      if (n !== 2) { bad('invalid number of the map parameters'); return; }
+    } else if (owner === 'geo') {
+      // ngx_http_geo: `ranges;` and `proxy_recursive;` alone (`volatile;` since 1.29.3),
+      // otherwise exactly two words (include too)
+      if (n === 1 && (d.name === 'ranges' || d.name === 'proxy_recursive' || (d.name === 'volatile' && opts.directiveSet !== 'light-1.22'))) return;
+      if (n !== 2) { bad('invalid number of the geo parameters'); return; }
+    } else if (owner === 'types') {
+      // ngx_http_core_type: any number of extensions; `include` takes exactly one file
+      if (d.name === 'include' && n !== 2) { bad('invalid number of arguments in "include" directive'); return; }
+    } else if (owner === 'charset_map') {
+      // ngx_http_charset_map: two codes per line; no include
+      if (n !== 2) { bad('invalid parameters number'); return; }
+      return;
     }
     if (d.name === 'include' && d.words.length === 2) {
       include(node, d.args[0].value, file, 'handler', parent, out, new Map(), chain, true);
