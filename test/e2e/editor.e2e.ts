@@ -68,7 +68,7 @@ function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
     languageId: 'nginx',
     fallbackAlias: /^nginx$/i,
     mainFile: 'conf.d/app.conf',
-    squiggle: 'warning',
+    squiggle: 'error',
     diagnosticCode: 'ws-upgrade-header-missing',
     fixTitlePrefix: 'Add proxy_set_header Upgrade',
     fixedText: 'proxy_set_header Upgrade $http_upgrade;',
