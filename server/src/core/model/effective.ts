@@ -82,7 +82,7 @@ export function parseSeconds(s: string): number {
   return total;
 }
 
-const WS_PATH = /(^|[/^])([\w.-]*websockets?[\w.-]*|[\w.]+-ws|ws|wss|socket\.io|sockjs(-node)?|cable|signalr|hubs|graphql-ws|subscriptions|_next\/webpack-hmr|realtime|notifications?\/ws)(?=$|[/$?)\\]|\.\*)/i;
+const WS_PATH = /(^|[/^])([\w.-]*websockets?[\w.-]*|[\w.]+-ws|ws|wss|socket\.io|sockjs(-node)?|cable|signalr|hubs|graphql-ws|_next\/webpack-hmr|notifications?\/ws)(?=$|[/$?)\\]|\.\*)/i;
 const WS_UPSTREAM = /(^|[-_.])(ws|wss|websockets?|socketio|sockjs)([-_.]|$)/i;
 const WS_COMMENT = /\bweb[\s-]?sockets?\b/i;
 
@@ -90,9 +90,9 @@ export function isWsPath(path: string): boolean {
   return WS_PATH.test(path);
 }
 
-/** Is a Connection header value one that asks for an upgrade? */
+/** Does a Connection header value show upgrade intent? ($http_connection alone does not: plain proxies forward it too.) */
 export function isUpgradeConnection(value: string): boolean {
-  return /upgrade/i.test(value) || value === '$connection_upgrade' || value === '$http_connection';
+  return /upgrade/i.test(value);
 }
 
 export function headerName(n: ENode): string {
@@ -121,6 +121,8 @@ function indexOf(children: ENode[]): Map<string, ENode[]> {
   if (!m) {
     m = new Map();
     for (const c of children) {
+      // a proxy_set_header without its two arguments is nginx's error (nginx-directive), not a header
+      if (c.d.name === 'proxy_set_header' && c.d.args.length !== 2) continue;
       const l = m.get(c.d.name);
       if (l) l.push(c); else m.set(c.d.name, [c]);
     }

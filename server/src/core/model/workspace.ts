@@ -4,7 +4,7 @@ import type { Directive, ParsedFile } from '../syntax/ast';
 import { HostError, type FileId, type Finding, type Host, type Severity } from '../types';
 import { dirname, hasGlob, resolveFrom, basename } from './paths';
 import { inferContext, validateRoot, type ValidateOptions } from './validate';
-import { runRules } from '../rules/run';
+import { applyNginxSettings, runRules } from '../rules/run';
 
 /** Where a directive stands once includes are expanded. */
 export type NodeCtx = Ctx | 'handler' | 'opaque' | 'unknown';
@@ -196,7 +196,7 @@ export class Workspace {
     }
     for (const r of roots.values()) {
       const ruleFindings = runRules(this, r, this.options); // may drop nginx findings it replaces
-      r.findings.push(...ruleFindings);
+      r.findings = [...applyNginxSettings(this, r.findings, this.options), ...ruleFindings];
     }
     this.roots = roots;
     return roots;

@@ -45,6 +45,20 @@ export function runRules(ws: Workspace, root: RootAnalysis, options: AnalyzeOpti
   return out.filter((f) => !suppressed(ws, f));
 }
 
+/**
+ * nginx-level findings (nginx-syntax, nginx-directive…) follow the same settings as rules: a
+ * severity override or 'off', and the suppression comments.
+ */
+export function applyNginxSettings(ws: Workspace, findings: Finding[], options: AnalyzeOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const setting = options.rules?.[f.code];
+    if (setting === 'off' || suppressed(ws, f)) continue;
+    out.push(setting ? { ...f, severity: setting } : f);
+  }
+  return out;
+}
+
 const DISABLE_RE = /^\s*nginx-ws-disable(-next-line)?(?:\s+([\w-]+(?:[\s,]+[\w-]+)*))?\s*$/;
 
 /** `# nginx-ws-disable-next-line id…` and `# nginx-ws-disable id…` (whole file); no ids = every rule. */

@@ -13,7 +13,7 @@ export const rule: Rule = {
     id: 'ws-keepalive-close',
     severity: 'info',
     fix: 'suggestion',
-    summary: 'The map sends Connection: close to a keepalive upstream; use the \'\' "" variant.',
+    summary: 'The map sends Connection: close to a keepalive upstream; map \'\' to \'\' instead.',
     messages: {
       close: 'Plain requests get "Connection: close" from this map, which defeats keepalive to upstream {upstream}. Map \'\' to \'\' instead.',
     },

@@ -54,6 +54,8 @@ export const rule: Rule = {
         continue;
       }
       if (!/^\$http_upgrade$/i.test(args[0].value)) continue;
+      // an entry with the wrong word count is nginx's own error ("invalid number of the map parameters")
+      if (m.children.some((c) => c.file === m.file && c.d.words.length !== 2 && !(c.d.words.length === 1 && /^(hostnames|volatile)$/.test(c.d.name)))) continue;
       const def = entries.find((e) => e.d.words[0].value === 'default' && e.d.words[0].quote === 'none');
       const dv = def?.d.words[1];
       if (!def) ctx.report({ node: m, messageId: 'noDefault', fixes: replace });
