@@ -103,7 +103,10 @@ export function runNginx(text: string, opts: RunOptions = {}): Promise<NginxVerd
         return;
       }
       const ok = !e && /test is successful/.test(output);
-      resolve({ ok, error: ok ? undefined : parseNginxOutput(output, dir) ?? { message: output.trim() || 'nginx failed without output' }, output });
+      const error = ok ? undefined : parseNginxOutput(output, dir) ?? { message: output.trim() || 'nginx failed without output' };
+      // a message quoting a path of the config names the test directory, as the config does
+      if (error && opts.testdir) error.message = error.message.split(dir).join(opts.testdir);
+      resolve({ ok, error, output });
     });
   });
 }
