@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateMutants, type Mutant, type Seed } from './mutate';
+import { generateIncludeMutants, generateMutants, type Mutant, type Seed } from './mutate';
 import { isSyntaxClass, nginxAvailable, nginxVersion, pool, runNginx, type NginxVerdict } from './nginx';
 import { context, ourErrors, ourFirstError, lineOf } from './ours';
 
@@ -15,6 +15,8 @@ const FIXTURES = join(__dirname, '../../..', 'test/fixtures');
 /** nginx-tests' %%TESTDIR%% as the corpus extraction wrote it; runs map it into their prefix. */
 const TESTDIR = '/tmp/ngxcorpus/testdir';
 const PER_SEED = 6;
+/** Mutants per seed split in two files with `include`. */
+const PER_SEED_INCLUDE = 2;
 const MIN_KEPT = 500;
 
 function loadSeeds(): Seed[] {
@@ -32,7 +34,7 @@ function loadSeeds(): Seed[] {
   ];
 }
 
-const verdictText = (v: NginxVerdict) => (v.ok ? 'accepted' : `${v.error!.message}${v.error!.line !== undefined ? ` (line ${v.error!.line})` : ''}`);
+const verdictText = (v: NginxVerdict) => (v.ok ? 'accepted' : `${v.error!.message}${v.error!.line !== undefined ? ` (${v.error!.file}:${v.error!.line})` : ''}`);
 
 test('differential test against the real nginx', { skip: !nginxAvailable() && 'no nginx binary' }, async () => {
   const version = await nginxVersion();
@@ -43,24 +45,25 @@ test('differential test against the real nginx', { skip: !nginxAvailable() && 'n
   const seeds = all.filter((_, i) => seedVerdicts[i].ok);
   const seedProblems = seeds.filter((s) => ourErrors(s.text).length > 0).map((s) => `${s.name}: ${ourErrors(s.text).map((f) => f.message).join('; ')}`);
 
-  const mutants = generateMutants(seeds, PER_SEED);
-  const verdicts = await pool(mutants.map((m) => () => runNginx(m.text, { testdir: TESTDIR })), 4);
+  const mutants = [...generateMutants(seeds, PER_SEED), ...generateIncludeMutants(seeds, PER_SEED_INCLUDE)];
+  const verdicts = await pool(mutants.map((m) => () => runNginx(m.text, { testdir: TESTDIR, extra: m.files })), 4);
 
   const disagreements: string[] = [];
   let kept = 0;
+  let keptInIncluded = 0;
   let agreed = 0;
   let accepted = 0;
   let acceptedClean = 0;
   let otherRejects = 0;
   const byMessage = new Map<string, number>();
-  const describe = (m: Mutant, v: NginxVerdict, ours: string, line?: number) =>
-    `${m.id} — ${m.mutation}\n  nginx: ${verdictText(v)}\n  ours:  ${ours}\n${context(m.text, line)}`;
+  const describe = (m: Mutant, v: NginxVerdict, ours: string, line?: number, file = 'nginx.conf') =>
+    `${m.id} — ${m.mutation}\n  nginx: ${verdictText(v)}\n  ours:  ${ours}\n${file}:\n${context(file === 'nginx.conf' ? m.text : m.files?.[file] ?? '', line)}`;
 
   mutants.forEach((m, i) => {
     const v = verdicts[i];
     if (v.ok) {
       accepted++;
-      const errs = ourErrors(m.text);
+      const errs = ourErrors(m.text, m.files);
       if (errs.length === 0) acceptedClean++;
       else {
         const l = lineOf(m.text, errs[0].nginxAt ?? errs[0].span.start);
@@ -69,28 +72,29 @@ test('differential test against the real nginx', { skip: !nginxAvailable() && 'n
       return;
     }
     const e = v.error!;
-    if (!isSyntaxClass(e.message) || e.file !== 'nginx.conf') {
+    if (!isSyntaxClass(e.message) || e.file === undefined || e.file === '<command line>') {
       otherRejects++;
       return;
     }
     kept++;
+    if (e.file !== 'nginx.conf') keptInIncluded++;
     const cls = e.message
       .replace(/^unknown directive ".*/s, 'unknown directive "x"')
       .replace(/^too long parameter.*/s, 'too long parameter…')
       .replace(/^unexpected ".*"$/s, 'unexpected "x"')
       .replace(/"[^"]*"/g, '"x"');
     byMessage.set(cls, (byMessage.get(cls) ?? 0) + 1);
-    const ours = ourFirstError(m.text);
-    if (ours && ours.message === e.message && ours.line === e.line) agreed++;
-    else disagreements.push(describe(m, v, ours ? `${ours.message} (line ${ours.line})` : 'no error', e.line));
+    const ours = ourFirstError(m.text, m.files);
+    if (ours && ours.message === e.message && ours.line === e.line && ours.file === e.file) agreed++;
+    else disagreements.push(describe(m, v, ours ? `${ours.message} (${ours.file}:${ours.line})` : 'no error', e.line, e.file));
   });
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   const summary = [
     `nginx: ${version ?? 'unknown version'}`,
     `seeds: ${seeds.length} of ${all.length} accepted by this nginx`,
-    `mutants generated: ${mutants.length}`,
-    `nginx rejected for syntax/context/args: ${kept} (other rejections: ${otherRejects})`,
+    `mutants generated: ${mutants.length} (${mutants.filter((m) => m.files).length} split in two files with include)`,
+    `nginx rejected for syntax/context/args: ${kept}, ${keptInIncluded} of them in an included file (other rejections: ${otherRejects})`,
     `agreement: ${agreed}/${kept}`,
     `seeds with an error of ours: ${seedProblems.length}`,
     `nginx accepted: ${accepted}, of which we report no error: ${acceptedClean}`,

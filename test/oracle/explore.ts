@@ -3,7 +3,7 @@
 // Usage: node out/test/oracle/explore.js <first seed> <last seed> <mutants per config>
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateMutants } from './mutate';
+import { generateIncludeMutants, generateMutants } from './mutate';
 import { isSyntaxClass, pool, runNginx } from './nginx';
 const short = (m: string) => (m.length > 100 ? `${m.slice(0, 40)}…[${m.length} chars]…${m.slice(-20)}` : m);
 import { context, ourErrors, ourFirstError, lineOf } from './ours';
@@ -22,23 +22,23 @@ async function main() {
   ];
   let total = 0, kept = 0, bad = 0;
   for (let sd = from; sd <= to; sd++) {
-    const mutants = generateMutants(seeds, per, sd);
-    const verdicts = await pool(mutants.map((m) => () => runNginx(m.text, { testdir: TESTDIR })), 4);
+    const mutants = [...generateMutants(seeds, per, sd), ...generateIncludeMutants(seeds, per, sd)];
+    const verdicts = await pool(mutants.map((m) => () => runNginx(m.text, { testdir: TESTDIR, extra: m.files })), 4);
     mutants.forEach((m, i) => {
       total++;
       const v = verdicts[i];
       if (v.ok) {
-        const e = ourErrors(m.text)[0];
+        const e = ourErrors(m.text, m.files)[0];
         if (e) { bad++; const l = lineOf(m.text, e.nginxAt ?? e.span.start); console.log(`\n[${sd}] ${m.id} ${m.mutation}\n  nginx: accepted\n  ours: ${short(e.message)} (line ${l})\n${context(m.text, l)}`); }
         return;
       }
       const e = v.error!;
-      if (!isSyntaxClass(e.message) || e.file !== 'nginx.conf') return;
+      if (!isSyntaxClass(e.message) || e.file === undefined || e.file === '<command line>') return;
       kept++;
-      const o = ourFirstError(m.text);
-      if (!o || o.message !== e.message || o.line !== e.line) {
+      const o = ourFirstError(m.text, m.files);
+      if (!o || o.message !== e.message || o.line !== e.line || o.file !== e.file) {
         bad++;
-        console.log(`\n[${sd}] ${m.id} ${m.mutation}\n  nginx: ${short(e.message)} (line ${e.line})\n  ours: ${o ? `${short(o.message)} (line ${o.line})` : 'none'}\n${context(m.text, e.line)}`);
+        console.log(`\n[${sd}] ${m.id} ${m.mutation}\n  nginx: ${short(e.message)} (${e.file}:${e.line})\n  ours: ${o ? `${short(o.message)} (${o.file}:${o.line})` : 'none'}\n${context(e.file === 'nginx.conf' ? m.text : m.files?.[e.file!] ?? '', e.line)}`);
       }
     });
   }

@@ -15,6 +15,8 @@ export interface Mutant {
   /** What was done, e.g. `drop ";" of "listen" (line 12)`. */
   mutation: string;
   text: string;
+  /** Other files next to nginx.conf (relative paths), for mutants split with `include`. */
+  files?: Record<string, string>;
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
@@ -329,6 +331,45 @@ export function generateMutants(seeds: Seed[], perSeed: number, seed = 1): Mutan
       if (seen.has(text) || text === sd.text) continue;
       seen.add(text);
       out.push({ id: `${sd.name}#${j}`, seed: sd.name, mutation: `${kind}: ${mutation}`, text });
+      j++;
+    }
+  }
+  return out;
+}
+
+/** The file a block's contents move to in include mutants. */
+export const INCLUDED = 'inc.conf';
+
+/**
+ * Mutants of configs split in two: the contents of a random block move to inc.conf, included
+ * in their place (nginx reads it in the include's context; each file must balance its own
+ * braces), and then one of the two files is mutated.
+ */
+export function generateIncludeMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
+  const out: Mutant[] = [];
+  const seen = new Set<string>();
+  let k = 0;
+  for (const sd of seeds) {
+    const rng = prng(hash('include:' + sd.name) ^ seed);
+    const whole = shape(sd.text);
+    const blocks = whole.nodes.filter((n) => n.d.block?.kind === 'directives' && n.d.block.close && n.d.block.children.length > 0 && !n.handler);
+    for (let j = 0, tries = 0; j < perSeed && tries < perSeed * 4; tries++) {
+      const b = pick(rng, blocks);
+      if (!b) break;
+      const open = b.d.block!.open.end;
+      const close = b.d.block!.close!.start;
+      const root = sd.text.slice(0, open) + ` include ${INCLUDED}; ` + sd.text.slice(close);
+      const inc = sd.text.slice(open, close).replace(/^[ \t]*\r?\n/, '');
+      const intoInc = rng() < 0.7;
+      const kind = MUTATION_KINDS[k++ % MUTATION_KINDS.length];
+      const m = MUTATIONS[kind](rng, shape(intoInc ? inc : root));
+      if (!m) continue;
+      const text = intoInc ? root : m.text;
+      const files = { [INCLUDED]: intoInc ? m.text : inc };
+      const key = text + '\0' + files[INCLUDED];
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ id: `${sd.name}#inc${j}`, seed: sd.name, mutation: `include: contents of ${where(whole, b.d)} moved to ${INCLUDED}; ${kind} in ${intoInc ? INCLUDED : 'nginx.conf'}: ${m.mutation}`, text, files });
       j++;
     }
   }

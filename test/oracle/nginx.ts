@@ -90,7 +90,7 @@ export function runNginx(text: string, opts: RunOptions = {}): Promise<NginxVerd
   const dir = mkdtempSync(join(tmpdir(), 'ngx-oracle-'));
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, opts.testdir ? text.split(opts.testdir).join(dir) : text);
-  for (const [rel, body] of Object.entries(opts.extra ?? {})) writeFileSync(join(dir, rel), body);
+  for (const [rel, body] of Object.entries(opts.extra ?? {})) writeFileSync(join(dir, rel), opts.testdir ? body.split(opts.testdir).join(dir) : body);
   const timeoutMs = opts.timeoutMs ?? 20000;
   const args = ['-t', '-e', 'stderr', '-p', dir + '/', '-c', conf, '-g', `pid ${join(dir, 'nginx.pid')};`];
   return new Promise((resolve, reject) => {

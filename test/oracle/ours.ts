@@ -5,11 +5,14 @@ import { Workspace } from '../../server/src/core/model/workspace';
 import type { Finding } from '../../server/src/core/types';
 import { MemoryHost } from '../util/fixture';
 
-export const CONF = '/oracle/nginx.conf';
+const DIR = '/oracle';
+export const CONF = `${DIR}/nginx.conf`;
 
 export interface OurError {
   message: string;
   line: number;
+  /** Relative to the config's directory, like nginx names it: 'nginx.conf', 'inc.conf'. */
+  file: string;
   code: string;
 }
 
@@ -27,15 +30,26 @@ const OPTIONS: ValidateOptions = { extraDirectives: [], directiveSet: 'light-1.2
  * The file is analysed as the main configuration (what `nginx -c` makes of it): a Workspace
  * would call a file without events/http at top level a fragment and infer its context, which
  * is right in an editor but not what the nginx under test does with a truncated mutant.
+ * Other files (`extra`) sit next to it; nginx reads one where nginx.conf includes it (found
+ * by its `include <name>;` text), so its findings sort at that point.
  */
 export function ourErrors(text: string, extra: Record<string, string> = {}): Finding[] {
   const files = new Map<string, string>([[CONF, text]]);
-  for (const [rel, body] of Object.entries(extra)) files.set(`/oracle/${rel}`, body);
+  for (const [rel, body] of Object.entries(extra)) files.set(`${DIR}/${rel}`, body);
   const ws = new Workspace(new MemoryHost(files), { ...OPTIONS });
   ws.setFiles([...files.keys()]);
+  const includedAt = (file: string): number => {
+    const m = new RegExp(`include\\s+${file.slice(DIR.length + 1).replace(/\./g, '\\.')}\\s*;`).exec(text);
+    return m ? m.index + m[0].length - 1 : Number.MAX_SAFE_INTEGER;
+  };
+  const key = (f: Finding): [number, number] => (f.file === CONF ? [f.nginxAt ?? f.span.start, -1] : [includedAt(f.file), f.nginxAt ?? f.span.start]);
   return validateRoot(ws, CONF, 'main', 'main', OPTIONS)
-    .findings.filter((f) => f.file === CONF && f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
-    .sort((a, b) => (a.nginxAt ?? a.span.start) - (b.nginxAt ?? b.span.start));
+    .findings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
+    .sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return ka[0] - kb[0] || ka[1] - kb[1];
+    });
 }
 
 /**
@@ -47,10 +61,11 @@ export function asPrinted(message: string): string {
   return b.length <= 1024 ? message : b.subarray(0, 1024).toString('utf8');
 }
 
-export function ourFirstError(text: string): OurError | undefined {
-  const f = ourErrors(text)[0];
+export function ourFirstError(text: string, extra: Record<string, string> = {}): OurError | undefined {
+  const f = ourErrors(text, extra)[0];
   if (!f) return undefined;
-  return { message: asPrinted(f.message), line: lineOf(text, f.nginxAt ?? f.span.start), code: f.code };
+  const body = f.file === CONF ? text : extra[f.file.slice(DIR.length + 1)];
+  return { message: asPrinted(f.message), line: lineOf(body, f.nginxAt ?? f.span.start), file: f.file.slice(DIR.length + 1), code: f.code };
 }
 
 /** A few numbered lines around `line` (1-based), for failure messages. */
