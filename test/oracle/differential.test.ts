@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateIncludeMutants, generateMutants, type Mutant, type Seed } from './mutate';
-import { isSyntaxClass, nginxAvailable, nginxVersion, pool, runNginx, type NginxVerdict } from './nginx';
+import { isSyntaxClass, withLocalPaths, nginxAvailable, nginxVersion, pool, runNginx, type NginxVerdict } from './nginx';
 import { context, ourErrors, ourFirstError, lineOf } from './ours';
 
 const FIXTURES = join(__dirname, '../../..', 'test/fixtures');
@@ -29,15 +29,20 @@ function loadSeeds(): Seed[] {
     .map(([f]) => f);
   const ws = join(FIXTURES, 'websocket-seeds');
   return [
-    ...readdirSync(ws).filter((f) => f.endsWith('.conf')).sort().map((f) => ({ name: `websocket/${f}`, text: readFileSync(join(ws, f), 'utf8') })),
-    ...ok.map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') })),
+    ...readdirSync(ws).filter((f) => f.endsWith('.conf')).sort().map((f) => ({ name: `websocket/${f}`, text: withLocalPaths(readFileSync(join(ws, f), 'utf8')) })),
+    ...ok.map((f) => ({ name: f, text: withLocalPaths(readFileSync(join(dir, f), 'utf8')) })),
   ];
 }
 
 const verdictText = (v: NginxVerdict) => (v.ok ? 'accepted' : `${v.error!.message}${v.error!.line !== undefined ? ` (${v.error!.file}:${v.error!.line})` : ''}`);
 
-test('differential test against the real nginx', { skip: !nginxAvailable() && 'no nginx binary' }, async () => {
+test('differential test against the real nginx', { skip: !nginxAvailable() && 'no nginx binary' }, async (t) => {
   const version = await nginxVersion();
+  // the analysis models nginx 1.22 (directiveSet 'light-1.22'); another version is another oracle
+  if (!version?.startsWith('nginx/1.22.')) {
+    t.skip(`${version ?? 'nginx'} is not the modelled nginx 1.22`);
+    return;
+  }
   const started = Date.now();
   const all = loadSeeds();
   const seedVerdicts = await pool(all.map((s) => () => runNginx(s.text, { testdir: TESTDIR })), 4);

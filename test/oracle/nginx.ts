@@ -14,8 +14,35 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from '../../server/src/core/syntax/parser';
 
 export const NGINX = process.env.NGINX_BIN || '/usr/sbin/nginx';
+
+/** http-level paths `nginx -t` opens or creates, pointed into the run's prefix. */
+const LOCAL_HTTP_PATHS: Array<[string, string]> = [
+  ['access_log', 'access_log off;'],
+  ['client_body_temp_path', 'client_body_temp_path tmp_body;'],
+  ['proxy_temp_path', 'proxy_temp_path tmp_proxy;'],
+  ['fastcgi_temp_path', 'fastcgi_temp_path tmp_fastcgi;'],
+  ['uwsgi_temp_path', 'uwsgi_temp_path tmp_uwsgi;'],
+  ['scgi_temp_path', 'scgi_temp_path tmp_scgi;'],
+];
+
+/**
+ * A valid config made independent of the machine: `nginx -t` opens the default access log
+ * and creates the temp directories at compiled-in paths (/var/log/nginx, /var/lib/nginx),
+ * which fails when not run as root. The directives pointing them into the prefix go right
+ * after `http {`, on the same line, so every line number stays what it was. Directives the
+ * config already has at http level are left alone (the temp paths are "is duplicate").
+ */
+export function withLocalPaths(text: string): string {
+  const http = parse(text).directives.find((d) => d.name === 'http' && d.block);
+  if (!http) return text;
+  const have = new Set(http.block!.children.map((d) => d.name));
+  const add = LOCAL_HTTP_PATHS.filter(([name]) => !have.has(name)).map(([, line]) => line);
+  const at = http.block!.open.end;
+  return add.length ? `${text.slice(0, at)} ${add.join(' ')}${text.slice(at)}` : text;
+}
 
 export interface NginxError {
   /** The text after `[emerg] `, without the ` in <file>:<line>` suffix. */
