@@ -21,6 +21,7 @@ async function main() {
     ...ok.map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') })),
   ];
   let total = 0, kept = 0, bad = 0;
+  const others = new Map<string, number>();
   for (let sd = from; sd <= to; sd++) {
     const mutants = [...generateMutants(seeds, per, sd), ...generateIncludeMutants(seeds, per, sd)];
     const verdicts = await pool(mutants.map((m) => () => runNginx(m.text, { testdir: TESTDIR, extra: m.files })), 4);
@@ -33,7 +34,11 @@ async function main() {
         return;
       }
       const e = v.error!;
-      if (!isSyntaxClass(e.message) || e.file === undefined || e.file === '<command line>') return;
+      if (!isSyntaxClass(e.message) || e.file === undefined || e.file === '<command line>') {
+        const cls = e.message.replace(/"[^"]*"/g, '"x"').replace(/\/tmp\/\S+/g, 'PATH').slice(0, 90);
+        others.set(cls, (others.get(cls) ?? 0) + 1);
+        return;
+      }
       kept++;
       const o = ourFirstError(m.text, m.files);
       if (!o || o.message !== e.message || o.line !== e.line || o.file !== e.file) {
@@ -42,6 +47,7 @@ async function main() {
       }
     });
   }
+  for (const [k, n] of [...others].sort((a, b) => b[1] - a[1])) console.log(`other: ${n}× ${k}`);
   console.log(`\nmutants ${total}, kept ${kept}, disagreements ${bad}`);
 }
 void main();
