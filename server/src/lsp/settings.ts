@@ -1,12 +1,21 @@
 // Settings are read from the client per resource for each piece of work, never kept in globals:
 // a folder's .vscode/settings.json can differ from the next folder's.
 import type { Connection } from 'vscode-languageserver';
+import { parseSeconds } from '../core/model/effective';
 import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../core/model/workspace';
 import type { Severity } from '../core/types';
 
 export const SECTION = 'nginxWebSocket';
 
 export type RuleLevel = 'off' | Severity;
+
+/** How the real `nginx -t` runs on save. */
+export interface NginxSettings {
+  /** The executable ('' = `nginx` on PATH, then /usr/sbin/nginx). */
+  path: string;
+  testOnSave: boolean;
+  timeoutMs: number;
+}
 
 export interface Settings {
   /** nginx version the configuration targets ('' = the core's default). */
@@ -15,24 +24,58 @@ export interface Settings {
   extraDirectives: string[];
   /** Per rule id: 'off' silences the rule, a severity overrides its default. */
   rules: Record<string, RuleLevel>;
+  /** Extra regexes (location paths, upstream names) that mark WebSocket endpoints. */
+  endpointPatterns: string[];
+  /** The proxy_read_timeout value fixes write. */
+  readTimeout: string;
+  /** How the Connection fix writes the header. */
+  connectionStyle: 'map' | 'literal';
+  nginx: NginxSettings;
 }
 
-export const DEFAULT_SETTINGS: Settings = { nginxVersion: '', extraDirectives: [], rules: {} };
+export const DEFAULT_SETTINGS: Settings = {
+  nginxVersion: '',
+  extraDirectives: [],
+  rules: {},
+  endpointPatterns: [],
+  readTimeout: '600s',
+  connectionStyle: 'map',
+  nginx: { path: '', testOnSave: true, timeoutMs: 5000 },
+};
 
 const LEVELS = new Set<string>(['off', 'error', 'warning', 'info', 'hint']);
 
+const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
+const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim()) : []);
+
+function compiles(re: string): boolean {
+  try { new RegExp(re); return true; } catch { return false; }
+}
+
+/** A time nginx accepts (ngx_parse_time: "600", "600s", "10m", "1h 30m"), and more than zero. */
+export function isNginxTime(s: string): boolean {
+  return /^\d+(ms|s|m|h|d|w|M|y)?( ?\d+(ms|s|m|h|d|w|M|y)?)*$/.test(s) && parseSeconds(s) > 0;
+}
+
 /** Whatever the client sent, typed: wrong-typed values fall back to defaults instead of throwing later. */
 export function normalizeSettings(raw: unknown): Settings {
-  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const o = obj(raw);
+  const d = DEFAULT_SETTINGS;
   const nginxVersion = typeof o.nginxVersion === 'string' && /^\d+\.\d+(\.\d+)?$/.test(o.nginxVersion.trim()) ? o.nginxVersion.trim() : '';
-  const extraDirectives = Array.isArray(o.extraDirectives) ? o.extraDirectives.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim()) : [];
   const rules: Record<string, RuleLevel> = {};
-  if (o.rules && typeof o.rules === 'object') {
-    for (const [code, level] of Object.entries(o.rules as Record<string, unknown>)) {
-      if (typeof level === 'string' && LEVELS.has(level)) rules[code] = level as RuleLevel;
-    }
+  for (const [code, level] of Object.entries(obj(o.rules))) {
+    if (typeof level === 'string' && LEVELS.has(level)) rules[code] = level as RuleLevel;
   }
-  return { nginxVersion, extraDirectives, rules };
+  const readTimeout = typeof o.readTimeout === 'string' && isNginxTime(o.readTimeout.trim()) ? o.readTimeout.trim() : d.readTimeout;
+  const connectionStyle = o.connectionStyle === 'literal' ? 'literal' : 'map';
+  const n = obj(o.nginx);
+  const timeoutMs = typeof n.timeoutMs === 'number' && Number.isFinite(n.timeoutMs) && n.timeoutMs > 0 ? Math.min(n.timeoutMs, 120_000) : d.nginx.timeoutMs;
+  const nginx: NginxSettings = {
+    path: typeof n.path === 'string' ? n.path.trim() : '',
+    testOnSave: typeof n.testOnSave === 'boolean' ? n.testOnSave : d.nginx.testOnSave,
+    timeoutMs,
+  };
+  return { nginxVersion, extraDirectives: strings(o.extraDirectives), rules, endpointPatterns: strings(o.endpointPatterns).filter(compiles), readTimeout, connectionStyle, nginx };
 }
 
 /** How long to wait for the client's answer before analysing with the defaults. */
@@ -59,9 +102,16 @@ export async function fetchSettings(connection: Connection, supported: boolean, 
   }
 }
 
-/** The analysis options a project's settings imply. */
+/** The analysis options a project's settings imply (nginx -t settings are not among them). */
 export function analyzeOptions(s: Settings): AnalyzeOptions {
-  const options: AnalyzeOptions = { ...DEFAULT_OPTIONS, extraDirectives: s.extraDirectives, rules: s.rules };
+  const options: AnalyzeOptions = {
+    ...DEFAULT_OPTIONS,
+    extraDirectives: s.extraDirectives,
+    rules: s.rules,
+    endpointPatterns: s.endpointPatterns,
+    readTimeout: s.readTimeout,
+    connectionStyle: s.connectionStyle,
+  };
   if (s.nginxVersion) options.nginxVersion = s.nginxVersion;
   return options;
 }
