@@ -15,6 +15,8 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   legalComments: 'none',
+  // the snippet file is JSON with VS Code's extension; the server bundles it for completion
+  loader: { '.code-snippets': 'json' },
 };
 
 const builds = [

@@ -1,6 +1,7 @@
-// Starts the language server (dist/server.js) over IPC; everything else happens in the server.
-import type { ExtensionContext } from 'vscode';
+// Starts the language server (dist/server.js) over IPC and registers the palette commands.
+import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerCommands, TRUST_NOTIFICATION } from './commands';
 
 /** Language ids we serve: ours, and the one another popular nginx extension registers. */
 export const LANGUAGE_IDS = ['nginx', 'NGINX'];
@@ -19,11 +20,15 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'untitled', language },
     ]),
     synchronize: { configurationSection: 'nginxWebSocket' },
+    // the server runs no executable (nginx -t) in a workspace the user has not trusted
+    initializationOptions: { trusted: workspace.isTrusted },
   };
   // the id matches the settings prefix, so `nginxWebSocket.trace.server` is honoured
-  client = new LanguageClient('nginxWebSocket', 'nginx WebSocket', serverOptions, clientOptions);
-  await client.start();
-  // commands (client/src/commands.ts) get registered here, with `client` and `context`
+  const c = new LanguageClient('nginxWebSocket', 'nginx WebSocket', serverOptions, clientOptions);
+  client = c;
+  await c.start();
+  context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void c.sendNotification(TRUST_NOTIFICATION, { trusted: true })));
+  registerCommands(context, c);
 }
 
 export async function deactivate(): Promise<void> {

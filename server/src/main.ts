@@ -3,10 +3,14 @@ import { createConnection, ProposedFeatures, TextDocuments, type InitializeParam
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { NodeHost } from './host/node-host';
 import { codeActions } from './lsp/codeActions';
+import { endpoints, ENDPOINTS_REQUEST, executeCommand, TRUST_NOTIFICATION } from './lsp/commands';
+import { completion } from './lsp/completion';
 import { clientCaps, type ServerContext } from './lsp/context';
+import { uriToFile } from './lsp/convert';
 import { wireDocuments } from './lsp/documents';
 import { logUncaught, makeGuard } from './lsp/guard';
 import { initialize, initialized } from './lsp/lifecycle';
+import { NginxTester } from './lsp/nginxTest';
 import { Projects } from './lsp/projects';
 import { Publisher } from './lsp/publisher';
 import { onWatchedFiles } from './lsp/workspace';
@@ -21,8 +25,10 @@ const ctx: ServerContext = {
   projects: new Projects(new NodeHost()),
   caps: clientCaps({ capabilities: {} } as InitializeParams),
   openUris: new Map(),
+  trusted: true,
 };
 const publisher = new Publisher(ctx);
+const nginxTest = new NginxTester(ctx, publisher);
 let init: { params: InitializeParams; folders: WorkspaceFolder[] } | undefined;
 
 connection.onInitialize((params) => {
@@ -31,9 +37,24 @@ connection.onInitialize((params) => {
   return result;
 });
 connection.onInitialized(guard('initialized', undefined, () => initialized(ctx, publisher, guard, init!.params, init!.folders)));
-connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, () => publisher.refreshProjects(ctx.projects.all())));
+connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, () => {
+  publisher.refreshProjects(ctx.projects.all());
+  return nginxTest.refresh();
+}));
 connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', undefined, (params) => onWatchedFiles(ctx, publisher, params)));
 connection.onCodeAction(guard('codeAction', [], (params) => codeActions(ctx, params)));
+connection.onCompletion(guard('completion', [], (params) => completion(ctx, params)));
+connection.onExecuteCommand(guard('executeCommand', undefined, (params) => executeCommand(ctx, params)));
+connection.onRequest(ENDPOINTS_REQUEST, guard('endpoints', [], (params: { uri?: string }) => endpoints(ctx, params)));
+connection.onNotification(TRUST_NOTIFICATION, guard('didChangeTrust', undefined, (params: { trusted?: boolean }) => {
+  ctx.trusted = params?.trusted === true;
+  return nginxTest.refresh();
+}));
+ctx.documents.onDidSave(guard('didSave', undefined, ({ document }) => {
+  const file = uriToFile(document.uri);
+  // not awaited: a slow nginx never holds up the next message
+  if (file !== undefined) void guard('nginx -t', undefined, () => nginxTest.onSave(file))();
+}));
 wireDocuments(ctx, publisher, guard);
 
 ctx.documents.listen(connection);

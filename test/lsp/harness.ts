@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ConfigurationParams, Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { ApplyWorkspaceEditParams, ConfigurationParams, Diagnostic, InitializeResult, PublishDiagnosticsParams, ShowMessageParams } from 'vscode-languageserver-protocol';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const SERVER = path.join(REPO, 'dist/server.js');
@@ -34,7 +34,12 @@ export class LspSession {
   settings = new Map<string, unknown>();
   readonly configurationScopes: (string | undefined)[] = [];
   readonly logs: string[] = [];
+  /** window/showMessage notifications, in order. */
+  readonly shown: ShowMessageParams[] = [];
+  /** workspace/applyEdit requests, in order (answered with applied: true). */
+  readonly applied: ApplyWorkspaceEditParams[] = [];
   private waiters: Waiter[] = [];
+  private watchers: (() => void)[] = [];
   stderr = '';
 
   private constructor(readonly child: ChildProcess) {
@@ -45,7 +50,9 @@ export class LspSession {
       this.history.push(p);
       this.waiters = this.waiters.filter((w) => !(w.uri === p.uri && w.pred(p.diagnostics, p) && (w.resolve(p), true)));
     });
-    this.rpc.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });
+    this.rpc.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); this.poke(); });
+    this.rpc.onNotification('window/showMessage', (p: ShowMessageParams) => { this.shown.push(p); this.poke(); });
+    this.rpc.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => { this.applied.push(p); this.poke(); return { applied: true }; });
     this.rpc.onRequest('workspace/configuration', (p: ConfigurationParams) =>
       p.items.map((item) => {
         this.configurationScopes.push(item.scopeUri);
@@ -61,9 +68,10 @@ export class LspSession {
     return new LspSession(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
-  initialize(folder: string): Promise<InitializeResult> {
+  initialize(folder: string, initializationOptions?: unknown): Promise<InitializeResult> {
     return this.rpc.sendRequest('initialize', {
       processId: process.pid,
+      initializationOptions,
       rootUri: uriOf(folder),
       workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
       capabilities: {
@@ -86,6 +94,28 @@ export class LspSession {
       }, timeoutMs);
       const waiter: Waiter = { uri, pred, resolve: (p) => { clearTimeout(timer); resolve(p); } };
       this.waiters.push(waiter);
+    });
+  }
+
+  private poke(): void {
+    for (const w of [...this.watchers]) w();
+  }
+
+  /** Resolves once `pred` holds, re-checked on every log line, message and edit the server sends. */
+  until(what: string, pred: () => boolean, timeoutMs = 10_000): Promise<void> {
+    if (pred()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!pred()) return;
+        clearTimeout(timer);
+        this.watchers = this.watchers.filter((w) => w !== check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.watchers = this.watchers.filter((w) => w !== check);
+        reject(new Error(`${what}: not within ${timeoutMs} ms\nlogs: ${this.logs.join('\n')}\nmessages: ${JSON.stringify(this.shown)}`));
+      }, timeoutMs);
+      this.watchers.push(check);
     });
   }
 

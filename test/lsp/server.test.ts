@@ -31,7 +31,7 @@ test('language server over stdio', async (t) => {
     });
 
   const init = await session.initialize(root);
-  assert.deepEqual(init.capabilities.textDocumentSync, { openClose: true, change: 2 });
+  assert.deepEqual(init.capabilities.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
   await session.rpc.sendNotification('initialized', {});
 
   await t.test('the folder scan publishes findings of files nobody opened', async () => {

@@ -58,7 +58,7 @@ function quickFixes(ctx: ServerContext, project: Project, file: FileId, version:
 }
 
 /** Core edits → documentChanges with versioned ids (null: not open); undefined when an edit cannot be placed. */
-function workspaceEdit(ctx: ServerContext, project: Project, edits: TextEdit[]): WorkspaceEdit | undefined {
+export function workspaceEdit(ctx: ServerContext, project: Project, edits: TextEdit[]): WorkspaceEdit | undefined {
   const byFile = new Map<FileId, TextEdit[]>();
   for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];

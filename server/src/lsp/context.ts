@@ -32,6 +32,18 @@ export interface ServerContext {
   caps: ClientCaps;
   /** URIs of open documents as the client spelled them, by FileId. */
   readonly openUris: Map<FileId, string>;
+  /**
+   * Whether the editor trusts the workspace (VS Code's client says so in initializationOptions
+   * and after a grant). Untrusted: no executable is ever run. A client that does not say is
+   * trusted: it has no trust model of its own to honour.
+   */
+  trusted: boolean;
+}
+
+/** initializationOptions.trusted, when the client sends it. */
+export function trustOf(params: InitializeParams): boolean {
+  const o = params.initializationOptions as { trusted?: unknown } | undefined;
+  return typeof o?.trusted === 'boolean' ? o.trusted : true;
 }
 
 /** The URI to use for a file: the client's own spelling when it is open. */

@@ -1,6 +1,7 @@
 // initialize / initialized: what the server offers, then registrations and the first scan.
 import { DidChangeConfigurationNotification, TextDocumentSyncKind, CodeActionKind, type InitializeParams, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
-import { clientCaps, type ServerContext } from './context';
+import { clientCaps, trustOf, type ServerContext } from './context';
+import { SERVER_COMMANDS } from './commands';
 import { FIX_ALL_KIND } from './codeActions';
 import type { Guard } from './guard';
 import type { Publisher } from './publisher';
@@ -9,11 +10,14 @@ import { SECTION } from './settings';
 
 export function initialize(ctx: ServerContext, params: InitializeParams): { result: InitializeResult; folders: WorkspaceFolder[] } {
   ctx.caps = clientCaps(params);
+  ctx.trusted = trustOf(params);
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.replace(/.*\//, '') }] : []);
   const result: InitializeResult = {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      completionProvider: {},
+      executeCommandProvider: { commands: SERVER_COMMANDS },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'nginx-websocket' },

@@ -1,6 +1,7 @@
 // Decides when diagnostics are computed and sent. Every change bumps `epoch`; work started
 // under an older epoch stops at the next file boundary and leaves the rest pending, so the
 // newest text always wins and the event loop is given back between files.
+import type { Diagnostic } from 'vscode-languageserver';
 import type { FileId } from '../core/types';
 import { uriOf, docOf, type ServerContext } from './context';
 import { LineMap } from './convert';
@@ -30,8 +31,27 @@ export class Publisher {
   /** Files the client currently shows diagnostics for. */
   private readonly shown = new Set<FileId>();
   private readonly logged = new Set<string>();
+  /** Diagnostics from other producers (nginx -t), by producer and file; published with the analysis'. */
+  private readonly external = new Map<string, Map<FileId, Diagnostic[]>>();
 
   constructor(private readonly ctx: ServerContext) {}
+
+  /** Replaces one producer's diagnostics for these files (an empty list clears) and republishes them. */
+  setExternal(producer: string, files: Map<FileId, Diagnostic[]>): void {
+    let m = this.external.get(producer);
+    if (!m) this.external.set(producer, (m = new Map()));
+    for (const [f, d] of files) if (d.length) m.set(f, d); else m.delete(f);
+    this.refresh(files.keys());
+  }
+
+  /** Files that currently carry a producer's diagnostics. */
+  externalFiles(producer: string): FileId[] {
+    return [...(this.external.get(producer)?.keys() ?? [])];
+  }
+
+  private externalFor(file: FileId): Diagnostic[] {
+    return [...this.external.values()].flatMap((m) => m.get(file) ?? []);
+  }
 
   /** Call before a file changes on disk: remembers who depends on it under the old include graph. */
   rememberDependents(file: FileId): void {
@@ -124,7 +144,8 @@ export class Publisher {
     const { connection, caps } = this.ctx;
     const doc = docOf(this.ctx, file);
     const findings = project.ws.findings(file);
-    if (!findings.length && !doc && !this.shown.has(file)) return;
+    const extra = this.externalFor(file);
+    if (!findings.length && !extra.length && !doc && !this.shown.has(file)) return;
     const maps = new Map<FileId, LineMap>();
     const env = {
       lines: (f: FileId) => maps.get(f) ?? maps.set(f, new LineMap(project.ws.text(f) ?? '')).get(f)!,
@@ -132,7 +153,7 @@ export class Publisher {
       relatedInformation: caps.relatedInformation,
     };
     const version = doc?.version ?? null;
-    const diagnostics = findings.map((f) => toDiagnostic(f, version, env));
+    const diagnostics = [...findings.map((f) => toDiagnostic(f, version, env)), ...extra];
     for (const f of findings) this.logSkipped(f.file, f.code, f.message);
     void connection.sendDiagnostics({ uri: uriOf(this.ctx, file), version: doc?.version, diagnostics });
     if (diagnostics.length) this.shown.add(file); else this.shown.delete(file);

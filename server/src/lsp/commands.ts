@@ -1,0 +1,50 @@
+// workspace/executeCommand and the custom requests the client's commands use.
+import { MessageType, type ExecuteCommandParams } from 'vscode-languageserver';
+import type { FileId } from '../core/types';
+import { workspaceEdit } from './codeActions';
+import type { ServerContext } from './context';
+import { LineMap, uriToFile } from './convert';
+import { endpointSuggestions, type EndpointSuggestion } from './endpoints';
+import type { Project } from './projects';
+import { planUpgradeMap } from './upgradeMap';
+
+/** The server side of "nginx WebSocket: Insert upgrade map" (the client's command adds the active document). */
+export const INSERT_UPGRADE_MAP = 'nginxWebSocket.server.insertUpgradeMap';
+export const SERVER_COMMANDS = [INSERT_UPGRADE_MAP];
+export const ENDPOINTS_REQUEST = 'nginxWebSocket/endpoints';
+export const TRUST_NOTIFICATION = 'nginxWebSocket/didChangeTrust';
+
+export async function executeCommand(ctx: ServerContext, params: ExecuteCommandParams): Promise<void> {
+  if (params.command === INSERT_UPGRADE_MAP) await insertUpgradeMap(ctx, params.arguments?.[0]);
+}
+
+async function insertUpgradeMap(ctx: ServerContext, uri: unknown): Promise<void> {
+  const active = typeof uri === 'string' ? uriToFile(uri) : undefined;
+  const project = active !== undefined ? ctx.projects.owner(active) : ctx.projects.all()[0];
+  const ws = project.ws;
+  const plan = planUpgradeMap(ws, active);
+  const tell = (type: MessageType, message: string) => ctx.connection.sendNotification('window/showMessage', { type, message });
+  if (plan.kind === 'nowhere') return tell(MessageType.Warning, 'No main nginx configuration with an http block was found, and the active file is not an http-level include: nowhere to put the map.');
+  if (plan.kind === 'exists') {
+    const line = new LineMap(ws.text(plan.file) ?? '').range({ start: plan.offset, end: plan.offset }).start.line + 1;
+    return tell(MessageType.Info, `$connection_upgrade is already defined in ${label(project, plan.file)}:${line}; nothing inserted.`);
+  }
+  const edit = workspaceEdit(ctx, project, [plan.edit])!;
+  const r = await ctx.connection.workspace.applyEdit({ label: 'Insert upgrade map', edit });
+  if (!r.applied) return tell(MessageType.Warning, `The map could not be inserted${r.failureReason ? `: ${r.failureReason}` : ''}.`);
+  const e = plan.edit;
+  const before = (ws.text(e.file) ?? '').slice(0, e.span.start) + e.text.slice(0, plan.offset - e.span.start);
+  const line = before.split('\n').length;
+  return tell(MessageType.Info, `Inserted the $connection_upgrade map in ${label(project, e.file)}:${line}. Use it with proxy_set_header Connection $connection_upgrade;`);
+}
+
+/** A file as the user knows it: relative to its workspace folder. */
+function label(project: Project, file: FileId): string {
+  return project.folder !== undefined && project.contains(file) ? file.slice(project.folder.replace(/\/$/, '').length + 1) : file;
+}
+
+export function endpoints(ctx: ServerContext, params: { uri?: string }): EndpointSuggestion[] {
+  const active = params?.uri ? uriToFile(params.uri) : undefined;
+  const project = active !== undefined ? ctx.projects.owner(active) : ctx.projects.all()[0];
+  return endpointSuggestions(project.ws, active);
+}

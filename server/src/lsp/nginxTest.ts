@@ -1,0 +1,156 @@
+// The real `nginx -t` on save, on a sandboxed copy of the saved file's configuration tree
+// (see ../nginx/sandbox.ts). Its errors are published with source "nginx -t" at the original
+// file and line, next to the analysis' own diagnostics. Runs are asynchronous, bounded by
+// nginxWebSocket.nginx.timeoutMs, and a newer save of the same tree cancels the older run.
+// In an untrusted workspace nothing is ever executed.
+import { DiagnosticSeverity, MessageType, type Diagnostic } from 'vscode-languageserver';
+import type { RootAnalysis } from '../core/model/workspace';
+import type { FileId } from '../core/types';
+import { parseNginxOutput, unknownVariable, type NginxMessage } from '../nginx/output';
+import { detectNginx, locateNginx, runFile, type NginxBinary } from '../nginx/run';
+import { buildSandbox } from '../nginx/sandbox';
+import type { ServerContext } from './context';
+import type { Project } from './projects';
+import type { Publisher } from './publisher';
+import { fetchSettings, type NginxSettings } from './settings';
+
+export const NGINX_T_SOURCE = 'nginx -t';
+
+const SEVERITY: Record<NginxMessage['level'], DiagnosticSeverity> = {
+  emerg: DiagnosticSeverity.Error, alert: DiagnosticSeverity.Error, crit: DiagnosticSeverity.Error, error: DiagnosticSeverity.Error,
+  warn: DiagnosticSeverity.Warning, notice: DiagnosticSeverity.Information, info: DiagnosticSeverity.Information,
+};
+
+export class NginxTester {
+  private readonly binaries = new Map<string, Promise<NginxBinary>>();
+  private readonly running = new Map<FileId, AbortController>();
+  /** nginx -t diagnostics per main config, by file. */
+  private readonly byRoot = new Map<FileId, Map<FileId, Diagnostic[]>>();
+  private readonly told = new Set<string>();
+
+  constructor(private readonly ctx: ServerContext, private readonly publisher: Publisher) {}
+
+  async onSave(file: FileId): Promise<void> {
+    const project = this.ctx.projects.owner(file);
+    if (!this.ctx.trusted) {
+      this.once('untrusted', 'nginx -t is off: this workspace is not trusted, so no nginx executable is run. Trust the workspace to enable it.');
+      return this.clear([...this.byRoot.keys()]);
+    }
+    const [settings] = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, [project.scopeUri]);
+    const roots = project.ws.rootsOf(file).filter((r) => r.kind === 'main');
+    if (!settings.nginx.testOnSave) return this.clear(roots.map((r) => r.root));
+    if (!roots.length) return; // a fragment no main config includes: nothing nginx could load
+    const binary = await this.binary(settings.nginx);
+    if (!binary) return;
+    await Promise.all(roots.map((r) => this.test(project, r, binary, settings.nginx.timeoutMs)));
+  }
+
+  /** Trust or settings changed: drop what may no longer be shown. */
+  async refresh(): Promise<void> {
+    if (!this.ctx.trusted) return this.clear([...this.byRoot.keys()]);
+    for (const root of [...this.byRoot.keys()]) {
+      const [s] = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, [this.ctx.projects.owner(root).scopeUri]);
+      if (!s.nginx.testOnSave) this.clear([root]);
+    }
+  }
+
+  private async binary(s: NginxSettings): Promise<NginxBinary | undefined> {
+    const file = locateNginx(s.path);
+    if (!file) {
+      this.once('no-binary', 'nginx -t is off: no nginx executable found on PATH or at /usr/sbin/nginx. Set nginxWebSocket.nginx.path to use one.');
+      return undefined;
+    }
+    let p = this.binaries.get(file);
+    if (!p) this.binaries.set(file, (p = detectNginx(file, s.timeoutMs)));
+    try {
+      return await p;
+    } catch (e) {
+      this.once(`detect:${file}`, `nginx -t is off: ${(e as Error).message}`, true);
+      return undefined;
+    }
+  }
+
+  private async test(project: Project, root: RootAnalysis, binary: NginxBinary, timeoutMs: number): Promise<void> {
+    this.running.get(root.root)?.abort(); // superseded by this save
+    const abort = new AbortController();
+    this.running.set(root.root, abort);
+    const ws = project.ws;
+    const base = project.folder !== undefined && project.contains(root.root) ? project.folder : root.root.slice(0, root.root.lastIndexOf('/'));
+    const sandbox = buildSandbox({
+      root, base, nginxPrefix: binary.prefix,
+      text: (f) => ws.text(f),
+      resolveInclude: (arg) => ws.resolveInclude(ws.prefixOf(root.root, 'main'), arg),
+    });
+    let result;
+    try {
+      result = await runFile(binary.path, sandbox.args, timeoutMs, abort.signal);
+    } finally {
+      sandbox.dispose();
+      if (this.running.get(root.root) === abort) this.running.delete(root.root);
+    }
+    if (result.aborted) return;
+    if (result.timedOut) {
+      this.ctx.connection.console.warn(`nginx -t on ${root.root} did not finish within ${timeoutMs} ms and was stopped (${binary.path})`);
+      this.once(`timeout:${binary.path}`, `nginx -t did not finish within ${timeoutMs} ms and was stopped (${binary.path}). Raise nginxWebSocket.nginx.timeoutMs if your nginx needs longer.`, true);
+      return;
+    }
+    if (result.spawnError) return this.once(`spawn:${binary.path}`, `nginx -t could not run ${binary.path}: ${result.spawnError}`, true);
+    const messages = parseNginxOutput(result.stderr);
+    if (result.code !== 0 && !messages.length) messages.push({ level: 'emerg', message: result.stderr.trim().split('\n')[0] || `nginx -t exited with code ${result.code}` });
+    const diags = new Map<FileId, Diagnostic[]>();
+    for (const m of messages) {
+      const at = m.file ? { file: sandbox.toOriginal(m.file), line: m.line! } : locate(project, root, m.message);
+      const d = lineDiagnostic(ws.text(at.file) ?? '', at.line, SEVERITY[m.level], sandbox.unmap(m.message));
+      diags.set(at.file, [...(diags.get(at.file) ?? []), d]);
+    }
+    this.ctx.connection.console.info(`nginx -t ${binary.version} on ${root.root}: ${messages.length ? messages.map((m) => m.message).join('; ') : 'ok'}`);
+    this.set(root.root, diags);
+  }
+
+  private set(root: FileId, diags: Map<FileId, Diagnostic[]>): void {
+    const touched = new Set([...(this.byRoot.get(root)?.keys() ?? []), ...diags.keys()]);
+    if (diags.size) this.byRoot.set(root, diags); else this.byRoot.delete(root);
+    const merged = new Map<FileId, Diagnostic[]>();
+    for (const f of touched) merged.set(f, [...this.byRoot.values()].flatMap((m) => m.get(f) ?? []));
+    if (merged.size) this.publisher.setExternal(NGINX_T_SOURCE, merged);
+  }
+
+  private clear(roots: FileId[]): void {
+    for (const r of roots) if (this.byRoot.has(r)) this.set(r, new Map());
+  }
+
+  /** Logs every time it matters, but tells the user (or logs) a given thing once per session. */
+  private once(key: string, message: string, show = false): void {
+    if (this.told.has(key)) return;
+    this.told.add(key);
+    this.ctx.connection.console.warn(message);
+    if (show) void this.ctx.connection.sendNotification('window/showMessage', { type: MessageType.Warning, message });
+  }
+}
+
+/**
+ * Where a message without a location belongs: an unknown variable at its first use in the tree
+ * (main file first), anything else on the main file's first line.
+ */
+function locate(project: Project, root: RootAnalysis, message: string): { file: FileId; line: number } {
+  const name = unknownVariable(message);
+  if (name) {
+    const re = new RegExp(`\\$(\\{${escape(name)}\\}|${escape(name)}(?![A-Za-z0-9_]))`);
+    for (const f of [root.root, ...[...root.files].filter((f) => f !== root.root).sort()]) {
+      const text = project.ws.text(f) ?? '';
+      const lines = text.split('\n');
+      const i = lines.findIndex((l) => re.test(l.replace(/(^|\s)#.*$/, '')));
+      if (i >= 0) return { file: f, line: i + 1 };
+    }
+  }
+  return { file: root.root, line: 1 };
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function lineDiagnostic(text: string, line: number, severity: DiagnosticSeverity, message: string): Diagnostic {
+  const l = text.split('\n')[line - 1] ?? '';
+  const start = l.length - l.trimStart().length;
+  const end = l.replace(/\r$/, '').trimEnd().length;
+  return { range: { start: { line: line - 1, character: start }, end: { line: line - 1, character: Math.max(end, start) } }, severity, source: NGINX_T_SOURCE, message };
+}

@@ -1,0 +1,97 @@
+// The pure pieces behind the editor features: nginx -t output, settings, cursor context,
+// endpoint paths, and the manifest's settings and commands.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseNginxOutput } from '../../server/src/nginx/output';
+import { normalizeSettings, analyzeOptions, isNginxTime } from '../../server/src/lsp/settings';
+import { cursorContext } from '../../server/src/lsp/cursorContext';
+import { locationPath } from '../../server/src/lsp/endpoints';
+import { RULES } from '../../server/src/core/rules/index';
+import { workspaceOf } from '../util/fixture';
+import { REPO } from './harness';
+
+describe('nginx -t output', () => {
+  it('reads both stderr shapes, the last " in file:line", and drops sandbox artifacts', () => {
+    const stderr = [
+      'nginx: [alert] could not open error log file: open() "/var/log/nginx/error.log" failed (13: Permission denied)',
+      '2024/05/01 10:00:00 [emerg] 12#12: host not found in upstream "backend:8080" in /tmp/t/tree/conf.d/a.conf:7',
+      'nginx: [warn] the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /tmp/t/tree/nginx.conf:1',
+      'nginx: [emerg] unknown "foo" variable',
+      'nginx: configuration file /tmp/t/tree/nginx.conf test failed',
+    ].join('\n');
+    assert.deepEqual(parseNginxOutput(stderr), [
+      { level: 'emerg', message: 'host not found in upstream "backend:8080"', file: '/tmp/t/tree/conf.d/a.conf', line: 7 },
+      { level: 'emerg', message: 'unknown "foo" variable', file: undefined, line: undefined },
+    ]);
+  });
+});
+
+describe('settings', () => {
+  it('defaults, and wrong values fall back to them', () => {
+    const s = normalizeSettings({ readTimeout: 'soon', connectionStyle: 'other', endpointPatterns: ['^/live/', '(', 3], nginx: { timeoutMs: -1, testOnSave: 'yes', path: ' /opt/nginx ' } });
+    assert.equal(s.readTimeout, '600s');
+    assert.equal(s.connectionStyle, 'map');
+    assert.deepEqual(s.endpointPatterns, ['^/live/']);
+    assert.deepEqual(s.nginx, { path: '/opt/nginx', testOnSave: true, timeoutMs: 5000 });
+    const o = analyzeOptions(normalizeSettings({ readTimeout: '1h', connectionStyle: 'literal' }));
+    assert.equal(o.readTimeout, '1h');
+    assert.equal(o.connectionStyle, 'literal');
+    assert.ok(isNginxTime('1h 30m') && isNginxTime('600') && !isNginxTime('0') && !isNginxTime('10 minutes'));
+  });
+});
+
+describe('manifest', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  it('nginxWebSocket.rules completes every diagnostic code', () => {
+    const docs = fs.readdirSync(path.join(REPO, 'docs/rules')).filter((f) => f.startsWith('nginx-')).map((f) => f.replace(/\.md$/, ''));
+    const ids = [...RULES.map((r) => r.meta.id), ...docs].sort();
+    const rules = pkg.contributes.configuration.properties['nginxWebSocket.rules'];
+    assert.deepEqual(Object.keys(rules.properties).sort(), ids);
+    assert.deepEqual([...rules.propertyNames.enum].sort(), ids);
+  });
+  it('snippets come from the server (context-aware), not from a snippets contribution', () => {
+    assert.equal(pkg.contributes.snippets, undefined);
+  });
+  it('commands are in the palette for nginx files only', () => {
+    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command), ['nginxWebSocket.insertUpgradeMap', 'nginxWebSocket.checkEndpoint']);
+    for (const m of pkg.contributes.menus.commandPalette) assert.equal(m.when, 'editorLangId == nginx || editorLangId == NGINX');
+  });
+});
+
+describe('cursor context', () => {
+  const at = (text: string, extra: { path: string; text: string }[] = []) => {
+    const offset = text.indexOf('|');
+    const files = [{ path: '/ws/nginx.conf', text: text.replace('|', '') }, ...extra];
+    return cursorContext(workspaceOf(files), '/ws/nginx.conf', offset)?.ctx;
+  };
+  it('follows the blocks', () => {
+    assert.equal(at('events {}\nhttp {\n    |\n}\n'), 'http');
+    assert.equal(at('events {}\nhttp {\n    server {\n        ws-|\n    }\n}\n'), 'server');
+    assert.equal(at('events {}\nhttp {\n    server { location / { | } }\n}\n'), 'location');
+    assert.equal(at('events {}\n|http {}\n'), 'main');
+  });
+  it('nothing inside arguments, comments, map{} or after an unterminated directive', () => {
+    assert.equal(at('events {}\nhttp {\n    proxy_pass |\n}\n'), undefined);
+    assert.equal(at('events {}\nhttp {\n    # ws-|\n}\n'), undefined);
+    assert.equal(at('events {}\nhttp {\n    map $a $b {\n        |\n    }\n}\n'), undefined);
+  });
+  it('an included file starts where its include stands', () => {
+    const files = [
+      { path: '/ws/nginx.conf', text: 'events {}\nhttp {\n    server {\n        include snippets/ws.conf;\n    }\n}\n' },
+      { path: '/ws/snippets/ws.conf', text: '' },
+    ];
+    assert.equal(cursorContext(workspaceOf(files), '/ws/snippets/ws.conf', 0)?.ctx, 'server');
+  });
+});
+
+describe('endpoint paths', () => {
+  it('literal paths, and the literal start of a regex', () => {
+    assert.equal(locationPath(['/ws/']), '/ws/');
+    assert.equal(locationPath(['=', '/socket']), '/socket');
+    assert.equal(locationPath(['~', '^/live/(.*)$']), '/live/');
+    assert.equal(locationPath(['~*', '^/api/v1\\.0/ws$']), '/api/v1.0/ws');
+    assert.equal(locationPath(['@backend']), undefined);
+  });
+});
