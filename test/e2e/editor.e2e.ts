@@ -18,6 +18,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  pollUntil,
   CodeServer,
   Workbench,
   copyWorkspace,
@@ -56,6 +57,8 @@ interface Scenario {
   checkDisk(read: (rel: string) => string): string[];
   /** Also copy the documentation screenshots here. */
   docsImages?: string;
+  /** After the fix and the snippet the workspace has no problem left (the product's case). */
+  cleanAfterSnippet: boolean;
 }
 
 function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
@@ -69,6 +72,7 @@ function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
     fallbackAlias: /^nginx$/i,
     mainFile: 'conf.d/app.conf',
     squiggle: 'error',
+    cleanAfterSnippet: true,
     diagnosticCode: 'ws-upgrade-header-missing',
     fixTitlePrefix: 'Add proxy_set_header Upgrade',
     fixedText: 'proxy_set_header Upgrade $http_upgrade;',
@@ -119,6 +123,7 @@ function smokeScenario(vsix: string, fixture: string): Scenario {
     fallbackAlias: new RegExp(`^${SMOKE.alias}$`),
     mainFile: 'conf.d/app.conf',
     squiggle: 'warning',
+    cleanAfterSnippet: false,
     diagnosticCode: SMOKE.diagnosticCode,
     fixTitlePrefix: SMOKE.fixTitlePrefix,
     fixedText: SMOKE.fixedText,
@@ -240,6 +245,11 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
       await w.press('Escape'); // leave snippet placeholder mode
       await w.waitForEditorText('the snippet text', (t) => !t.includes(scenario.snippetTrigger) && t.split('\n').length > lineNo + 1);
     });
+    if (scenario.cleanAfterSnippet) {
+      await step('the Problems panel settles with no problem left', () =>
+        pollUntil('an empty Problems panel', async () => ((await w.problems()).length === 0 ? true : false), 15_000),
+      );
+    }
     await shots('03-snippet.png', true);
 
     await step('save all (Ctrl+S in each dirty tab)', () => w.saveAll());

@@ -34,7 +34,10 @@ function quickFixes(ctx: ServerContext, project: Project, file: FileId, version:
   const lines = new LineMap(project.ws.text(file) ?? '');
   const out: CodeAction[] = [];
   const seen = new Set<string>();
-  for (const diag of diagnostics) {
+  // the most severe problem's fix first (an error's fix before a hint's on the same range); only
+  // error and warning fixes are preferred, so Ctrl+. and auto-fix pick what breaks the handshake
+  const bySeverity = [...diagnostics].sort((a, b) => (a.severity ?? 4) - (b.severity ?? 4));
+  for (const diag of bySeverity) {
     if (diag.source !== SOURCE) continue;
     const data = isDiagnosticData(diag.data) ? diag.data : undefined;
     if (data && data.version !== version) continue; // stale: fresh diagnostics are on their way
@@ -48,7 +51,7 @@ function quickFixes(ctx: ServerContext, project: Project, file: FileId, version:
         seen.add(id);
         const edit = workspaceEdit(ctx, project, fix.edits);
         if (!edit) continue;
-        const isPreferred: boolean = fix.kind === 'safe' && !preferred;
+        const isPreferred: boolean = fix.kind === 'safe' && !preferred && (diag.severity ?? 4) <= 2;
         preferred ||= isPreferred;
         out.push({ title: fix.title, kind: CodeActionKind.QuickFix, isPreferred, diagnostics: [diag], edit });
       }

@@ -1,0 +1,37 @@
+// Ctrl+. on a location with both an error and a hint: the error's fix comes first and is the
+// preferred one; the hint's fix is offered but not preferred.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CodeAction } from 'vscode-languageserver-protocol';
+import { LspSession, uriOf } from './harness';
+
+test('quick fixes are ordered by the severity of their problem', async (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-order-'));
+  const file = path.join(root, 'nginx.conf');
+  const text = 'events {}\nhttp {\n    server {\n        location /ws/ {\n            proxy_pass http://127.0.0.1:8080;\n            proxy_http_version 1.1;\n            proxy_set_header Connection "upgrade";\n        }\n    }\n}\n';
+  fs.writeFileSync(file, text);
+  const session = LspSession.start();
+  t.after(() => { session.child.kill(); fs.rmSync(root, { recursive: true, force: true }); });
+  await session.initialize(root);
+  await session.rpc.sendNotification('initialized', {});
+  await session.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId: 'nginx', version: 1, text } });
+  const p = await session.diagnostics(uriOf(file), (d, pub) => pub.version === 1 && d.some((x) => x.code === 'ws-read-timeout') && d.some((x) => x.code === 'ws-upgrade-header-missing'));
+  // the client sends them in its own order: hint first
+  const diags = [...p.diagnostics].sort((a, b) => (b.severity ?? 0) - (a.severity ?? 0));
+  assert.equal(diags[0].code, 'ws-read-timeout');
+  const actions: CodeAction[] = await session.rpc.sendRequest('textDocument/codeAction', {
+    textDocument: { uri: uriOf(file) },
+    range: diags[0].range,
+    context: { diagnostics: diags },
+  });
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles[0].startsWith('Add proxy_set_header Upgrade'), titles.join(' | '));
+  assert.equal(actions[0].isPreferred, true);
+  const hint = actions.find((a) => a.title.startsWith('Add proxy_read_timeout'));
+  assert.ok(hint, titles.join(' | '));
+  assert.equal(hint.isPreferred, false);
+  assert.equal(await session.stop(), 0);
+});
