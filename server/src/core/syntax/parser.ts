@@ -38,6 +38,15 @@ function utf8Length(text: string, from: number, to: number): number {
   return n;
 }
 
+/**
+ * What nginx's "%*s" with a length of n prints from `from`: n bytes, not characters (a cut
+ * UTF-8 sequence comes out as U+FFFD once the output is read as UTF-8).
+ */
+function firstBytes(text: string, from: number, n: number): string {
+  const bytes = new TextEncoder().encode(text.slice(from, from + n));
+  return new TextDecoder().decode(bytes.subarray(0, n));
+}
+
 /** The value nginx stores for a word: only \" \' \\ are unescaped, \t \r \n become control chars. */
 export function unescape(raw: string): string {
   if (raw.indexOf('\\') < 0) return raw;
@@ -104,7 +113,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       if (!tooLongReported && pos < len && pos - bufStart >= CONF_BUFFER / 4 && utf8Length(text, bufStart, pos) >= CONF_BUFFER) {
         tooLongReported = true;
         if (inQuote) err(`too long parameter, probably missing terminating "${quote}" character`, bufStart);
-        else err(`too long parameter "${text.slice(bufStart, bufStart + 10)}..." started`, bufStart);
+        else err(`too long parameter "${firstBytes(text, bufStart, 10)}..." started`, bufStart);
       }
       if (pos >= len) {
         if (words.length > 0 || !lastSpace) {
@@ -126,7 +135,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
         const bytes = utf8Length(text, pos - 1, e);
         if (!tooLongReported && (bytes > CONF_BUFFER || (bytes === CONF_BUFFER && e < len))) {
           tooLongReported = true;
-          err(`too long parameter "${text.slice(pos - 1, pos + 9)}..." started`, pos - 1);
+          err(`too long parameter "${firstBytes(text, pos - 1, 10)}..." started`, pos - 1);
         }
         bufStart = pos - 1;
         pos = e;
@@ -142,7 +151,9 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
         if (ch === 41 /* ) */) {
           lastSpace = true; needSpace = false;
         } else {
-          err(`unexpected "${String.fromCharCode(ch)}"`, pos - 1);
+          // "%c" prints one byte: of a multi-byte UTF-8 character only the lead byte, which
+          // reads as U+FFFD on its own
+          err(`unexpected "${ch < 0x80 ? String.fromCharCode(ch) : '\uFFFD'}"`, pos - 1);
           // recover: as if a space separated the quoted word from this character
           lastSpace = true; needSpace = false;
         }
