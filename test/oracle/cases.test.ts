@@ -46,6 +46,10 @@ const CASES: Case[] = [
   { name: 'types: any number of extensions', http: ['types {', 'text/plain;', 'text/html html htm shtml;', '}'] },
   { name: 'map: hostnames takes no value', http: ['map $host $m {', 'hostnames;', 'volatile;', 'default 0;', '}'] },
   { name: 'map: include with no file', http: ['map $host $m {', 'include;', '}'], error: { message: 'invalid number of the map parameters', line: 4 } },
+  // nginx measures in bytes: "%*s" prints 10 bytes, "%c" one byte (U+FFFD once read as UTF-8)
+  { name: 'too long parameter: ten bytes of a non-ASCII word', http: [`server_name ${'é'.repeat(3000)} x;`], error: { message: 'too long parameter "ééééé..." started', line: 3 } },
+  { name: 'too long parameter: a comment cut inside a character', http: [`#${'é'.repeat(3000)}`, 'server_tokens off;'], error: { message: 'too long parameter "#éééé\uFFFD..." started', line: 3 } },
+  { name: 'a non-ASCII character after a closing quote', http: ['server_name "a"é;'], error: { message: 'unexpected "\uFFFD"', line: 3 } },
   // an undocumented directive nginx 1.22 has
   { name: 'post_action', http: ['server { location / { post_action /after; } }'] },
 ];

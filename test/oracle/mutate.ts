@@ -201,7 +201,7 @@ const MUTATIONS: Record<string, Mutation> = {
     const n = pick(rng, s.nodes.filter((x) => x.d.args.length > 0 && x.d.end !== undefined));
     if (!n) return undefined;
     const w = pick(rng, n.d.args)!;
-    const rep = pick(rng, ['"a"b', "'a'b", '"a"', '"a"\\b', '"a")', `"${w.value.replace(/["\\]/g, '')}"x`])!;
+    const rep = pick(rng, ['"a"b', "'a'b", '"a"', '"a"\\b', '"a")', '"a"é', "'a'€", `"${w.value.replace(/["\\]/g, '')}"x`])!;
     return { text: s.text.slice(0, w.span.start) + rep + s.text.slice(w.span.end), mutation: `replace ${JSON.stringify(w.raw.slice(0, 30))} of ${where(s, n.d)} by ${rep}` };
   },
   'hash-in-word': (rng, s) => {
@@ -237,8 +237,10 @@ const MUTATIONS: Record<string, Mutation> = {
     const e = wordEdge(rng, s);
     if (!e) return undefined;
     const n = 4090 + Math.floor(rng() * 20);
-    const q = pick(rng, ['', '', '"'])!;
-    return { text: insert(s.text, e.at, ` ${q}${'a'.repeat(n)} `), mutation: `insert a ${q ? 'quoted ' : ''}${n}-byte word ${e.desc}` };
+    const q = pick(rng, ['', '', '"', '#'])!;
+    const ch = pick(rng, ['a', 'a', 'é'])!; // é: two bytes in UTF-8
+    const word = ch.repeat(ch === 'a' ? n : n >> 1);
+    return { text: insert(s.text, e.at, ` ${q}${word}${q === '#' ? '\n' : ' '}`), mutation: `insert a ${q === '"' ? 'quoted ' : q === '#' ? 'comment ' : ''}${n}-byte ${ch === 'a' ? 'ASCII' : 'non-ASCII'} word ${e.desc}` };
   },
   backslash: (rng, s) => {
     const e = wordEdge(rng, s);

@@ -80,21 +80,21 @@ export function nginxVersion(): Promise<string | undefined> {
  * errors have no location.
  */
 export function parseNginxOutput(output: string, prefix: string): NginxError | undefined {
-  for (const raw of output.split('\n')) {
-    const m = /\[emerg\] (?:\d+#\d+: )?(.*)$/.exec(raw);
-    if (!m) continue;
-    const text = m[1].replace(/\r$/, '');
-    // the location suffix names a file inside our prefix; a message may itself contain " in "
-    const at = text.lastIndexOf(' in ' + prefix);
-    if (at >= 0) {
-      const loc = /^(.*):(\d+)$/.exec(text.slice(at + 4 + prefix.length));
-      if (loc) return { message: text.slice(0, at), file: loc[1].replace(/^\/+/, ''), line: Number(loc[2]) };
-    }
-    const cl = / in command line$/.exec(text);
-    if (cl) return { message: text.slice(0, cl.index), file: '<command line>' };
-    return { message: text };
+  const m = /\[emerg\] (?:\d+#\d+: )?/.exec(output);
+  if (!m) return undefined;
+  // a message may span lines (a quoted name holding a newline): it runs to the next entry
+  const rest = output.slice(m.index + m[0].length);
+  const next = /\n(?=nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[)/.exec(rest);
+  const text = (next ? rest.slice(0, next.index) : rest).replace(/\r?\n$/, '');
+  // the location suffix names a file inside our prefix; a message may itself contain " in "
+  const at = text.lastIndexOf(' in ' + prefix);
+  if (at >= 0) {
+    const loc = /^(.*):(\d+)$/s.exec(text.slice(at + 4 + prefix.length));
+    if (loc) return { message: text.slice(0, at), file: loc[1].replace(/^\/+/, ''), line: Number(loc[2]) };
   }
-  return undefined;
+  const cl = / in command line$/.exec(text);
+  if (cl) return { message: text.slice(0, cl.index), file: '<command line>' };
+  return { message: text };
 }
 
 export interface RunOptions {
