@@ -33,5 +33,10 @@ test('quick fixes are ordered by the severity of their problem', async (t) => {
   const hint = actions.find((a) => a.title.startsWith('Add proxy_read_timeout'));
   assert.ok(hint, titles.join(' | '));
   assert.equal(hint.isPreferred, false);
+
+  // a diagnostic published before the file was opened (version null) still gets its fixes
+  const fromScan = diags.map((d) => ({ ...d, data: { ...(d.data as object), version: null } }));
+  const again: CodeAction[] = await session.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri: uriOf(file) }, range: diags[0].range, context: { diagnostics: fromScan } });
+  assert.deepEqual(again.map((a) => a.title), titles);
   assert.equal(await session.stop(), 0);
 });

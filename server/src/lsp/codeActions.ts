@@ -40,7 +40,10 @@ function quickFixes(ctx: ServerContext, project: Project, file: FileId, version:
   for (const diag of bySeverity) {
     if (diag.source !== SOURCE) continue;
     const data = isDiagnosticData(diag.data) ? diag.data : undefined;
-    if (data && data.version !== version) continue; // stale: fresh diagnostics are on their way
+    // stale: made for another version of the open document, fresh diagnostics are on their way.
+    // A diagnostic published before the file was opened (version null) is matched by code and
+    // range against the current analysis, like any other.
+    if (data && data.version !== null && data.version !== version) continue;
     const matches = findings.filter((f) => f.code === diag.code && f.fixes?.length && rangesTouch(lines.range(f.span), diag.range));
     const exact = matches.filter((f) => findingKey(f) === data?.key);
     for (const finding of exact.length ? exact : matches) {
