@@ -1,6 +1,6 @@
 // Dev aid (not a test): the differential comparison over other PRNG seeds and more mutants per
 // config, to look for disagreements the committed test does not reach.
-// Usage: node out/test/oracle/explore.js <first seed> <last seed> <mutants per config>
+// Usage: [KINDS=kind,kind] node out/test/oracle/explore.js <first seed> <last seed> <mutants per config>
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateIncludeMutants, generateMutants } from './mutate';
@@ -23,7 +23,8 @@ async function main() {
   let total = 0, kept = 0, bad = 0;
   const others = new Map<string, number>();
   for (let sd = from; sd <= to; sd++) {
-    const mutants = [...generateMutants(seeds, per, sd), ...generateIncludeMutants(seeds, per, sd)];
+    const kinds = process.env.KINDS?.split(',');
+    const mutants = kinds ? generateMutants(seeds, per, sd, kinds) : [...generateMutants(seeds, per, sd), ...generateIncludeMutants(seeds, per, sd)];
     const verdicts = await pool(mutants.map((m) => () => runNginx(m.text, { testdir: TESTDIR, extra: m.files })), 4);
     mutants.forEach((m, i) => {
       total++;

@@ -3,6 +3,10 @@
 // valid seed; whether a mutant is broken, and how, is for nginx to say.
 import { parse } from '../../server/src/core/syntax/parser';
 import type { Directive, Word } from '../../server/src/core/syntax/ast';
+import { directiveNames, lookup } from '../../server/src/core/data/directives';
+
+/** Names nginx-light 1.22 knows (the table only picks names; nginx judges the result). */
+const LIGHT_NAMES = directiveNames().filter((n) => lookup(n)!.some((s) => s.inLight122) && n !== 'pid' && n !== 'include');
 
 export interface Seed {
   name: string;
@@ -292,6 +296,15 @@ const MUTATIONS: Record<string, Mutation> = {
     ])!;
     return { text: insert(s.text, t.at, (t.at ? '\n' : '') + line + '\n'), mutation: `insert ${JSON.stringify(line)} into ${t.path.join('/') || 'main'}` };
   },
+  'table-directive': (rng, s) => {
+    const t = pick(rng, s.blocks)!;
+    const name = pick(rng, LIGHT_NAMES)!;
+    const block = rng() < 0.8 ? lookup(name)!.some((x) => x.block) : rng() < 0.5;
+    const n = Math.floor(rng() * 4);
+    const args = Array.from({ length: n }, () => pick(rng, ['a', 'on', '1', '$uri', '/x', '127.0.0.1:1', 'off', '10s'])!);
+    const line = `${[name, ...args].join(' ')}${block ? ' { }' : ';'}`;
+    return { text: insert(s.text, t.at, (t.at ? '\n' : '') + line + '\n'), mutation: `insert ${JSON.stringify(line)} into ${t.path.join('/') || 'main'}` };
+  },
 };
 
 export const MUTATION_KINDS = Object.keys(MUTATIONS);
@@ -306,7 +319,7 @@ const MODIFIERS: Record<string, (text: string) => string> = {
  * `perSeed` mutants of every seed, cycling through the mutation kinds so each kind is used
  * about equally; a mutant sometimes gets a second mutation or CRLF line endings on top.
  */
-export function generateMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
+export function generateMutants(seeds: Seed[], perSeed: number, seed = 1, kinds: readonly string[] = MUTATION_KINDS): Mutant[] {
   const out: Mutant[] = [];
   const seen = new Set<string>();
   let k = 0;
@@ -314,7 +327,7 @@ export function generateMutants(seeds: Seed[], perSeed: number, seed = 1): Mutan
     const rng = prng(hash(sd.name) ^ seed);
     const s = shape(sd.text);
     for (let j = 0, tries = 0; j < perSeed && tries < perSeed * 4; tries++) {
-      const kind = MUTATION_KINDS[k++ % MUTATION_KINDS.length];
+      const kind = kinds[k++ % kinds.length];
       const m = MUTATIONS[kind](rng, s);
       if (!m) continue;
       let { text, mutation } = m;
