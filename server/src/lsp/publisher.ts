@@ -9,7 +9,11 @@ import { toDiagnostic } from './diagnostics';
 import type { Project } from './projects';
 import { analyzeOptions, fetchSettings } from './settings';
 
-/** Pause after a keystroke before analysing (fixed: not worth a setting). */
+/**
+ * Longest pause after a keystroke before analysing. The pause adapts to what analysis costs:
+ * twice the recent cost of a pass, so a small file is re-checked within a frame while a huge
+ * tree's keystrokes are coalesced.
+ */
 export const DEBOUNCE_MS = 150;
 /** Files published between two yields to the event loop. */
 const CHUNK = 8;
@@ -33,6 +37,8 @@ export class Publisher {
   private readonly logged = new Set<string>();
   /** Diagnostics from other producers (nginx -t), by producer and file; published with the analysis'. */
   private readonly external = new Map<string, Map<FileId, Diagnostic[]>>();
+  /** Recent cost of analysing a changed file and its dependents, in ms (moving average). */
+  private cost = DEBOUNCE_MS / 2;
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -59,7 +65,7 @@ export class Publisher {
   }
 
   /** A file's text or presence changed: supersede running work; publish it and its dependents after a pause. */
-  changed(file: FileId, delay = DEBOUNCE_MS): void {
+  changed(file: FileId, delay = Math.min(DEBOUNCE_MS, Math.round(2 * this.cost))): void {
     this.epoch++;
     clearTimeout(this.timers.get(file));
     this.timers.set(file, setTimeout(() => {
@@ -127,6 +133,7 @@ export class Publisher {
 
     const open = (f: FileId) => this.ctx.openUris.has(f);
     const queue = [...this.pending].sort((a, b) => Number(open(b)) - Number(open(a)));
+    const started = performance.now();
     for (let i = 0; i < queue.length; i++) {
       if (epoch !== this.epoch) return false;
       try {
@@ -137,6 +144,7 @@ export class Publisher {
       this.pending.delete(queue[i]);
       if ((i + 1) % CHUNK === 0) await tick();
     }
+    if (queue.length) this.cost = 0.7 * this.cost + 0.3 * (performance.now() - started);
     return true;
   }
 
