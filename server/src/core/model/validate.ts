@@ -51,7 +51,7 @@ const sameZone = (zoneOf: (args: string[]) => string | undefined): ValueDup => (
   return dup;
 };
 
-const VALUE_DUPS: Record<string, ValueDup> = {
+const VALUE_DUPS: Record<string, ValueDup | undefined> = {
   'ngx_http_proxy_module:proxy_redirect': offExcludesOthers,
   'ngx_http_proxy_module:proxy_cookie_domain': offExcludesOthers,
   'ngx_http_proxy_module:proxy_cookie_path': offExcludesOthers,
@@ -60,6 +60,9 @@ const VALUE_DUPS: Record<string, ValueDup> = {
   'ngx_http_limit_req_module:limit_req': sameZone((args) => args.find((a) => a.startsWith('zone='))?.slice(5)),
   'ngx_http_limit_conn_module:limit_conn': sameZone((args) => args[0]),
 };
+
+/** Names with a value-dependent duplicate check (a cheap test before building the key). */
+const VALUE_DUP_NAMES = new Set(Object.keys(VALUE_DUPS).map((k) => k.slice(k.indexOf(':') + 1)));
 
 /** The spec nginx would pick for a name in a context, mirroring ngx_conf_handler's module loop. */
 export function specsFor(name: string, opts: ValidateOptions): readonly DirectiveSpec[] | undefined {
@@ -115,15 +118,36 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     if (p) for (const e of p.errors) report(file, e.span, 'nginx-syntax', e.message, e.span.start);
   };
 
+  // Most directives hold no `$` and no `(?`: find that with one amortized forward scan per file
+  // instead of slicing every word. Directives of a file are visited in increasing offsets.
+  const scans = new Map<FileId, { text: string; from: number; dollar: number; paren: number }>();
+  const mayHaveVariables = (file: FileId, d: Directive): boolean => {
+    if (DEFINES.has(d.name)) return true;
+    const from = d.span.start;
+    const to = d.block ? d.block.open.start : d.span.end;
+    let sc = scans.get(file);
+    if (!sc || from < sc.from) {
+      // first visit, or the file is read again (included twice): start over
+      const text = sc?.text ?? ws.text(file) ?? '';
+      scans.set(file, (sc = { text, from, dollar: text.indexOf('$', from), paren: text.indexOf('(?', from) }));
+    }
+    sc.from = from;
+    // each cursor is the first occurrence at or after the last `from`; advance only when passed
+    if (sc.dollar !== -1 && sc.dollar < from) sc.dollar = sc.text.indexOf('$', from);
+    if (sc.paren !== -1 && sc.paren < from) sc.paren = sc.text.indexOf('(?', from);
+    return (sc.dollar >= from && sc.dollar < to) || (sc.paren >= from && sc.paren < to);
+  };
+
   /** Walks the directives of one block (or file), sharing `seen` for nginx's duplicate checks. */
   const walk = (list: Directive[], file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], includedFrom?: ENode) => {
     for (const d of list) {
-      const node: ENode = { d, file, ctx: nctx, parent, children: [], includedFrom };
+      // leaves share one empty list: only blocks ever get children
+      const node: ENode = { d, file, ctx: nctx, parent, children: d.block ? [] : NO_CHILDREN, includedFrom };
       out.push(node);
       if (!d.words.length) continue; // `{` with no name: already a syntax error (`""` is a name)
-      const at = d.endSpan ? d.endSpan.start : d.span.end;
+      const at = d.endOffset >= 0 ? d.endOffset : d.span.end;
       const nameSpan = d.words[0].span;
-      collectVariables(d, nctx, file, defined, uses);
+      if (mayHaveVariables(file, d)) collectVariables(d, nctx, file, defined, uses);
 
       if (nctx === 'opaque' || nctx === 'unknown') continue;
       if (nctx === 'handler') {
@@ -146,7 +170,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         skipBlock(node, file);
         continue;
       }
-      const spec = specs.find((s) => s.contexts.includes(nctx as Ctx));
+      let spec: DirectiveSpec | undefined;
+      for (const sp of specs) if (sp.contexts.includes(nctx as Ctx)) { spec = sp; break; }
       if (!spec) {
         report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is not allowed here`, at);
         skipBlock(node, file);
@@ -161,18 +186,18 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         report(file, nameSpan, 'nginx-directive', `directive "${d.name}" has no opening "{"`, at);
         continue;
       }
-      if (!allowsArgCount(spec, d.args.length, opts.directiveSet === 'light-1.22' ? 'light122' : 'current')) {
+      if (!allowsArgCount(spec, d.words.length - 1, opts.directiveSet === 'light-1.22' ? 'light122' : 'current')) {
         report(file, nameSpan, 'nginx-directive', `invalid number of arguments in "${d.name}" directive`, at);
         skipBlock(node, file);
         continue;
       }
-      const valueDup = VALUE_DUPS[spec.module + ':' + d.name];
+      const valueDup = VALUE_DUP_NAMES.has(d.name) ? VALUE_DUPS[spec.module + ':' + d.name] : undefined;
       if (valueDup) {
         if (valueDup(d.args.map((a) => a.value), spec.module + ':' + d.name, seen, at)) {
           report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is duplicate`, at);
         }
       } else if (spec.dup) {
-        const key = spec.module + ':' + d.name;
+        const key = spec.name === d.name ? specKey(spec) : spec.module + ':' + d.name;
         if (seen.has(key)) {
           report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is duplicate`, at);
         } else seen.set(key, at);
@@ -302,6 +327,17 @@ const DEFINES_FIRST = new Set(['set', 'perl_set', 'js_set', 'set_real_ip_from'])
 const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_map']);
 /** Directives whose arguments are regexes or patterns, where `$` is an anchor. */
 const REGEX_ARGS = new Set(['location', 'rewrite', 'server_name', 'valid_referers', 'proxy_cookie_path', 'proxy_redirect', 'proxy_cookie_domain']);
+
+const DEFINES = new Set([...DEFINES_FIRST, ...DEFINES_SECOND]);
+
+const NO_CHILDREN: ENode[] = Object.freeze([]) as unknown as ENode[];
+
+const specKeys = new WeakMap<object, string>();
+function specKey(spec: DirectiveSpec): string {
+  let k = specKeys.get(spec);
+  if (!k) specKeys.set(spec, (k = spec.module + ':' + spec.name));
+  return k;
+}
 
 const VAR_RE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 const CAPTURE_RE = /\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g;

@@ -37,6 +37,8 @@ export interface Directive {
   end: ';' | '{' | undefined;
   /** Span of the terminating `;` or `{`. */
   endSpan?: Span;
+  /** Offset of the terminating `;` or `{` (-1 when cut off): endSpan without allocating. */
+  endOffset: number;
   block?: Block;
   /** From the first character of the name to the `;` or the block's `}` (inclusive). */
   span: Span;

@@ -17,12 +17,6 @@ export interface ParseOptions {
 
 type StatementEnd = ';' | '{' | '}' | 'eof' | 'cut';
 
-interface Statement {
-  words: Word[];
-  end: StatementEnd;
-  endSpan: Span;
-}
-
 const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
 
 /** UTF-8 length of text[from, to): nginx measures its buffer in bytes. */
@@ -66,6 +60,53 @@ export function unescape(raw: string): string {
 }
 
 /**
+ * A word keeps offsets only; its raw text and unescaped value are sliced on first use (most
+ * words of a large file are never looked at twice, and the allocations dominated parsing).
+ * It is its own span.
+ */
+class ParsedWord implements Word {
+  private v: string | undefined;
+  constructor(
+    private readonly src: string,
+    public readonly start: number,
+    public readonly end: number,
+    private readonly valueEnd: number,
+    public readonly quote: Quote,
+  ) {}
+  get raw(): string {
+    return this.src.slice(this.start, this.end);
+  }
+  get value(): string {
+    return (this.v ??= unescape(this.src.slice(this.quote === 'none' ? this.start : this.start + 1, this.valueEnd)));
+  }
+  get span(): Span {
+    return this;
+  }
+}
+
+/** A directive whose argument list is derived on first use. */
+class ParsedDirective implements Directive {
+  private a: Word[] | undefined;
+  private es: Span | undefined;
+  block?: Block;
+  constructor(
+    public name: string,
+    public readonly words: Word[],
+    public readonly end: ';' | '{' | undefined,
+    /** Offset of the terminator (-1: none). */
+    public readonly endOffset: number,
+    public readonly span: Span,
+    public readonly parent: Directive | undefined,
+  ) {}
+  get args(): Word[] {
+    return (this.a ??= this.words.slice(1));
+  }
+  get endSpan(): Span | undefined {
+    return this.endOffset < 0 ? undefined : (this.es ??= { start: this.endOffset, end: this.endOffset + 1 });
+  }
+}
+
+/**
  * Parses one nginx configuration file the way nginx's ngx_conf_read_token and ngx_conf_parse
  * do, but keeps going after an error. errors[0] is the error nginx itself reports first
  * (for the syntax layer; directive-level checks live in the validator).
@@ -82,13 +123,22 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
     errors.push({ message, span: { start, end: Math.min(end, Math.max(len, start)) } });
   };
 
+  // what the last readStatement ended with, and where (the terminator's offset)
+  let stEnd: StatementEnd = 'eof';
+  let stAt = 0;
+  const done = (words: Word[], end: StatementEnd, at: number): Word[] => {
+    stEnd = end;
+    stAt = at;
+    return words;
+  };
+
   /** mirrors ngx_conf_read_token */
-  function readStatement(): Statement {
+  function readStatement(): Word[] {
     const words: Word[] = [];
     if (pendingClose >= 0) {
       const at = pendingClose;
       pendingClose = -1;
-      return { words, end: '}', endSpan: { start: at, end: at + 1 } };
+      return done(words, '}', at);
     }
     let lastSpace = true;
     let needSpace = false;
@@ -100,11 +150,9 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
     let bufStart = pos; // nginx's `start`, for the too-long check
     let tooLongReported = false;
 
+    // endExclusive: end of the value text; rawEnd: end of the raw text (after a closing quote)
     const pushWord = (endExclusive: number, rawEnd: number) => {
-      // endExclusive: end of the value text; rawEnd: end of the raw text (after a closing quote)
-      const valueStart = quote === 'none' ? wordStart : wordStart + 1;
-      const raw = text.slice(wordStart, rawEnd);
-      words.push({ raw, value: unescape(text.slice(valueStart, endExclusive)), quote, span: { start: wordStart, end: rawEnd } });
+      words.push(new ParsedWord(text, wordStart, rawEnd, endExclusive, quote));
     };
 
     while (true) {
@@ -120,11 +168,50 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
           // a word in progress at end of file
           if (!lastSpace && !needSpace) pushWord(len, len);
           err('unexpected end of file, expecting ";" or "}"', len, len);
-          return { words, end: 'cut', endSpan: { start: len, end: len } };
+          return done(words, 'cut', len);
         }
-        return { words, end: 'eof', endSpan: { start: len, end: len } };
+        return done(words, 'eof', len);
       }
-      const ch = text.charCodeAt(pos++);
+      let ch = text.charCodeAt(pos++);
+
+      // fast paths (same states, fewer trips round the loop): a run of whitespace between
+      // tokens — nginx moves `start` with every such character — and the plain characters of a
+      // word. Both stop 1024 characters after `start`, where the per-character too-long check
+      // takes over.
+      if (lastSpace && !needSpace && !quoted && (ch === 32 || ch === 9 || ch === 10 || ch === 13)) {
+        while (pos < len) {
+          const c = text.charCodeAt(pos);
+          if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
+          pos++;
+        }
+        bufStart = pos - 1;
+        continue;
+      }
+      if (!lastSpace && !quoted && !needSpace && ch !== 123 && ch !== 92 && ch !== 36) {
+        const limit = Math.min(len, bufStart + CONF_BUFFER / 4);
+        if (quote === 'none') {
+          if (ch !== 32 && ch !== 9 && ch !== 10 && ch !== 13 && ch !== 59) {
+            variable = false;
+            while (pos < limit) {
+              const c = text.charCodeAt(pos);
+              if (c === 32 || c === 9 || c === 10 || c === 13 || c === 59 || c === 123 || c === 92 || c === 36) break;
+              pos++;
+            }
+            continue;
+          }
+        } else {
+          const q = quote === '"' ? 34 : 39;
+          if (ch !== q) {
+            variable = false;
+            while (pos < limit) {
+              const c = text.charCodeAt(pos);
+              if (c === q || c === 92 || c === 36) break;
+              pos++;
+            }
+            continue;
+          }
+        }
+      }
 
       if (ch === 35 /* # */ && lastSpace && !needSpace && !quoted) {
         // sharp comment: runs to LF, only where a token starts
@@ -146,8 +233,8 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
 
       if (needSpace) {
         if (isSpace(ch)) { lastSpace = true; needSpace = false; continue; }
-        if (ch === 59 /* ; */) return { words, end: ';', endSpan: { start: pos - 1, end: pos } };
-        if (ch === 123 /* { */) return { words, end: '{', endSpan: { start: pos - 1, end: pos } };
+        if (ch === 59 /* ; */) return done(words, ';', pos - 1);
+        if (ch === 123 /* { */) return done(words, '{', pos - 1);
         if (ch === 41 /* ) */) {
           lastSpace = true; needSpace = false;
         } else {
@@ -171,14 +258,14 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
               err(`unexpected "${String.fromCharCode(ch)}"`, pos - 1);
               if (ch === 59) continue;
             }
-            return { words, end: ch === 59 ? ';' : '{', endSpan: { start: pos - 1, end: pos } };
+            return done(words, ch === 59 ? ';' : '{', pos - 1);
           case 125: // }
             if (words.length > 0) {
               err('unexpected "}"', pos - 1);
               pendingClose = pos - 1;
-              return { words, end: 'cut', endSpan: { start: pos - 1, end: pos - 1 } };
+              return done(words, 'cut', pos - 1);
             }
-            return { words, end: '}', endSpan: { start: pos - 1, end: pos } };
+            return done(words, '}', pos - 1);
           case 92: // backslash
             quoted = true; lastSpace = false; continue;
           case 34: // "
@@ -208,8 +295,8 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       if (isSpace(ch) || ch === 59 || ch === 123) {
         pushWord(pos - 1, pos - 1);
         lastSpace = true;
-        if (ch === 59) return { words, end: ';', endSpan: { start: pos - 1, end: pos } };
-        if (ch === 123) return { words, end: '{', endSpan: { start: pos - 1, end: pos } };
+        if (ch === 59) return done(words, ';', pos - 1);
+        if (ch === 123) return done(words, '{', pos - 1);
       }
     }
   }
@@ -260,39 +347,41 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
 
   for (;;) {
     const frame = stack[stack.length - 1];
-    const st = readStatement();
-    if (st.end === '}' && st.words.length === 0) {
+    const words = readStatement();
+    const end = stEnd as StatementEnd;
+    const at = stAt;
+    if (end === '}' && words.length === 0) {
       if (stack.length === 1) {
-        err('unexpected "}"', st.endSpan.start);
+        err('unexpected "}"', at);
         continue;
       }
       stack.pop();
-      frame.block!.close = st.endSpan;
-      frame.owner!.span.end = st.endSpan.end;
+      frame.block!.close = { start: at, end: at + 1 };
+      frame.owner!.span.end = at + 1;
       continue;
     }
-    if (st.end === 'eof') {
+    if (end === 'eof') {
       if (stack.length > 1) err('unexpected end of file, expecting "}"', len, len);
       break;
     }
-    const first = st.words[0];
-    const startAt = first ? first.span.start : st.endSpan.start;
-    const d: Directive = {
-      name: first ? first.value : '',
-      words: st.words,
-      args: st.words.slice(1),
-      end: st.end === ';' || st.end === '{' ? st.end : undefined,
-      endSpan: st.end === ';' || st.end === '{' ? st.endSpan : undefined,
-      span: { start: startAt, end: st.end === 'cut' ? (st.words.length ? st.words[st.words.length - 1].span.end : st.endSpan.end) : st.endSpan.end },
-      parent: frame.owner,
-    };
+    const first = words[0];
+    const startAt = first ? first.span.start : at;
+    const terminated = end === ';' || end === '{';
+    const d = new ParsedDirective(
+      first ? first.value : '',
+      words,
+      terminated ? end : undefined,
+      terminated ? at : -1,
+      { start: startAt, end: end === 'cut' ? (words.length ? words[words.length - 1].span.end : at) : at + 1 },
+      frame.owner,
+    );
     frame.list.push(d);
-    if (st.end === '{') {
-      if (frame.kind === 'handler' && st.words.length > 0) err('unexpected "{"', st.endSpan.start);
+    if (end === '{') {
+      if (frame.kind === 'handler' && words.length > 0) err('unexpected "{"', at);
       let kind: BlockKind = frame.kind === 'opaque' ? 'opaque' : HANDLER_BLOCKS.has(d.name) ? 'handler' : 'directives';
       if (d.name.endsWith('_by_lua_block') && frame.kind === 'directives') {
         const close = skipLuaBlock();
-        d.block = { open: st.endSpan, children: [], kind: 'opaque' };
+        d.block = { open: { start: at, end: at + 1 }, children: [], kind: 'opaque' };
         if (close === undefined) {
           err('unexpected end of file, expecting "}"', len, len);
         } else {
@@ -302,11 +391,11 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
         continue;
       }
       if (frame.kind === 'handler') kind = 'handler';
-      const block: Block = { open: st.endSpan, children: [], kind };
+      const block: Block = { open: { start: at, end: at + 1 }, children: [], kind };
       d.block = block;
       stack.push({ block, owner: d, list: block.children, kind });
     }
-    if (st.end === 'cut' && pos >= len && pendingClose < 0) {
+    if (end === 'cut' && pos >= len && pendingClose < 0) {
       // end of file inside a directive: nginx stops here
       break;
     }
