@@ -3,17 +3,18 @@ import * as fs from 'node:fs';
 import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from './core/model/workspace';
 import { lineStarts, positionAt } from './core/text';
 import { applyEdits, collectFixEdits, MAX_FIX_PASSES } from './core/fix/apply';
-import type { FileId, Finding } from './core/types';
+import type { FileId, Finding, Severity } from './core/types';
 import { NodeHost, findNginxFiles, toFileId } from './host/node-host';
 import { docsUrl } from './core/docs';
 import { probeCommand } from './probe/cli';
 
-const USAGE = `usage: nginx-ws check [--format text|json] [--fix] [--nginx-version X.Y] PATH...
+const USAGE = `usage: nginx-ws check [--format text|json] [--fix] [--nginx-version X.Y] [--rule ID=LEVEL]... [--extra-directive NAME]... PATH...
        nginx-ws probe URL [--timeout MS] [--origin O] [--insecure] [--message TEXT] [--json]
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
         that file with whatever it includes. Exit 0 when clean, 1 when warnings or errors
-        remain, 2 on usage or I/O errors.
+        remain, 2 on usage or I/O errors. --rule sets a rule's (or nginx code's) severity:
+        off, error, warning, info or hint.
 probe   perform a WebSocket handshake against ws:// or wss:// URL and report.`;
 
 export interface JsonFinding {
@@ -56,6 +57,15 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
       const v = rest[++i];
       if (!v || !/^\d+\.\d+(\.\d+)?$/.test(v)) { errOut(`nginx-ws: --nginx-version takes a version like 1.22, not "${v ?? ''}"`); return 2; }
       options.nginxVersion = v;
+    } else if (a === '--rule') {
+      const v = rest[++i] ?? '';
+      const m = /^([a-z0-9-]+)=(off|error|warning|info|hint)$/.exec(v);
+      if (!m) { errOut(`nginx-ws: --rule takes ID=LEVEL with LEVEL off, error, warning, info or hint, not "${v}"`); return 2; }
+      options.rules = { ...options.rules, [m[1]]: m[2] as Severity | 'off' };
+    } else if (a === '--extra-directive') {
+      const v = rest[++i];
+      if (!v) { errOut('nginx-ws: --extra-directive takes a directive name'); return 2; }
+      options.extraDirectives = [...options.extraDirectives, v];
     } else if (a === '--') { paths.push(...rest.slice(i + 1)); break; }
     else if (a.startsWith('-')) { errOut(`nginx-ws: unknown option "${a}"\n${USAGE}`); return 2; }
     else paths.push(a);
