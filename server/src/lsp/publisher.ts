@@ -37,8 +37,8 @@ export class Publisher {
   private readonly logged = new Set<string>();
   /** Diagnostics from other producers (nginx -t), by producer and file; published with the analysis'. */
   private readonly external = new Map<string, Map<FileId, Diagnostic[]>>();
-  /** Recent cost of analysing a changed file and its dependents, in ms (moving average). */
-  private cost = DEBOUNCE_MS / 2;
+  /** Recent cost of analysing a changed file and its dependents, in ms (moving average; unknown at first). */
+  private cost: number | undefined;
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -65,7 +65,7 @@ export class Publisher {
   }
 
   /** A file's text or presence changed: supersede running work; publish it and its dependents after a pause. */
-  changed(file: FileId, delay = Math.min(DEBOUNCE_MS, Math.round(2 * this.cost))): void {
+  changed(file: FileId, delay = this.cost === undefined ? DEBOUNCE_MS : Math.min(DEBOUNCE_MS, Math.round(2 * this.cost))): void {
     this.epoch++;
     clearTimeout(this.timers.get(file));
     this.timers.set(file, setTimeout(() => {
@@ -144,7 +144,10 @@ export class Publisher {
       this.pending.delete(queue[i]);
       if ((i + 1) % CHUNK === 0) await tick();
     }
-    if (queue.length) this.cost = 0.7 * this.cost + 0.3 * (performance.now() - started);
+    if (queue.length) {
+      const took = performance.now() - started;
+      this.cost = this.cost === undefined ? took : 0.7 * this.cost + 0.3 * took;
+    }
     return true;
   }
 
