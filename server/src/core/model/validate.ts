@@ -115,7 +115,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     if (readAs.has(mode)) return;
     readAs.add(mode);
     const p = ws.parsed(file, handler);
-    if (p) for (const e of p.errors) report(file, e.span, 'nginx-syntax', e.message, e.span.start);
+    if (p) for (const e of p.errors) report(file, e.span, 'nginx-syntax', e.message, e.span.start, e.severity ?? 'error');
   };
 
   // Most directives hold no `$` and no `(?`: find that with one amortized forward scan per file

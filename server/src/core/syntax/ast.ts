@@ -54,6 +54,8 @@ export interface Comment {
 
 export interface SyntaxError {
   message: string;
+  /** nginx's own errors are errors; the product's limits (nesting depth) are warnings. */
+  severity?: 'warning';
   /** Where nginx read the offending character or terminator; lines derive from span.start. */
   span: Span;
 }

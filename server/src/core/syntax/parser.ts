@@ -1,6 +1,9 @@
 import type { Span } from '../types';
 import type { Block, BlockKind, Comment, Directive, ParsedFile, Quote, SyntaxError, Word } from './ast';
 
+/** Nesting depth beyond which block contents are skipped (real configs stay under ~10). */
+export const MAX_DEPTH = 128;
+
 /** nginx's NGX_CONF_BUFFER: a token that fills the whole read buffer is an error. */
 const CONF_BUFFER = 4096;
 
@@ -393,7 +396,13 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       if (frame.kind === 'handler') kind = 'handler';
       const block: Block = { open: { start: at, end: at + 1 }, children: [], kind };
       d.block = block;
-      stack.push({ block, owner: d, list: block.children, kind });
+      if (stack.length > MAX_DEPTH) {
+        // deeper than any real config: keep reading (braces must still balance) but keep nothing,
+        // so no later pass recurses this deep
+        if (stack.length === MAX_DEPTH + 1) errors.push({ message: `blocks nested deeper than ${MAX_DEPTH} levels: their contents are not analysed`, span: { start: at, end: at + 1 }, severity: 'warning' });
+        block.kind = 'opaque';
+        stack.push({ block, owner: d, list: [], kind: 'opaque' });
+      } else stack.push({ block, owner: d, list: block.children, kind });
     }
     if (end === 'cut' && pos >= len && pendingClose < 0) {
       // end of file inside a directive: nginx stops here
