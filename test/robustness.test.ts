@@ -44,3 +44,10 @@ test('a NUL byte or invalid UTF-8 in a buffer is just text: no crash', () => {
   const get = analyse({ '/w/nginx.conf': 'events {}\nhttp { server { location / { return 200 "a\u0000b\uFFFD"; } } }\n' });
   assert.deepEqual(get('/w/nginx.conf'), []);
 });
+
+test('envsubst placeholders in *.conf.template files are opaque; the same text in a .conf is nginx\'s error', () => {
+  const body = 'map $http_upgrade $connection_upgrade { default upgrade; \'\' close; }\nserver {\n    listen ${NGINX_PORT};\n    location /api/ {\n        proxy_pass http://${BACKEND}:$BACKEND_PORT;\n        proxy_set_header Host $host;\n    }\n}\n';
+  const get = analyse({ '/w/nginx.conf': 'events {}\nhttp { include templates/*.conf.template; include conf.d/*.conf; }\n', '/w/templates/app.conf.template': body, '/w/conf.d/app.conf': body });
+  assert.deepEqual(get('/w/templates/app.conf.template'), []);
+  assert.deepEqual(get('/w/conf.d/app.conf'), ['error nginx-variable: unknown "NGINX_PORT" variable', 'error nginx-variable: unknown "BACKEND" variable', 'error nginx-variable: unknown "BACKEND_PORT" variable']);
+});

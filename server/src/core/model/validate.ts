@@ -366,12 +366,16 @@ function collectVariables(d: Directive, nctx: NodeCtx, file: FileId, defined: Se
   } else if (DEFINES_SECOND.has(d.name)) {
     args = d.args.slice(0, -1);
   }
+  const template = file.endsWith('.template');
   for (const a of args) {
     if (!a.value.includes('$')) continue;
     VAR_RE.lastIndex = 0;
     for (const m of a.value.matchAll(VAR_RE)) {
       const name = m[1] ?? m[2];
       if (/^[0-9]/.test(name)) continue;
+      // *.conf.template files go through envsubst first (the nginx Docker image): ${NAME} and
+      // upper-case $NAME are placeholders for environment variables, not nginx variables
+      if (template && (m[1] !== undefined || /^[A-Z][A-Z0-9_]*$/.test(name))) continue;
       // offsets: find the text in raw for a precise squiggle
       const rawIdx = a.raw.indexOf(m[0]);
       const start = a.span.start + (rawIdx >= 0 ? rawIdx : 0);
