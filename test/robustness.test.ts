@@ -51,3 +51,23 @@ test('envsubst placeholders in *.conf.template files are opaque; the same text i
   assert.deepEqual(get('/w/templates/app.conf.template'), []);
   assert.deepEqual(get('/w/conf.d/app.conf'), ['error nginx-variable: unknown "NGINX_PORT" variable', 'error nginx-variable: unknown "BACKEND" variable', 'error nginx-variable: unknown "BACKEND_PORT" variable']);
 });
+
+test('well-known third-party directives (OpenResty, headers-more, echo…) are not unknown; made-up ones are', () => {
+  const get = analyse({
+    '/w/nginx.conf': [
+      'events {}',
+      'http {',
+      '    lua_shared_dict cache 10m;',
+      '    server {',
+      '        more_set_headers "Server: x";',
+      '        location /a { content_by_lua_block { ngx.say("}") } }',
+      '        location /b { echo "hi"; }',
+      '        location /c { brotli on; proxy_pass http://127.0.0.1:8080; }',
+      '        location /d { frobnicate on; }',
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  assert.deepEqual(get('/w/nginx.conf'), ['error nginx-directive: unknown directive "frobnicate"']);
+});

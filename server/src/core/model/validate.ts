@@ -1,5 +1,6 @@
 import { allowsArgCount, isKnownVariable, lookup, type Ctx, type DirectiveSpec } from '../data/directives';
 import type { Directive } from '../syntax/ast';
+import { isThirdPartyDirective } from '../data/thirdParty';
 import type { FileId, Finding, Span } from '../types';
 import { childContext } from './contexts';
 import type { ENode, NodeCtx, RootAnalysis, Workspace } from './workspace';
@@ -164,7 +165,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       if (d.end === undefined) continue; // cut off by a syntax error: nginx never reached its handler
       const specs = specsFor(d.name, opts);
       if (!specs) {
-        if (opts.extraDirectives.includes(d.name)) { sawUnknown = true; skipBlock(node, file); continue; }
+        if (opts.extraDirectives.includes(d.name) || (opts.directiveSet === 'reference' && isThirdPartyDirective(d.name))) { sawUnknown = true; skipBlock(node, file); continue; }
         report(file, nameSpan, 'nginx-directive', `unknown directive "${d.name}"`, at);
         sawUnknown = true;
         skipBlock(node, file);
