@@ -25,6 +25,12 @@ describe('nginx -t output', () => {
       { level: 'emerg', message: 'host not found in upstream "backend:8080"', file: '/tmp/t/tree/conf.d/a.conf', line: 7 },
       { level: 'emerg', message: 'unknown "foo" variable', file: undefined, line: undefined },
     ]);
+    // a message may span lines (a quoted name holding a newline): it runs to the next entry
+    const multi = 'nginx: [emerg] unknown directive "a\nb in /x:1" in /tmp/t/nginx.conf:3\n2024/05/01 10:00:00 [emerg] 1#1: x\ny\nnginx: configuration file /tmp/t/nginx.conf test failed\n';
+    assert.deepEqual(parseNginxOutput(multi), [
+      { level: 'emerg', message: 'unknown directive "a\nb in /x:1"', file: '/tmp/t/nginx.conf', line: 3 },
+      { level: 'emerg', message: 'x\ny', file: undefined, line: undefined },
+    ]);
   });
 });
 

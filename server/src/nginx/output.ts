@@ -2,6 +2,7 @@
 // an error log is open, and the log format "2024/01/01 00:00:00 [emerg] 12#12: msg in file:line"
 // once one is (our -g error_log). Messages without " in file:line" come from after parsing
 // (ngx_http_variables_init_vars: unknown "x" variable; ngx_init_cycle: no "events" section).
+// A message may span lines (a quoted name holding a newline): it runs to the next entry.
 
 export type NginxLevel = 'emerg' | 'alert' | 'crit' | 'error' | 'warn' | 'notice' | 'info';
 
@@ -13,9 +14,10 @@ export interface NginxMessage {
   line?: number;
 }
 
-const LINE = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*)$/;
+const START = /\r?\n(?=nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )/;
+const ENTRY = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*)$/s;
 // greedy message: the location is the last " in <path>:<n>" (messages may contain " in ")
-const LOCATION = /^(.*) in (\S.*?):(\d+)$/;
+const LOCATION = /^(.*) in (\S[^\n]*?):(\d+)$/s;
 
 /**
  * Lines nginx prints because it runs in our sandbox as whoever runs the editor, not because
@@ -26,8 +28,8 @@ const ARTIFACTS = [/^could not open error log file: /, /^the "user" directive ma
 export function parseNginxOutput(stderr: string): NginxMessage[] {
   const out: NginxMessage[] = [];
   const seen = new Set<string>();
-  for (const raw of stderr.split(/\r?\n/)) {
-    const m = LINE.exec(raw.trimEnd());
+  for (const raw of stderr.split(START)) {
+    const m = ENTRY.exec(raw.trimEnd());
     if (!m) continue;
     const level = m[1] as NginxLevel;
     let message = m[2];
