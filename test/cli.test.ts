@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { nginxTest } from './util/nginx';
+import { nginxTestSync } from './util/nginx';
 
 const REPO = path.resolve(__dirname, '../..');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -86,8 +86,8 @@ test('--fix applies every safe fix, across files, and nginx -t accepts the resul
   assert.match(main, /map \$http_upgrade \$connection_upgrade \{\n {8}default upgrade;\n {8}'' close;\n {4}\}/);
   assert.match(app, /proxy_http_version 1\.1;/);
   assert.match(app, /proxy_read_timeout 600s;/);
-  const v = nginxTest([{ rel: 'nginx.conf', text: main }, { rel: 'conf.d/app.conf', text: app }]);
-  assert.ok(v.ok, v.stderr);
+  const v = nginxTestSync({ 'nginx.conf': main, 'conf.d/app.conf': app });
+  assert.ok(v.ok, v.output);
   // idempotent: a second run changes nothing
   run('check', '--fix', dir);
   assert.equal(fs.readFileSync(path.join(dir, 'nginx.conf'), 'utf8'), main);

@@ -9,7 +9,8 @@ import { applyEdits } from '../server/src/core/fix/apply';
 import { lineStarts, positionAt } from '../server/src/core/text';
 import type { Finding } from '../server/src/core/types';
 import { allFindings, parseFixture, ROOT, workspaceOf, type FixtureFile } from './util/fixture';
-import { makeCerts, nginxTestTree, requireNginx, type Certs } from './util/sandbox-nginx';
+import { makeCerts, requireNginx, type Certs } from './util/nginx';
+import { nginxTestTree } from './util/sandbox-nginx';
 
 const NGINX_CONF = `
 events {}
@@ -85,9 +86,9 @@ async function assertNginxAccepts(files: FixtureFile[], certs: Certs | undefined
 
 describe('multi-file: the upgrade map in nginx.conf, the server in conf.d/app.conf', () => {
   let certs: Certs | undefined;
-  before(async () => {
+  before(() => {
     requireNginx();
-    certs = await makeCerts();
+    certs = makeCerts();
   });
 
   it('gives no finding, and nginx -t accepts it', async () => {

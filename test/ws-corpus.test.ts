@@ -16,7 +16,8 @@ import { buildModel } from '../server/src/core/model/effective';
 import { lineStarts, positionAt } from '../server/src/core/text';
 import type { Finding } from '../server/src/core/types';
 import { allFindings, ROOT, workspaceOf, type FixtureFile } from './util/fixture';
-import { makeCerts, NGINX, nginxTestTree, readTree, requireNginx, type Certs } from './util/sandbox-nginx';
+import { makeCerts, NGINX, requireNginx, type Certs } from './util/nginx';
+import { nginxTestTree, readTree } from './util/sandbox-nginx';
 
 const REPO = resolve(__dirname, '..', '..');
 const CORPUS = join(REPO, 'test', 'fixtures', 'ws-corpus');
@@ -42,8 +43,8 @@ function describeFindings(files: FixtureFile[], findings: Finding[]): string {
 describe('WebSocket corpus of real-world configurations', () => {
   let certs: Certs | undefined;
 
-  before(async () => {
-    if (existsSync(NGINX)) certs = await makeCerts();
+  before(() => {
+    if (existsSync(NGINX)) certs = makeCerts();
   });
 
   it(`holds at least ${MIN_CONFIGS} configurations, each naming its source`, () => {

@@ -81,10 +81,10 @@ test('editor features over stdio', async (t) => {
     const items = await complete(app, { line: at.line - 1, character: 10 });
     assert.deepEqual(labels(items), ['ws-location']);
     const appAfter = accept(app, items[0]);
-    const verdict = nginxTest([{ rel: 'nginx.conf', text: mainWithMap }, { rel: 'conf.d/app.conf', text: appAfter }]);
-    assert.ok(verdict.ok, `nginx -t: ${verdict.stderr}\n${mainWithMap}\n${appAfter}`);
+    const verdict = await nginxTest({ 'nginx.conf': mainWithMap, 'conf.d/app.conf': appAfter });
+    assert.ok(verdict.ok, `nginx -t: ${verdict.output}\n${mainWithMap}\n${appAfter}`);
     // and without the map, nginx refuses $connection_upgrade: the context really matters
-    assert.equal(nginxTest([{ rel: 'nginx.conf', text: fs.readFileSync(main, 'utf8') }, { rel: 'conf.d/app.conf', text: appAfter }]).ok, false);
+    assert.equal((await nginxTest({ 'nginx.conf': fs.readFileSync(main, 'utf8'), 'conf.d/app.conf': appAfter })).ok, false);
     // the trigger word is not accepted here: back to the text on disk
     texts.set(app, fs.readFileSync(app, 'utf8'));
     await session.rpc.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(app), version: ++version }, contentChanges: [{ text: texts.get(app) }] });

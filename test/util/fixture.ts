@@ -10,7 +10,7 @@ import { lineStarts, positionAt } from '../../server/src/core/text';
 import { HostError, type FileId, type Finding, type Host } from '../../server/src/core/types';
 import { globToRegExp } from '../../server/src/core/model/workspace';
 import { applyEdits } from '../../server/src/core/fix/apply';
-import { nginxTest } from './nginx';
+import { nginxTestSync } from './nginx';
 
 export const ROOT = '/ws';
 export const CURSOR = '‸';
@@ -186,8 +186,8 @@ export function checkFix(before: string, after: string, rule: string, opts: { ti
   const again = allFindings(workspaceOf(fixedFiles, opts.options), fixedFiles).filter((f) => f.code === rule);
   assert.equal(again.length, 0, `after the fix, ${rule} still reports: ${again.map((f) => f.message).join('; ')}`);
   if (opts.nginxAccepts !== false) {
-    const v = nginxTest(fixedFiles.map((f) => ({ rel: f.path.slice(ROOT.length + 1), text: f.text })));
-    assert.ok(v.ok, `nginx -t rejects the fixed config: ${v.stderr}`);
+    const v = nginxTestSync(new Map(fixedFiles.map((f) => [f.path.slice(ROOT.length + 1), f.text])));
+    assert.ok(v.ok, `nginx -t rejects the fixed config: ${v.output}`);
   }
 }
 
