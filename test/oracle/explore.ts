@@ -35,7 +35,7 @@ async function main() {
         return;
       }
       const e = v.error!;
-      if (!isSyntaxClass(e.message) || e.file === undefined || e.file === '<command line>') {
+      if (!isSyntaxClass(e.message) || e.file === undefined) {
         const cls = e.message.replace(/"[^"]*"/g, '"x"').replace(/\/tmp\/\S+/g, 'PATH').slice(0, 90);
         others.set(cls, (others.get(cls) ?? 0) + 1);
         return;
