@@ -8,19 +8,16 @@
 // sorted registry, fix metadata against the examples, and a docs page for every code we emit.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { RULES } from '../server/src/core/rules/index';
 import { docsUrl, DOCS_BASE } from '../server/src/core/docs';
 import type { Finding } from '../server/src/core/types';
 import { allFindings, parseFixture, ROOT, workspaceOf } from './util/fixture';
+import { nginxTest as nginxT, requireNginx, withLocalPaths } from './util/nginx';
 
 const REPO = join(__dirname, '..', '..');
 const DOCS = join(REPO, 'docs', 'rules');
-const NGINX = process.env.NGINX_BIN || '/usr/sbin/nginx';
-const NO_NGINX = `${NGINX} is missing: the docs examples are checked against the real nginx -t, so this suite fails without it. Install nginx (1.22 or later).`;
 
 /** The codes the core emits besides rule ids (server/src/core/model/{validate,workspace}.ts). */
 const NGINX_CODES = ['nginx-directive', 'nginx-file', 'nginx-include', 'nginx-syntax', 'nginx-variable'];
@@ -61,54 +58,24 @@ function show(findings: Finding[]): string {
 
 // ---- the real nginx ----------------------------------------------------------------------
 
-interface Verdict {
-  ok: boolean;
-  /** nginx's first [emerg]/[alert] message, without the " in <file>:<line>" suffix. */
-  message?: string;
-  output: string;
-}
-
-const q = (p: string) => `"${p}"`;
 const isRoot = process.getuid?.() === 0;
 
 /**
- * `nginx -t` on a block: nginx.conf plus any `#- path` files in a fresh prefix. Logs, the pid
- * file and the temp paths are pointed into that prefix (added on the first line and on the http
- * line of nginx.conf, so line numbers stay the block's own and a broken tail cannot swallow them),
- * so the run needs no root and touches no system path.
+ * `nginx -t` on a block: nginx.conf plus any `#- path` files, in a fresh prefix, the temp paths
+ * and the access log pointed into it on the http line (so line numbers stay the block's own):
+ * the run needs no root and touches no system path.
  */
-function nginxTest(block: Block): Promise<Verdict> {
-  // never skipped: without nginx the docs' claims about nginx -t would go unchecked
-  if (!existsSync(NGINX)) return Promise.reject(new Error(NO_NGINX));
-  const { files } = parseFixture(block.text);
-  const dir = mkdtempSync(join(tmpdir(), 'nginx-ws-docs-'));
-  for (const f of files) {
+async function nginxTest(block: Block): Promise<{ ok: boolean; message?: string; output: string }> {
+  const files = parseFixture(block.text).files.map((f): [string, string] => {
     const rel = f.path.slice(ROOT.length + 1);
-    let text = f.text;
     // nginx -t binds the listen sockets (it only forgives "address in use"), and an unprivileged
     // run cannot bind ports below 1024: move those up, on the same line
-    if (!isRoot) text = text.replace(/^(\s*listen\s+(?:[\d.]+:)?)(\d{1,3})(?=[\s;])/gm, (_m, head: string, port: string) => `${head}${Number(port) + 10000}`);
-    if (rel === 'nginx.conf') {
-      const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${q(join(dir, t))};`).join(' ');
-      text = text.replace(/^(\s*http\s*\{)/m, `$1 ${temp} access_log ${q(join(dir, 'access.log'))};`);
-      text = `error_log ${q(join(dir, 'error.log'))}; pid ${q(join(dir, 'nginx.pid'))}; ${text}`;
-    }
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return new Promise((resolve, reject) => {
-    execFile(NGINX, ['-t', '-q', '-p', dir + '/', '-c', join(dir, 'nginx.conf')], { timeout: 20_000 }, (err, stdout, stderr) => {
-      const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '';
-      rmSync(dir, { recursive: true, force: true });
-      const e = err as (NodeJS.ErrnoException & { killed?: boolean }) | null;
-      if (e && (e.code === 'ENOENT' || e.killed)) return reject(new Error(`${NGINX} did not run: ${e.killed ? 'timeout' : e.message}`));
-      const output = `${stderr}${stdout}${log}`;
-      const first = /\[(?:emerg|alert|crit)\] (?:\d+#\d+: )?(.*)$/m.exec(output)?.[1];
-      // nginx names files under our temp prefix; the fixture names them under ROOT
-      const message = first?.replace(/ in \S+:\d+$/, '').replace(/ in command line$/, '').split(dir).join(ROOT);
-      resolve({ ok: !e, message: e ? message ?? output.trim() : undefined, output });
-    });
+    const text = isRoot ? f.text : f.text.replace(/^(\s*listen\s+(?:[\d.]+:)?)(\d{1,3})(?=[\s;])/gm, (_m, head: string, port: string) => `${head}${Number(port) + 10000}`);
+    return [rel, rel === 'nginx.conf' ? withLocalPaths(text) : text];
   });
+  const v = await nginxT(new Map(files));
+  // nginx names files under its temp prefix; the fixture names them under ROOT
+  return { ok: v.ok, message: v.error?.message.split(v.prefix).join(ROOT), output: v.output };
 }
 
 /**
@@ -123,7 +90,7 @@ function predicted(findings: Finding[], message: string): boolean {
 
 describe('docs examples', () => {
   it('has the real nginx to check the examples with', () => {
-    assert.ok(existsSync(NGINX), NO_NGINX);
+    requireNginx();
   });
 
   const codes = [...RULES.map((r) => r.meta.id), ...NGINX_CODES];
