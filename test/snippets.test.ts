@@ -2,18 +2,15 @@
 // contexts snippets/contexts.json lists, and must be rejected everywhere else. Each snippet
 // is expanded with its defaults, placed into a minimal nginx.conf and checked with
 // `nginx -t` (which parses and validates, opens log files and loads certificates, but does
-// not bind ports). Set NGINX_BIN / OPENSSL_BIN to use other binaries.
-import { describe, it, before, after } from 'node:test';
+// not bind ports), through test/util/nginx.ts.
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { makeCerts, nginxTest as nginxT, requireNginx, withLocalPaths, type Certs, type NginxVerdict } from './util/nginx';
 import { expandSnippet, parseSnippet } from './util/snippet';
 
 const ROOT = resolve(__dirname, '..', '..');
-const NGINX = process.env.NGINX_BIN ?? findNginx();
-const OPENSSL = process.env.OPENSSL_BIN ?? 'openssl';
 
 interface Snippet {
   prefix: string;
@@ -34,40 +31,14 @@ function byPrefix(prefix: string): Snippet {
   return s;
 }
 
-interface RunResult {
-  code: number;
-  stderr: string;
-}
-
-function run(file: string, args: string[]): Promise<RunResult> {
-  return new Promise((done) => {
-    execFile(file, args, { timeout: 30_000 }, (err, _stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      done({ code, stderr: String(stderr) });
-    });
-  });
-}
-
-function findNginx(): string {
-  const dirs = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin', ...(process.env.PATH ?? '').split(delimiter)];
-  for (const d of dirs) {
-    if (d && existsSync(join(d, 'nginx'))) return join(d, 'nginx');
-  }
-  return '/usr/sbin/nginx';
-}
-
-const haveNginx = existsSync(NGINX);
-let workDir = '';
-let cert = '';
-let certKey = '';
-let caseNo = 0;
+let certs: Certs;
 
 const q = (p: string): string => `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 const WS_MAP = "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n}";
 
-/** Puts `text` into `context` of a complete nginx.conf whose files all live under `dir`. */
-function buildConf(dir: string, context: Context, text: string): string {
+/** Puts `text` into `context` of a complete nginx.conf, its paths in the run's prefix. */
+function buildConf(context: Context, text: string): string {
   const usesMapVar = /\$connection_upgrade\b/.test(text);
   const definesMapVar = /\bmap\s+\S+\s+\$connection_upgrade\b/.test(text);
   const httpPrelude = usesMapVar && !definesMapVar ? WS_MAP : '';
@@ -79,44 +50,23 @@ function buildConf(dir: string, context: Context, text: string): string {
   } else {
     inner = `server {\n    listen 127.0.0.1:18080;\n    server_name test.invalid;\n    location / {\n${text}\n    }\n}`;
   }
-  return [
-    `pid ${q(join(dir, 'nginx.pid'))};`,
-    `error_log ${q(join(dir, 'error.log'))};`,
-    'events {}',
-    'http {',
-    `    client_body_temp_path ${q(join(dir, 'client_body'))};`,
-    `    proxy_temp_path ${q(join(dir, 'proxy'))};`,
-    `    fastcgi_temp_path ${q(join(dir, 'fastcgi'))};`,
-    `    uwsgi_temp_path ${q(join(dir, 'uwsgi'))};`,
-    `    scgi_temp_path ${q(join(dir, 'scgi'))};`,
-    `    access_log ${q(join(dir, 'access.log'))};`,
-    httpPrelude,
-    inner,
-    '}',
-    '',
-  ].join('\n');
+  return withLocalPaths(['events {}', 'http {', httpPrelude, inner, '}', ''].join('\n'));
 }
 
 /** Points ssl_certificate / ssl_certificate_key at the throw-away pair. */
 function useTestCertificate(text: string): string {
   return text
-    .replace(/^(\s*ssl_certificate)\s+[^;]+;/gm, `$1 ${q(cert)};`)
-    .replace(/^(\s*ssl_certificate_key)\s+[^;]+;/gm, `$1 ${q(certKey)};`);
+    .replace(/^(\s*ssl_certificate)\s+[^;]+;/gm, `$1 ${q(certs.cert)};`)
+    .replace(/^(\s*ssl_certificate_key)\s+[^;]+;/gm, `$1 ${q(certs.key)};`);
 }
 
-async function nginxTest(context: Context, text: string): Promise<RunResult & { conf: string }> {
-  const dir = join(workDir, `case${++caseNo}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const conf = buildConf(dir, context, useTestCertificate(text));
-  const confPath = join(dir, 'nginx.conf');
-  writeFileSync(confPath, conf);
-  const r = await run(NGINX, ['-t', '-q', '-p', dir + '/', '-c', confPath]);
-  return { ...r, conf };
+async function nginxTest(context: Context, text: string): Promise<NginxVerdict & { conf: string }> {
+  const conf = buildConf(context, useTestCertificate(text));
+  return { ...(await nginxT({ 'nginx.conf': conf })), conf };
 }
 
-function failMessage(what: string, r: RunResult & { conf: string }): string {
-  return `${what}\n--- nginx exit ${r.code}, stderr:\n${r.stderr}\n--- nginx.conf:\n${r.conf}`;
+function failMessage(what: string, r: NginxVerdict & { conf: string }): string {
+  return `${what}\n--- nginx said:\n${r.output}\n--- nginx.conf:\n${r.conf}`;
 }
 
 describe('snippet expander', () => {
@@ -225,21 +175,10 @@ describe('snippet files', () => {
 });
 
 describe('snippets against the real nginx', () => {
-  before(async () => {
+  before(() => {
     // nginx is the oracle: without it these tests fail, they are never skipped
-    assert.ok(haveNginx, `${NGINX} not found: install nginx-light or set NGINX_BIN`);
-    workDir = mkdtempSync(join(tmpdir(), 'nginx-ws-snippets-'));
-    cert = join(workDir, 'test.crt');
-    certKey = join(workDir, 'test.key');
-    const r = await run(OPENSSL, [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
-      '-keyout', certKey, '-out', cert,
-    ]);
-    assert.equal(r.code, 0, `openssl failed:\n${r.stderr}`);
-  });
-
-  after(() => {
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    requireNginx();
+    certs = makeCerts();
   });
 
   for (const s of snippets) {
@@ -248,13 +187,13 @@ describe('snippets against the real nginx', () => {
       if (allowed.includes(context)) {
         it(`${s.prefix} passes nginx -t inside ${context}`, async () => {
           const r = await nginxTest(context, expandSnippet(s.body).text);
-          assert.equal(r.code, 0, failMessage(`${s.prefix} in ${context} was rejected`, r));
+          assert.ok(r.ok, failMessage(`${s.prefix} in ${context} was rejected`, r));
         });
       } else {
         it(`${s.prefix} is rejected by nginx -t inside ${context} (not in its context list)`, async () => {
           const r = await nginxTest(context, expandSnippet(s.body).text);
-          assert.notEqual(r.code, 0, failMessage(`${s.prefix} in ${context} was accepted`, r));
-          assert.match(r.stderr, /directive is not allowed here/, failMessage(`${s.prefix} in ${context}`, r));
+          assert.equal(r.ok, false, failMessage(`${s.prefix} in ${context} was accepted`, r));
+          assert.match(r.output, /directive is not allowed here/, failMessage(`${s.prefix} in ${context}`, r));
         });
       }
     }
@@ -262,21 +201,18 @@ describe('snippets against the real nginx', () => {
 
   it('ws-map inside a location fails with "map" directive is not allowed here', async () => {
     const r = await nginxTest('location', expandSnippet(byPrefix('ws-map').body).text);
-    assert.notEqual(r.code, 0, failMessage('map inside location was accepted', r));
-    assert.match(r.stderr, /"map" directive is not allowed here/, failMessage('unexpected error', r));
+    assert.equal(r.ok, false, failMessage('map inside location was accepted', r));
+    assert.match(r.output, /"map" directive is not allowed here/, failMessage('unexpected error', r));
   });
 
   it('wss-server really loads the certificate pair (a missing key fails)', async () => {
     const text = expandSnippet(byPrefix('wss-server').body).text;
-    const missing = join(workDir, 'no-such.key');
+    const missing = join(dirname(certs.key), 'no-such.key');
     const broken = useTestCertificate(text).replace(/^(\s*ssl_certificate_key)\s+[^;]+;/m, `$1 ${q(missing)};`);
     assert.ok(broken.includes(missing), 'the key line was replaced');
-    const dir = join(workDir, 'missing-key');
-    mkdirSync(dir, { recursive: true });
-    const conf = buildConf(dir, 'http', broken);
-    writeFileSync(join(dir, 'nginx.conf'), conf);
-    const r = await run(NGINX, ['-t', '-q', '-p', dir + '/', '-c', join(dir, 'nginx.conf')]);
-    assert.notEqual(r.code, 0, `nginx accepted a missing key:\n${conf}`);
-    assert.match(r.stderr, /no-such\.key/);
+    const conf = buildConf('http', broken);
+    const r = await nginxT({ 'nginx.conf': conf });
+    assert.equal(r.ok, false, `nginx accepted a missing key:\n${conf}`);
+    assert.match(r.output, /no-such\.key/);
   });
 });
