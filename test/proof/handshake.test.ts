@@ -4,8 +4,8 @@
 // rule predicts â€” and after the product's own code actions (nothing hand-written) nginx -t
 // passes, the handshake answers 101 with a valid Sec-WebSocket-Accept, and a message echoes.
 //
-// Everything listens on 127.0.0.1. Needs an nginx binary (NGINX_BIN, PATH or the usual sbin
-// folders); skipped without one. Each case prints what it showed before and after the fix.
+// Everything listens on 127.0.0.1. Needs nginx (test/util/nginx.ts finds it); fails, never
+// skips, without it. Each case prints what it showed before and after the fix.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -17,7 +17,8 @@ import type { Finding } from '../../server/src/core/types';
 import { probe, type ProbeReport } from '../../server/src/probe/probe';
 import { acceptOf, startLenientBackend, startStrictBackend, type Backend } from './backends';
 import { analyse, applyRuleFixes, listFiles } from './fixer';
-import { alive, emergLine, findNginx, freePort, nginxTest, nginxVersion, NginxProcess, processesMentioning, started } from './nginx';
+import { nginxVersion, requireNginx } from '../util/nginx';
+import { alive, freePort, nginxTest, NginxProcess, processesMentioning, started } from './nginx';
 
 const CASES_DIR = path.resolve(__dirname, '../../../test/proof/cases');
 const PATH = '/ws/';
@@ -77,8 +78,6 @@ const CASES: Case[] = [
   { name: 'controls/keepalive-close.conf', rule: 'ws-keepalive-close', before: { kind: 'works' } },
 ];
 
-const bin = findNginx();
-
 describe('the real proof: broken configs fail through a real nginx, the productâ€™s fixes make them work', () => {
   let root = '';
   let strict: Backend;
@@ -89,10 +88,9 @@ describe('the real proof: broken configs fail through a real nginx, the productâ
 
   before(async () => {
     // nginx is the oracle: without it the proof fails, it is never skipped
-    assert.ok(bin, 'no nginx binary found: install nginx-light or set NGINX_BIN');
+    requireNginx();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-proof-'));
-    const v = await nginxVersion(bin!);
-    const m = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(v);
+    const m = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(nginxVersion() ?? '');
     if (m) {
       version = [Number(m[1]), Number(m[2]), Number(m[3])];
       options = { ...DEFAULT_OPTIONS, nginxVersion: version.join('.') };
@@ -107,7 +105,7 @@ describe('the real proof: broken configs fail through a real nginx, the productâ
   });
 
   async function startNginx(dir: string, port: number): Promise<NginxProcess> {
-    const p = await NginxProcess.start(bin!, dir, path.join(dir, 'nginx.conf'), port);
+    const p = await NginxProcess.start(dir, path.join(dir, 'nginx.conf'), port);
     running.add(p);
     return p;
   }
@@ -143,13 +141,13 @@ describe('the real proof: broken configs fail through a real nginx, the productâ
       try {
         if (c.before.kind === 'refuses') {
           const { nginx: expected, predicted } = c.before;
-          const r = await nginxTest(bin!, dir, path.join(dir, 'nginx.conf'));
-          say(`before: nginx -t fails: ${(emergLine(r.output) ?? r.output).replaceAll(dir + '/', '')}`);
+          const r = await nginxTest(dir, path.join(dir, 'nginx.conf'));
+          say(`before: nginx -t fails: ${r.error!.message}${r.error!.file ? ` in ${r.error!.file}:${r.error!.line}` : ''}`);
           assert.equal(r.ok, false, 'nginx -t must refuse the broken config');
           assert.match(r.output, expected);
           if (predicted) assert.ok(flagged.some((f) => f.message.includes(predicted)), `the rule's message should say "${predicted}" as nginx does`);
         } else {
-          const t0 = await nginxTest(bin!, dir, path.join(dir, 'nginx.conf'));
+          const t0 = await nginxTest(dir, path.join(dir, 'nginx.conf'));
           assert.ok(t0.ok, `nginx -t should accept ${c.name}:\n${t0.output}`);
           nginx = await startNginx(dir, port);
           if (c.before.kind === 'works') {
@@ -211,7 +209,7 @@ describe('the real proof: broken configs fail through a real nginx, the productâ
         assert.deepEqual(errors.map((f) => `${where(f, dir)} [${f.code}] ${f.message}`), [], 'no error left after the fix');
 
         // AFTER: nginx accepts it, the handshake completes, a message echoes
-        const t1 = await nginxTest(bin!, dir, path.join(dir, 'nginx.conf'));
+        const t1 = await nginxTest(dir, path.join(dir, 'nginx.conf'));
         assert.ok(t1.ok, `nginx -t on the fixed config:\n${t1.output}\n${[...run.changed.values()].join('\n---\n')}`);
         nginx = await startNginx(dir, port);
         const mark = strict.seen.length;

@@ -1,37 +1,14 @@
 // A real nginx for the proof: one foreground, single-process nginx per config, in its own
 // prefix, listening on a loopback port. Every wait is polled and bounded; every process
 // started here is remembered so the suite can prove none outlives it.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { execNginx, NGINX, type NginxVerdict } from '../util/nginx';
 
 /** Directives given on the command line, so the case files stay plain configs. */
 const GLOBALS = 'daemon off; master_process off;';
-
-/** The nginx binary: $NGINX_BIN, else the first `nginx` on PATH or in the usual sbin folders. */
-export function findNginx(): string | undefined {
-  const env = process.env.NGINX_BIN;
-  if (env) return fs.existsSync(env) ? env : undefined;
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'];
-  for (const d of dirs) {
-    if (!d) continue;
-    const p = path.join(d, 'nginx');
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
-export function nginxVersion(bin: string): Promise<string> {
-  return new Promise((resolve) => {
-    execFile(bin, ['-v'], { timeout: 5000 }, (_e, stdout, stderr) => resolve((stdout + stderr).trim()));
-  });
-}
 
 /** A port nothing listens on right now (the kernel's choice). */
 export function freePort(): Promise<number> {
@@ -49,19 +26,9 @@ function args(prefix: string, conf: string, test: boolean): string[] {
   return ['-p', prefix + '/', '-c', conf, '-e', path.join(prefix, 'error.log'), '-g', GLOBALS, ...(test ? ['-t', '-q'] : [])];
 }
 
-/** The first [emerg]/[alert] line of nginx's output, without the "nginx: " tag. */
-export function emergLine(output: string): string | undefined {
-  const m = /\[(emerg|alert|crit)\][^\n]*/.exec(output);
-  return m?.[0];
-}
-
-/** `nginx -t` on a config: ok, and nginx's own words. */
-export function nginxTest(bin: string, prefix: string, conf: string): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve) => {
-    execFile(bin, args(prefix, conf, true), { timeout: 10000 }, (err, stdout, stderr) => {
-      resolve({ ok: !err, output: (stdout + stderr).trim() });
-    });
-  });
+/** `nginx -t` on a config, with the arguments the proof starts it with. */
+export function nginxTest(prefix: string, conf: string): Promise<NginxVerdict> {
+  return execNginx(args(prefix, conf, true), prefix, 10000);
 }
 
 /** Every nginx process this module started, running or not. */
@@ -102,8 +69,8 @@ export class NginxProcess {
    * Starts nginx (no shell) and waits until `port` accepts connections. Rejects, with nginx's
    * output and error log, when it exits first or the port stays closed for `timeoutMs`.
    */
-  static async start(bin: string, prefix: string, conf: string, port: number, timeoutMs = 5000): Promise<NginxProcess> {
-    const child = spawn(bin, args(prefix, conf, false), { stdio: ['ignore', 'pipe', 'pipe'] });
+  static async start(prefix: string, conf: string, port: number, timeoutMs = 5000): Promise<NginxProcess> {
+    const child = spawn(NGINX, args(prefix, conf, false), { stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid) started.push(child.pid);
     const p = new NginxProcess(child, prefix);
     const deadline = Date.now() + timeoutMs;
