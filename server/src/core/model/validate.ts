@@ -101,6 +101,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   const prefix = ws.prefixOf(root, kind);
   let complete = true;
   let sawUnknown = false;
+  const lookups: RootAnalysis['lookups'] = { paths: new Set(), globs: [] };
   const defined = new Set<string>();
   const uses: { name: string; file: FileId; span: Span }[] = [];
 
@@ -267,7 +268,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       complete = false;
       return;
     }
-    const r = ws.resolveInclude(prefix, arg);
+    const r = ws.resolveInclude(prefix, arg, lookups);
     if (r.files.length === 0) {
       if (r.glob) {
         // glob(3) with no match: nginx accepts it silently. An absolute one outside the
@@ -317,7 +318,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, UNKNOWN_VARIABLE_AT);
     }
   }
-  return { root, kind, ctx, top, files, complete, findings };
+  return { root, kind, ctx, top, files, complete, findings, lookups };
 }
 
 // ---- variables --------------------------------------------------------------------------

@@ -34,6 +34,8 @@ export interface RootAnalysis {
   /** False when an include could not be followed (missing, outside the workspace, a cycle). */
   complete: boolean;
   findings: Finding[];
+  /** Every path and glob its includes looked up: a file appearing there changes this root. */
+  lookups: { paths: Set<string>; globs: RegExp[] };
 }
 
 export interface AnalyzeOptions extends ValidateOptions {
@@ -70,6 +72,10 @@ export class Workspace {
   private overlays = new Map<FileId, string>();
   private states = new Map<FileId, FileState>();
   private roots: Map<FileId, RootAnalysis> | undefined;
+  /** The last analysis of each root, reused when nothing it read has changed. */
+  private previous = new Map<FileId, RootAnalysis>();
+  /** Files changed since the last analysis. */
+  private dirty = new Set<FileId>();
   private globCache = new Map<string, FileId[]>();
 
   constructor(private readonly host: Host, public options: AnalyzeOptions = DEFAULT_OPTIONS) {}
@@ -103,14 +109,27 @@ export class Workspace {
   /** Forget what is known of a file (changed on disk or in an editor). */
   invalidate(file: FileId): void {
     this.states.delete(file);
+    this.dirty.add(file);
     this.roots = undefined;
     this.globCache.clear();
   }
 
   invalidateAll(): void {
     this.states.clear();
+    this.previous.clear();
+    this.dirty.clear();
     this.roots = undefined;
     this.globCache.clear();
+  }
+
+  /** The previous analysis of a root, if nothing it read (or looked for) has changed since. */
+  private reusable(root: FileId, kind: RootAnalysis['kind'], ctx: Ctx): RootAnalysis | undefined {
+    const p = this.previous.get(root);
+    if (!p || p.kind !== kind || p.ctx !== ctx) return undefined;
+    for (const f of this.dirty) {
+      if (p.files.has(f) || p.lookups.paths.has(f) || p.lookups.globs.some((re) => re.test(f))) return undefined;
+    }
+    return p;
   }
 
   /** The file's text, or undefined (missing); an unreadable file yields its error text. */
@@ -176,11 +195,14 @@ export class Workspace {
     const known = [...this.files].sort();
     const reached = new Set<FileId>();
     const mains = known.filter((f) => isMainFile(this.parsed(f)));
-    for (const m of mains) {
-      const r = validateRoot(this, m, 'main', 'main', this.options);
-      roots.set(m, r);
+    const fresh = new Set<RootAnalysis>();
+    const analyse = (root: FileId, kind: RootAnalysis['kind'], ctx: Ctx) => {
+      let r = this.reusable(root, kind, ctx);
+      if (!r) fresh.add((r = validateRoot(this, root, kind, ctx, this.options)));
+      roots.set(root, r);
       for (const f of r.files) reached.add(f);
-    }
+    };
+    for (const m of mains) analyse(m, 'main', 'main');
     // Files nobody includes: fragments (conf.d/*.conf, sites-enabled/*, snippets). Those that
     // include others go first, so a snippet they pull in is judged in its real context.
     const orphans = known.filter((f) => !reached.has(f));
@@ -189,16 +211,15 @@ export class Workspace {
     for (const f of orphans) {
       if (reached.has(f)) continue;
       const p = this.parsed(f);
-      const ctx = p ? inferContext(p.directives, this.options) : 'http';
-      const r = validateRoot(this, f, 'fragment', ctx, this.options);
-      roots.set(f, r);
-      for (const g of r.files) reached.add(g);
+      analyse(f, 'fragment', p ? inferContext(p.directives, this.options) : 'http');
     }
-    for (const r of roots.values()) {
+    for (const r of fresh) {
       const ruleFindings = runRules(this, r, this.options); // may drop nginx findings it replaces
       r.findings = [...applyNginxSettings(this, r.findings, this.options), ...ruleFindings];
     }
     this.roots = roots;
+    this.previous = roots;
+    this.dirty.clear();
     return roots;
   }
 
@@ -248,10 +269,16 @@ export class Workspace {
    * Resolves an include argument against the prefix. An absolute path that does not exist
    * (a repo that mirrors /etc/nginx) is re-rooted onto the prefix by dropping leading segments.
    */
-  resolveInclude(prefix: string, arg: string): { files: FileId[]; glob: boolean; path: string; outside: boolean } {
+  resolveInclude(prefix: string, arg: string, lookups?: RootAnalysis['lookups']): { files: FileId[]; glob: boolean; path: string; outside: boolean } {
     const path = resolveFrom(prefix, arg);
     const glob = hasGlob(path);
-    const lookup = (p: string) => (glob ? this.glob(p) : this.exists(p) ? [p] : []);
+    const lookup = (p: string) => {
+      if (lookups) {
+        if (glob) lookups.globs.push(globToRegExp(p));
+        else lookups.paths.add(p);
+      }
+      return glob ? this.glob(p) : this.exists(p) ? [p] : [];
+    };
     let files = lookup(path);
     if (files.length === 0 && arg.startsWith('/')) {
       const segs = arg.split('/').filter(Boolean);
