@@ -92,7 +92,12 @@ else
   # Node $NODE_MAJOR must be the `node` every install script sees, and node-gyp must take
   # the headers from that package (it cannot download them, and the machine's npm config
   # may point nodedir at the system Node's headers).
-  PATH="$NODE_DIR/bin:$PATH" \
+  # When this runs under `npm run` (npm test:e2e), the outer npm's settings are in the
+  # environment; its user agent names the outer Node, and code-server's postinstall reads the
+  # Node version from npm_config_user_agent. Drop the inherited ones so the inner npm speaks
+  # for Node $NODE_MAJOR.
+  env -u npm_config_user_agent -u npm_node_execpath -u NODE -u npm_config_node_gyp \
+    PATH="$NODE_DIR/bin:$PATH" \
     npm_config_nodedir="$NODE_DIR" \
     npm install --prefix "$CS_PREFIX" --no-audit --no-fund --no-save --loglevel=error \
     --foreground-scripts "code-server@$CODE_SERVER_VERSION"
