@@ -48,6 +48,8 @@ test('nginx -t on save', async (t) => {
     assert.equal(d.message, 'invalid value "maybe" in "proxy_buffering" directive, it must be "on" or "off"');
     assert.equal(d.severity, 1);
     assert.deepEqual(d.range, { start: { line: 2, character: 4 }, end: { line: 2, character: 26 } });
+    assert.equal(d.code, 'nginx-t');
+    assert.match(d.codeDescription?.href ?? '', /docs\/rules\/nginx-t\.md$/);
   });
 
   await t.test('the sandbox: pid, error_log and access_log of the file never reach the real paths', () => {

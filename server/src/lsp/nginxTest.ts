@@ -3,6 +3,7 @@
 // file and line, next to the analysis' own diagnostics. Runs are asynchronous, bounded by
 // nginxWebSocket.nginx.timeoutMs, and a newer save of the same tree cancels the older run.
 // In an untrusted workspace nothing is ever executed.
+import { docsUrl } from '../core/docs';
 import { DiagnosticSeverity, MessageType, type Diagnostic } from 'vscode-languageserver';
 import type { RootAnalysis } from '../core/model/workspace';
 import type { FileId } from '../core/types';
@@ -15,6 +16,8 @@ import type { Publisher } from './publisher';
 import { fetchSettings, type NginxSettings } from './settings';
 
 export const NGINX_T_SOURCE = 'nginx -t';
+/** Diagnostic code of what the real nginx -t reported; its docs page explains the check. */
+export const NGINX_T_CODE = 'nginx-t';
 
 const SEVERITY: Record<NginxMessage['level'], DiagnosticSeverity> = {
   emerg: DiagnosticSeverity.Error, alert: DiagnosticSeverity.Error, crit: DiagnosticSeverity.Error, error: DiagnosticSeverity.Error,
@@ -152,5 +155,12 @@ function lineDiagnostic(text: string, line: number, severity: DiagnosticSeverity
   const l = text.split('\n')[line - 1] ?? '';
   const start = l.length - l.trimStart().length;
   const end = l.replace(/\r$/, '').trimEnd().length;
-  return { range: { start: { line: line - 1, character: start }, end: { line: line - 1, character: Math.max(end, start) } }, severity, source: NGINX_T_SOURCE, message };
+  return {
+    range: { start: { line: line - 1, character: start }, end: { line: line - 1, character: Math.max(end, start) } },
+    severity,
+    source: NGINX_T_SOURCE,
+    code: NGINX_T_CODE,
+    codeDescription: { href: docsUrl(NGINX_T_CODE) },
+    message,
+  };
 }
