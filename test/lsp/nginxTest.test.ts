@@ -78,6 +78,12 @@ test('nginx -t on save', async (t) => {
     assert.equal(d.range.start.line, 8);
   });
 
+  await t.test('nginxWebSocket.rules["nginx-t"] sets the severity of what nginx -t reports', async () => {
+    session.settings.set(uriOf(root), { nginx: { path: NGINX }, rules: { 'nginx-t': 'warning' } });
+    await save(main);
+    await session.diagnostics(uriOf(app), (d) => fromNginx(d).length === 1 && fromNginx(d)[0].severity === 2);
+  });
+
   await t.test('testOnSave off clears them', async () => {
     session.settings.set(uriOf(root), { nginx: { path: NGINX, testOnSave: false } });
     await session.rpc.sendNotification('workspace/didChangeConfiguration', { settings: {} });

@@ -19,6 +19,9 @@ export const NGINX_T_SOURCE = 'nginx -t';
 /** Diagnostic code of what the real nginx -t reported; its docs page explains the check. */
 export const NGINX_T_CODE = 'nginx-t';
 
+/** `nginxWebSocket.rules["nginx-t"]`: a severity for what nginx -t reports (off: don't run it). */
+const LEVEL_SEVERITY: Record<string, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
+
 const SEVERITY: Record<NginxMessage['level'], DiagnosticSeverity> = {
   emerg: DiagnosticSeverity.Error, alert: DiagnosticSeverity.Error, crit: DiagnosticSeverity.Error, error: DiagnosticSeverity.Error,
   warn: DiagnosticSeverity.Warning, notice: DiagnosticSeverity.Information, info: DiagnosticSeverity.Information,
@@ -41,11 +44,13 @@ export class NginxTester {
     }
     const [settings] = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, [project.scopeUri]);
     const roots = project.ws.rootsOf(file).filter((r) => r.kind === 'main');
-    if (!settings.nginx.testOnSave) return this.clear(roots.map((r) => r.root));
+    const level = settings.rules[NGINX_T_CODE];
+    if (!settings.nginx.testOnSave || level === 'off') return this.clear(roots.map((r) => r.root));
     if (!roots.length) return; // a fragment no main config includes: nothing nginx could load
     const binary = await this.binary(settings.nginx);
     if (!binary) return;
-    await Promise.all(roots.map((r) => this.test(project, r, binary, settings.nginx.timeoutMs)));
+    const severity = level ? LEVEL_SEVERITY[level] : undefined;
+    await Promise.all(roots.map((r) => this.test(project, r, binary, settings.nginx.timeoutMs, severity)));
   }
 
   /** Trust or settings changed: drop what may no longer be shown. */
@@ -73,7 +78,7 @@ export class NginxTester {
     }
   }
 
-  private async test(project: Project, root: RootAnalysis, binary: NginxBinary, timeoutMs: number): Promise<void> {
+  private async test(project: Project, root: RootAnalysis, binary: NginxBinary, timeoutMs: number, severity?: DiagnosticSeverity): Promise<void> {
     this.running.get(root.root)?.abort(); // superseded by this save
     const abort = new AbortController();
     this.running.set(root.root, abort);
@@ -103,7 +108,7 @@ export class NginxTester {
     const diags = new Map<FileId, Diagnostic[]>();
     for (const m of messages) {
       const at = m.file ? { file: sandbox.toOriginal(m.file), line: m.line! } : locate(project, root, m.message);
-      const d = lineDiagnostic(ws.text(at.file) ?? '', at.line, SEVERITY[m.level], sandbox.unmap(m.message));
+      const d = lineDiagnostic(ws.text(at.file) ?? '', at.line, severity ?? SEVERITY[m.level], sandbox.unmap(m.message));
       diags.set(at.file, [...(diags.get(at.file) ?? []), d]);
     }
     this.ctx.connection.console.info(`nginx -t ${binary.version} on ${root.root}: ${messages.length ? messages.map((m) => m.message).join('; ') : 'ok'}`);
