@@ -95,8 +95,17 @@ export function isUpgradeConnection(value: string): boolean {
   return /upgrade/i.test(value);
 }
 
+// header names repeat endlessly (Host, Upgrade, Connection…): lower-case each spelling once
+const lowered = new Map<string, string>();
+
 export function headerName(n: ENode): string {
-  return (n.d.args[0]?.value ?? '').toLowerCase();
+  const v = n.d.args[0]?.value ?? '';
+  let l = lowered.get(v);
+  if (l === undefined) {
+    l = v.toLowerCase();
+    if (lowered.size < 10_000) lowered.set(v, l);
+  }
+  return l;
 }
 
 export function levelOf(node: ENode | undefined, root: RootAnalysis): Level {

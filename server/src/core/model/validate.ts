@@ -146,9 +146,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       // leaves share one empty list: only blocks ever get children
       const node: ENode = { d, file, ctx: nctx, parent, children: d.block ? [] : NO_CHILDREN, includedFrom };
       out.push(node);
-      if (!d.words.length) continue; // `{` with no name: already a syntax error (`""` is a name)
+      if (!d.wordCount) continue; // `{` with no name: already a syntax error (`""` is a name)
       const at = d.endOffset >= 0 ? d.endOffset : d.span.end;
-      const nameSpan = d.words[0].span;
       if (mayHaveVariables(file, d)) collectVariables(d, nctx, file, defined, uses);
 
       if (nctx === 'opaque' || nctx === 'unknown') continue;
@@ -158,8 +157,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       }
       if (d.name === 'include') {
         if (d.end === undefined) continue;
-        if (d.end !== ';') { report(file, nameSpan, 'nginx-directive', 'directive "include" is not terminated by ";"', at); continue; }
-        if (d.args.length !== 1) { report(file, nameSpan, 'nginx-directive', 'invalid number of arguments in "include" directive', at); continue; }
+        if (d.end !== ';') { report(file, nameOf(d), 'nginx-directive', 'directive "include" is not terminated by ";"', at); continue; }
+        if (d.args.length !== 1) { report(file, nameOf(d), 'nginx-directive', 'invalid number of arguments in "include" directive', at); continue; }
         include(node, d.args[0].value, file, nctx, parent, out, seen, chain, false);
         continue;
       }
@@ -167,7 +166,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       const specs = specsFor(d.name, opts);
       if (!specs) {
         if (opts.extraDirectives.includes(d.name) || (opts.directiveSet === 'reference' && isThirdPartyDirective(d.name))) { sawUnknown = true; skipBlock(node, file); continue; }
-        report(file, nameSpan, 'nginx-directive', `unknown directive "${d.name}"`, at);
+        report(file, nameOf(d), 'nginx-directive', `unknown directive "${d.name}"`, at);
         sawUnknown = true;
         skipBlock(node, file);
         continue;
@@ -175,40 +174,40 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       let spec: DirectiveSpec | undefined;
       for (const sp of specs) if (sp.contexts.includes(nctx as Ctx)) { spec = sp; break; }
       if (!spec) {
-        report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is not allowed here`, at);
+        report(file, nameOf(d), 'nginx-directive', `"${d.name}" directive is not allowed here`, at);
         skipBlock(node, file);
         continue;
       }
       if (!spec.block && d.end !== ';') {
-        report(file, nameSpan, 'nginx-directive', `directive "${d.name}" is not terminated by ";"`, at);
+        report(file, nameOf(d), 'nginx-directive', `directive "${d.name}" is not terminated by ";"`, at);
         skipBlock(node, file);
         continue;
       }
       if (spec.block && d.end !== '{') {
-        report(file, nameSpan, 'nginx-directive', `directive "${d.name}" has no opening "{"`, at);
+        report(file, nameOf(d), 'nginx-directive', `directive "${d.name}" has no opening "{"`, at);
         continue;
       }
-      if (!allowsArgCount(spec, d.words.length - 1, opts.directiveSet === 'light-1.22' ? 'light122' : 'current')) {
-        report(file, nameSpan, 'nginx-directive', `invalid number of arguments in "${d.name}" directive`, at);
+      if (!allowsArgCount(spec, d.wordCount - 1, opts.directiveSet === 'light-1.22' ? 'light122' : 'current')) {
+        report(file, nameOf(d), 'nginx-directive', `invalid number of arguments in "${d.name}" directive`, at);
         skipBlock(node, file);
         continue;
       }
       const valueDup = VALUE_DUP_NAMES.has(d.name) ? VALUE_DUPS[spec.module + ':' + d.name] : undefined;
       if (valueDup) {
         if (valueDup(d.args.map((a) => a.value), spec.module + ':' + d.name, seen, at)) {
-          report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is duplicate`, at);
+          report(file, nameOf(d), 'nginx-directive', `"${d.name}" directive is duplicate`, at);
         }
       } else if (spec.dup) {
         const key = spec.name === d.name ? specKey(spec) : spec.module + ':' + d.name;
         if (seen.has(key)) {
-          report(file, nameSpan, 'nginx-directive', `"${d.name}" directive is duplicate`, at);
+          report(file, nameOf(d), 'nginx-directive', `"${d.name}" directive is duplicate`, at);
         } else seen.set(key, at);
       }
       if (d.block) {
         const inner: NodeCtx = d.block.kind === 'handler' ? 'handler' : d.block.kind === 'opaque' ? 'opaque' : childContext(nctx as Ctx, d.name) ?? 'unknown';
         walk(d.block.children, file, inner, node, node.children, new Map(), chain);
         if (d.name === 'upstream' && inner === 'upstream' && d.block.close && !hasServer(node)) {
-          report(file, nameSpan, 'nginx-directive', 'no servers are inside upstream', d.block.close.start);
+          report(file, nameOf(d), 'nginx-directive', 'no servers are inside upstream', d.block.close.start);
         }
       }
     }
@@ -331,6 +330,9 @@ const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_ma
 const REGEX_ARGS = new Set(['location', 'rewrite', 'server_name', 'valid_referers', 'proxy_cookie_path', 'proxy_redirect', 'proxy_cookie_domain']);
 
 const DEFINES = new Set([...DEFINES_FIRST, ...DEFINES_SECOND]);
+
+/** The span of a directive's name (its words are only made when an error needs them). */
+const nameOf = (d: Directive): Span => d.words[0].span;
 
 const NO_CHILDREN: ENode[] = Object.freeze([]) as unknown as ENode[];
 

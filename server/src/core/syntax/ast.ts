@@ -32,6 +32,8 @@ export interface Directive {
   name: string;
   /** words[0] is the name; the arguments follow. */
   words: Word[];
+  /** words.length, without making the words. */
+  wordCount: number;
   args: Word[];
   /** The terminator read: ';' or '{'. undefined when the directive was cut off by an error. */
   end: ';' | '{' | undefined;

@@ -87,20 +87,45 @@ class ParsedWord implements Word {
   }
 }
 
-/** A directive whose argument list is derived on first use. */
+/** Word offsets of one file, four ints a word: start, end (raw), value end, quote. */
+interface WordStore {
+  buf: Int32Array;
+  /** ints used */
+  n: number;
+}
+
+const QUOTES: Quote[] = ['none', '"', "'"];
+
+/** A directive whose words (and argument list) are made on first use from the file's offsets. */
 class ParsedDirective implements Directive {
+  private w: Word[] | undefined;
   private a: Word[] | undefined;
   private es: Span | undefined;
   block?: Block;
   constructor(
+    private readonly src: string,
+    private readonly store: WordStore,
+    private readonly first: number,
+    public readonly wordCount: number,
     public name: string,
-    public readonly words: Word[],
     public readonly end: ';' | '{' | undefined,
     /** Offset of the terminator (-1: none). */
     public readonly endOffset: number,
     public readonly span: Span,
     public readonly parent: Directive | undefined,
   ) {}
+  get words(): Word[] {
+    if (!this.w) {
+      const b = this.store.buf;
+      const out: Word[] = new Array(this.wordCount);
+      for (let i = 0; i < this.wordCount; i++) {
+        const o = (this.first + i) * 4;
+        out[i] = new ParsedWord(this.src, b[o], b[o + 1], b[o + 2], QUOTES[b[o + 3]]);
+      }
+      this.w = out;
+    }
+    return this.w;
+  }
   get args(): Word[] {
     return (this.a ??= this.words.slice(1));
   }
@@ -129,19 +154,22 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
   // what the last readStatement ended with, and where (the terminator's offset)
   let stEnd: StatementEnd = 'eof';
   let stAt = 0;
-  const done = (words: Word[], end: StatementEnd, at: number): Word[] => {
+  const store: WordStore = { buf: new Int32Array(4096), n: 0 };
+  let stFirst = 0; // index of the statement's first word in the store
+  const done = (count: number, end: StatementEnd, at: number): number => {
     stEnd = end;
     stAt = at;
-    return words;
+    return count;
   };
 
   /** mirrors ngx_conf_read_token */
-  function readStatement(): Word[] {
-    const words: Word[] = [];
+  function readStatement(): number {
+    stFirst = store.n >> 2;
+    let count = 0;
     if (pendingClose >= 0) {
       const at = pendingClose;
       pendingClose = -1;
-      return done(words, '}', at);
+      return done(0, '}', at);
     }
     let lastSpace = true;
     let needSpace = false;
@@ -155,7 +183,18 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
 
     // endExclusive: end of the value text; rawEnd: end of the raw text (after a closing quote)
     const pushWord = (endExclusive: number, rawEnd: number) => {
-      words.push(new ParsedWord(text, wordStart, rawEnd, endExclusive, quote));
+      if (store.n + 4 > store.buf.length) {
+        const grown = new Int32Array(store.buf.length * 2);
+        grown.set(store.buf);
+        store.buf = grown;
+      }
+      const b = store.buf;
+      b[store.n] = wordStart;
+      b[store.n + 1] = rawEnd;
+      b[store.n + 2] = endExclusive;
+      b[store.n + 3] = quote === 'none' ? 0 : quote === '"' ? 1 : 2;
+      store.n += 4;
+      count++;
     };
 
     while (true) {
@@ -167,13 +206,13 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
         else err(`too long parameter "${firstBytes(text, bufStart, 10)}..." started`, bufStart);
       }
       if (pos >= len) {
-        if (words.length > 0 || !lastSpace) {
+        if (count > 0 || !lastSpace) {
           // a word in progress at end of file
           if (!lastSpace && !needSpace) pushWord(len, len);
           err('unexpected end of file, expecting ";" or "}"', len, len);
-          return done(words, 'cut', len);
+          return done(count, 'cut', len);
         }
-        return done(words, 'eof', len);
+        return done(count, 'eof', len);
       }
       let ch = text.charCodeAt(pos++);
 
@@ -236,8 +275,8 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
 
       if (needSpace) {
         if (isSpace(ch)) { lastSpace = true; needSpace = false; continue; }
-        if (ch === 59 /* ; */) return done(words, ';', pos - 1);
-        if (ch === 123 /* { */) return done(words, '{', pos - 1);
+        if (ch === 59 /* ; */) return done(count, ';', pos - 1);
+        if (ch === 123 /* { */) return done(count, '{', pos - 1);
         if (ch === 41 /* ) */) {
           lastSpace = true; needSpace = false;
         } else {
@@ -257,18 +296,18 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
         switch (ch) {
           case 59: // ;
           case 123: // {
-            if (words.length === 0) {
+            if (count === 0) {
               err(`unexpected "${String.fromCharCode(ch)}"`, pos - 1);
               if (ch === 59) continue;
             }
-            return done(words, ch === 59 ? ';' : '{', pos - 1);
+            return done(count, ch === 59 ? ';' : '{', pos - 1);
           case 125: // }
-            if (words.length > 0) {
+            if (count > 0) {
               err('unexpected "}"', pos - 1);
               pendingClose = pos - 1;
-              return done(words, 'cut', pos - 1);
+              return done(count, 'cut', pos - 1);
             }
-            return done(words, '}', pos - 1);
+            return done(count, '}', pos - 1);
           case 92: // backslash
             quoted = true; lastSpace = false; continue;
           case 34: // "
@@ -298,8 +337,8 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       if (isSpace(ch) || ch === 59 || ch === 123) {
         pushWord(pos - 1, pos - 1);
         lastSpace = true;
-        if (ch === 59) return done(words, ';', pos - 1);
-        if (ch === 123) return done(words, '{', pos - 1);
+        if (ch === 59) return done(count, ';', pos - 1);
+        if (ch === 123) return done(count, '{', pos - 1);
       }
     }
   }
@@ -350,10 +389,11 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
 
   for (;;) {
     const frame = stack[stack.length - 1];
-    const words = readStatement();
+    const wc = readStatement();
+    const wFirst = stFirst;
     const end = stEnd as StatementEnd;
     const at = stAt;
-    if (end === '}' && words.length === 0) {
+    if (end === '}' && wc === 0) {
       if (stack.length === 1) {
         err('unexpected "}"', at);
         continue;
@@ -367,20 +407,29 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       if (stack.length > 1) err('unexpected end of file, expecting "}"', len, len);
       break;
     }
-    const first = words[0];
-    const startAt = first ? first.span.start : at;
+    const b = store.buf;
+    const o = wFirst * 4;
+    let name = '';
+    if (wc) {
+      const vs = b[o + 3] === 0 ? b[o] : b[o] + 1;
+      name = unescape(text.slice(vs, b[o + 2]));
+    }
+    const startAt = wc ? b[o] : at;
     const terminated = end === ';' || end === '{';
     const d = new ParsedDirective(
-      first ? first.value : '',
-      words,
+      text,
+      store,
+      wFirst,
+      wc,
+      name,
       terminated ? end : undefined,
       terminated ? at : -1,
-      { start: startAt, end: end === 'cut' ? (words.length ? words[words.length - 1].span.end : at) : at + 1 },
+      { start: startAt, end: end === 'cut' ? (wc ? b[(wFirst + wc - 1) * 4 + 1] : at) : at + 1 },
       frame.owner,
     );
     frame.list.push(d);
     if (end === '{') {
-      if (frame.kind === 'handler' && words.length > 0) err('unexpected "{"', at);
+      if (frame.kind === 'handler' && wc > 0) err('unexpected "{"', at);
       let kind: BlockKind = frame.kind === 'opaque' ? 'opaque' : HANDLER_BLOCKS.has(d.name) ? 'handler' : 'directives';
       if (d.name.endsWith('_by_lua_block') && frame.kind === 'directives') {
         const close = skipLuaBlock();
