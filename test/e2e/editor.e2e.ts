@@ -28,6 +28,7 @@ import {
   makeTempDir,
   startCodeServer,
 } from './harness';
+import { WebSocketServer } from 'ws';
 import { buildSmokeExtension, SMOKE } from './smoke-extension';
 
 /** The repository root (this file runs from out/test/e2e/). */
@@ -59,6 +60,8 @@ interface Scenario {
   docsImages?: string;
   /** After the fix and the snippet the workspace has no problem left (the product's case). */
   cleanAfterSnippet: boolean;
+  /** Run "Check endpoint…" against a local WebSocket echo server (the product's case). */
+  endpointCheck: boolean;
 }
 
 function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
@@ -73,6 +76,7 @@ function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
     mainFile: 'conf.d/app.conf',
     squiggle: 'error',
     cleanAfterSnippet: true,
+    endpointCheck: true,
     diagnosticCode: 'ws-upgrade-header-missing',
     fixTitlePrefix: 'Add proxy_set_header Upgrade',
     fixedText: 'proxy_set_header Upgrade $http_upgrade;',
@@ -124,6 +128,7 @@ function smokeScenario(vsix: string, fixture: string): Scenario {
     mainFile: 'conf.d/app.conf',
     squiggle: 'warning',
     cleanAfterSnippet: false,
+    endpointCheck: false,
     diagnosticCode: SMOKE.diagnosticCode,
     fixTitlePrefix: SMOKE.fixTitlePrefix,
     fixedText: SMOKE.fixedText,
@@ -148,6 +153,43 @@ function smokeScenario(vsix: string, fixture: string): Scenario {
 // ---------------------------------------------------------------------------------------
 
 class StepFailed extends Error {}
+
+/**
+ * The palette command "nginx WebSocket: Check endpoint…" against a `ws` echo server on
+ * 127.0.0.1: pick "Enter a URL…", type the URL, and see the OK notification and the report.
+ */
+async function endpointCheck(
+  w: Workbench,
+  step: (title: string, f: () => Promise<unknown>) => Promise<unknown>,
+  shots: (name: string, forDocs: boolean) => Promise<unknown>,
+): Promise<void> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  wss.on('connection', (c) => c.on('message', (m, binary) => c.send(m, { binary })));
+  const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/echo`;
+  try {
+    await step('run "nginx WebSocket: Check endpoint…" from the command palette', async () => {
+      await w.press('F1');
+      const input = w.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await w.page.keyboard.type('nginx WebSocket: Check endpoint', { delay: 20 });
+      await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Check endpoint' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await w.press('Enter');
+      // the URL picker: our config's suggestions plus "Enter a URL…"
+      await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter a URL' }).first().click({ timeout: 15_000 });
+      await w.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
+      await w.page.keyboard.type(url, { delay: 10 });
+      await w.press('Enter');
+    });
+    await step('the handshake report: notification "WebSocket OK" and the output channel', async () => {
+      await w.page.locator('.notifications-toasts', { hasText: 'WebSocket OK' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      await w.page.locator('.output-view, .part.panel', { hasText: '101 Switching Protocols' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    });
+    await shots('05-endpoint-check.png', true);
+  } finally {
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+}
 
 async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
   const started = Date.now();
@@ -264,6 +306,7 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
       }
     });
     await shots('04-saved.png', false);
+    if (scenario.endpointCheck) await endpointCheck(w, step, shots);
     if (w.blockedRequests.length) {
       log(`note: blocked ${new Set(w.blockedRequests).size} non-local request(s) from the page`);
     }
