@@ -78,7 +78,6 @@ export function parseFixture(src: string): { files: FixtureFile[]; expected: Exp
       assert.ok(target >= 0, `annotation with no line above it: ${line}`);
       const caretCol = m[1].length + 1 + m[2].length;
       const isArrow = m[3].startsWith('<');
-      const targetLine = current.lines[target].replace(CURSOR, '');
       expected.push({
         file: current.path,
         line: target,
@@ -88,7 +87,6 @@ export function parseFixture(src: string): { files: FixtureFile[]; expected: Exp
         code: m[5],
         fix: !!m[6],
       });
-      void targetLine;
     }
     current.lines.push(line);
   }
@@ -103,13 +101,6 @@ export function workspaceOf(files: FixtureFile[], options: Partial<AnalyzeOption
   const ws = new Workspace(host, { ...DEFAULT_OPTIONS, ...options });
   ws.setFiles(files.map((f) => f.path));
   return ws;
-}
-
-function describe(file: FileId, text: string, f: { span: { start: number; end: number }; severity: string; code: string }): string {
-  const ls = lineStarts(text);
-  const s = positionAt(ls, f.span.start);
-  const e = positionAt(ls, f.span.end);
-  return `${file.slice(ROOT.length + 1)}:${s.line + 1}:${s.character + 1}-${e.line + 1}:${e.character + 1} ${f.severity} ${f.code}`;
 }
 
 /** Every finding of every fixture file. */
@@ -152,11 +143,9 @@ export function check(src: string, opts: { rule?: string; options?: Partial<Anal
       ].filter(Boolean).join('\n'),
     );
   }
-  void describe;
   return actual;
 }
 
-export { describe as describeFinding };
 
 /**
  * Fix test: the finding of `rule` whose span touches the cursor ‸ in `before` offers a fix

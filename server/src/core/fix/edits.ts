@@ -101,8 +101,3 @@ export function replaceWord(file: FileId, w: Word, raw: string): TextEdit {
 export function upgradeMapLines(connectionForEmpty: 'close' | "''" = 'close', variable = 'connection_upgrade'): string[] {
   return [`map $http_upgrade $${variable} {`, '    default upgrade;', `    '' ${connectionForEmpty};`, '}'];
 }
-
-/** Re-indents multi-line text (block lines) under an indentation. */
-export function indentLines(lines: string[], indent: string): string[] {
-  return lines.map((l) => indent + l);
-}

@@ -38,21 +38,3 @@ export function childContext(ctx: Ctx, name: string): Ctx | undefined {
       return undefined;
   }
 }
-
-/** Human words for a context, for messages. */
-export const CONTEXT_LABEL: Record<string, string> = {
-  main: 'main',
-  events: 'events',
-  http: 'http',
-  server: 'server',
-  location: 'location',
-  'if-server': 'if (in server)',
-  'if-location': 'if (in location)',
-  limit_except: 'limit_except',
-  upstream: 'upstream',
-  stream: 'stream',
-  'stream-server': 'server (stream)',
-  'stream-upstream': 'upstream (stream)',
-  mail: 'mail',
-  'mail-server': 'server (mail)',
-};

@@ -34,11 +34,3 @@ export function resolveFrom(prefix: string, p: string): string {
 export function hasGlob(p: string): boolean {
   return /[*?[]/.test(p);
 }
-
-export function relative(from: string, to: string): string {
-  const a = from.split('/').filter(Boolean);
-  const b = to.split('/').filter(Boolean);
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/') || '.';
-}

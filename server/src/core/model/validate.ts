@@ -323,7 +323,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
 // ---- variables --------------------------------------------------------------------------
 
 /** Directives whose first argument names a variable they create. */
-const DEFINES_FIRST = new Set(['set', 'perl_set', 'js_set', 'set_real_ip_from']);
+const DEFINES_FIRST = new Set(['set', 'perl_set', 'js_set']);
 /** Directives whose second argument names a variable they create (map/geo/split_clients/…). */
 const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_map']);
 /** Directives whose arguments are regexes or patterns, where `$` is an anchor. */
