@@ -152,7 +152,11 @@ function smokeScenario(vsix: string, fixture: string): Scenario {
 
 // ---------------------------------------------------------------------------------------
 
-class StepFailed extends Error {}
+class StepFailed extends Error {
+  constructor(readonly step: string, readonly cause: unknown) {
+    super(step);
+  }
+}
 
 /**
  * The palette command "nginx WebSocket: Check endpoint…" against a `ws` echo server on
@@ -177,14 +181,38 @@ async function endpointCheck(
       await w.press('Enter');
       // the URL picker: our config's suggestions plus "Enter a URL…"
       await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter a URL' }).first().click({ timeout: 15_000 });
-      await w.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
+      // The quick pick's own input stays visible while the input box replaces it: wait for
+      // the input box's prompt, then replace its suggested value and read back what it holds.
+      const box = w.page.locator('.quick-input-widget', { hasText: 'A ws:// or wss:// URL' });
+      await box.waitFor({ state: 'visible', timeout: 10_000 });
+      await w.press('Mod+A');
       await w.page.keyboard.type(url, { delay: 10 });
+      await pollUntil('the input box to hold the URL', async () => ((await input.inputValue()) === url ? true : false), 5_000);
       await w.press('Enter');
     });
     await step('the handshake report: notification "WebSocket OK" and the output channel', async () => {
-      await w.page.locator('.notifications-toasts', { hasText: 'WebSocket OK' }).first().waitFor({ state: 'visible', timeout: 20_000 });
-      await w.page.locator('.output-view, .part.panel', { hasText: '101 Switching Protocols' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      const toast = w.page.locator('.notifications-toasts .notification-toast', { hasText: /WebSocket OK|WebSocket check failed/ }).first();
+      try {
+        await toast.waitFor({ state: 'visible', timeout: 20_000 });
+      } catch {
+        throw new Error(`no result notification; toasts shown: ${JSON.stringify(await w.toasts())}`);
+      }
+      const text = (await toast.innerText()).replace(/\s+/g, ' ');
+      if (!/WebSocket OK: Handshake OK \(101\)/.test(text)) {
+        throw new Error(`the notification says: ${text}`);
+      }
+      // The Output panel shows our channel; it scrolls to the end, so look for the last lines.
+      await w.page.locator('.output-view, .part.panel', { hasText: 'Timings:' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // The whole report went to the channel (its log file under the user data dir).
+      await pollUntil('the endpoint check channel to hold the report', async () => {
+        const logs = [...w.channelLogs('nginx WebSocket: endpoint check').values()].join('\n');
+        return logs.includes('101 Switching Protocols') && logs.includes('Sec-WebSocket-Accept matches') ? true : false;
+      }, 10_000);
     });
+    // Let the progress toast ("Checking …") fade out before the picture for the README.
+    await w.page.locator('.notifications-toasts .notification-toast', { hasText: 'Checking ' }).first()
+      .waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    await w.page.waitForTimeout(400);
     await shots('05-endpoint-check.png', true);
   } finally {
     await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -220,7 +248,7 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
           console.error(`--- ${server.logFile} ---\n${fs.readFileSync(server.logFile, 'utf8')}`);
         }
       }
-      throw new StepFailed(name);
+      throw new StepFailed(name, err);
     }
   };
 
@@ -319,7 +347,8 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
         console.error(err);
       }
     }
-    console.log(`=== FAIL: ${passed} step(s) passed before the failure; results in ${resultsDir}`);
+    const why = err instanceof StepFailed ? `"${err.step}": ${firstLine(err.cause)}` : firstLine(err);
+    console.log(`=== FAIL: ${passed} step(s) passed before the failure; failed ${why}; results in ${resultsDir}`);
     return false;
   } finally {
     await wb?.close();
@@ -407,3 +436,8 @@ main().then(
     process.exit(1);
   },
 );
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.slice(0, 300);
+}

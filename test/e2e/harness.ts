@@ -422,7 +422,8 @@ export function extensionLogs(userDataDir: string, extensionId: string, channelN
   for (const file of listFiles(dir)) {
     const rel = path.relative(dir, file);
     const inExtFolder = rel.split(path.sep)[0]?.toLowerCase() === extensionId.toLowerCase();
-    const namedChannel = channelName !== undefined && path.basename(file).includes(channelName);
+    // VS Code drops characters such as ':' from the channel's file name.
+    const namedChannel = channelName !== undefined && fileKey(path.basename(file)).includes(fileKey(channelName));
     if (inExtFolder || namedChannel) {
       result.set(file, fs.readFileSync(file, 'utf8'));
     }
@@ -844,6 +845,17 @@ export class Workbench {
     return written;
   }
 
+  /** Texts of the notification toasts on screen now. */
+  async toasts(): Promise<string[]> {
+    const texts = await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => [] as string[]);
+    return texts.map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t.length > 0);
+  }
+
+  /** What an output channel of this window holds, from its log file(s) on disk. */
+  channelLogs(channelName: string): Map<string, string> {
+    return extensionLogs(this.server.userDataDir, this.opts.extensionId ?? '\0', channelName);
+  }
+
   /**
    * Failure report: takes a `failure.png`, prints the extension's output channel, the tail
    * of the extension host log, code-server's own log, console errors and blocked requests.
@@ -889,8 +901,16 @@ export class Workbench {
     if (this.blockedRequests.length) {
       print(`${line}\nblocked non-local requests:\n${[...new Set(this.blockedRequests)].join('\n')}`);
     }
+    // Repeated last, so that a log cut to its tail still shows what failed.
+    const toasts = await this.toasts();
+    print(`${line}\nnotifications on screen: ${toasts.length ? JSON.stringify(toasts) : 'none'}`);
+    print(`FAILURE (repeated): ${error instanceof Error ? error.message : String(error)}`);
     print(line);
   }
+}
+
+function fileKey(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
 
 function tail(text: string, lines: number): string {
