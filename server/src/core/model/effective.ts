@@ -5,6 +5,7 @@
 // - proxy_http_version / proxy_read_timeout inherit normally;
 // - directives brought in by `include` belong to the level of the include.
 import type { Directive } from '../syntax/ast';
+import { DEFINES_FIRST } from './validate';
 import type { ENode, NodeCtx, RootAnalysis, AnalyzeOptions } from './workspace';
 
 /** One configuration level: a block (location, server, http…) or the top of a fragment file. */
@@ -12,6 +13,10 @@ export interface Level {
   node?: ENode;
   children: ENode[];
   ctx: NodeCtx;
+  /** Cache: the directives this level holds directly, by name (see own()). */
+  index?: Map<string, ENode[]>;
+  /** Cache: whether this level sets Upgrade/Connection (see setsUpgrade()). */
+  upgrade?: boolean;
 }
 
 export interface ProxyBlock {
@@ -99,17 +104,25 @@ export function isUpgradeConnection(value: string): boolean {
 const lowered = new Map<string, string>();
 
 export function headerName(n: ENode): string {
+  if (n.header !== undefined) return n.header;
   const v = n.d.args[0]?.value ?? '';
   let l = lowered.get(v);
   if (l === undefined) {
     l = v.toLowerCase();
     if (lowered.size < 10_000) lowered.set(v, l);
   }
-  return l;
+  return (n.header = l);
 }
 
+// Levels are made once per block (and once for a root's top) and carry their own caches:
+// many proxies share the same server and http levels.
+const topLevels = new WeakMap<RootAnalysis, Level>();
+
 export function levelOf(node: ENode | undefined, root: RootAnalysis): Level {
-  return node ? { node, children: node.children, ctx: node.ctx } : { children: root.top, ctx: root.ctx };
+  if (node) return (node.level ??= { node, children: node.children, ctx: node.ctx });
+  let l = topLevels.get(root);
+  if (!l) topLevels.set(root, (l = { children: root.top, ctx: root.ctx }));
+  return l;
 }
 
 /** This level and every enclosing one, up to the top of the root. */
@@ -120,49 +133,39 @@ export function levelsOf(node: ENode, root: RootAnalysis): Level[] {
   return out;
 }
 
-// Per-level index of the directives a level holds directly, by name. Keyed by the children array
-// (each level has its own), so lookups stay O(1) however many servers share the http level.
-const indexes = new WeakMap<ENode[], Map<string, ENode[]>>();
-const upgrades = new WeakMap<ENode[], boolean>();
+const NONE: ENode[] = [];
 
-function indexOf(children: ENode[]): Map<string, ENode[]> {
-  let m = indexes.get(children);
+function indexOf(l: Level): Map<string, ENode[]> {
+  let m = l.index;
   if (!m) {
     m = new Map();
-    for (const c of children) {
+    for (const c of l.children) {
       // a proxy_set_header without its two arguments is nginx's error (nginx-directive), not a header
-      if (c.d.name === 'proxy_set_header' && c.d.args.length !== 2) continue;
-      const l = m.get(c.d.name);
-      if (l) l.push(c); else m.set(c.d.name, [c]);
+      if (c.d.name === 'proxy_set_header' && c.d.wordCount !== 3) continue;
+      const list = m.get(c.d.name);
+      if (list) list.push(c); else m.set(c.d.name, [c]);
     }
-    indexes.set(children, m);
+    l.index = m;
   }
   return m;
 }
 
 /** The directives named `name` a level holds directly (includes spliced in), in order. */
 export function own(l: Level, name: string): ENode[] {
-  return indexOf(l.children).get(name) ?? [];
-}
-
-function sets(l: Level, name: string): ENode[] {
-  return own(l, 'proxy_set_header').filter((h) => headerName(h) === name);
+  return indexOf(l).get(name) ?? NONE;
 }
 
 export function setsUpgrade(l: Level): boolean {
-  let r = upgrades.get(l.children);
+  let r = l.upgrade;
   if (r === undefined) {
-    r = sets(l, 'upgrade').length > 0 || sets(l, 'connection').some((h) => isUpgradeConnection(h.d.args[1]?.value ?? ''));
-    upgrades.set(l.children, r);
+    r = false;
+    for (const h of own(l, 'proxy_set_header')) {
+      const name = headerName(h);
+      if (name === 'upgrade' || (name === 'connection' && isUpgradeConnection(h.d.args[1]?.value ?? ''))) { r = true; break; }
+    }
+    l.upgrade = r;
   }
   return r;
-}
-
-function walkAll(nodes: ENode[], f: (n: ENode) => void) {
-  for (const n of nodes) {
-    f(n);
-    walkAll(n.children, f);
-  }
 }
 
 /** Comments inside a directive's block, or on the line right above it, in its own file (sorted input). */
@@ -200,12 +203,17 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
   const proxyNodes: ENode[] = [];
   const byName = new Map<string, ENode[]>();
   const define = (name: string, n: ENode) => {
-    const k = name.replace(/^\$/, '');
+    // nginx knows variables by their lower-cased names
+    const k = name.replace(/^\$/, '').toLowerCase();
     const l = definitions.get(k) ?? [];
     l.push(n);
     definitions.set(k, l);
   };
-  walkAll(root.top, (n) => {
+  const stack: ENode[] = [];
+  for (let i = root.top.length - 1; i >= 0; i--) stack.push(root.top[i]);
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
     const d = n.d;
     const same = byName.get(d.name);
     if (same) same.push(n); else byName.set(d.name, [n]);
@@ -219,11 +227,6 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
       case 'split_clients':
         if (d.args.length >= 1 && n.ctx !== 'handler') define(d.args[d.args.length - 1].value, n);
         break;
-      case 'set':
-      case 'perl_set':
-      case 'js_set':
-        if (d.args.length >= 1 && n.ctx !== 'handler') define(d.args[0].value, n);
-        break;
       case 'http':
         if (n.ctx === 'main') httpBlocks.push(n);
         break;
@@ -233,8 +236,12 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
       case 'proxy_pass':
         if (n.parent && (n.ctx === 'location' || n.ctx === 'if-location' || n.ctx === 'limit_except')) proxyNodes.push(n);
         break;
+      default:
+        // set, auth_request_set, perl_set, js_set…
+        if (DEFINES_FIRST.has(d.name) && d.args.length >= 1 && n.ctx !== 'handler') define(d.args[0].value, n);
+        break;
     }
-  });
+  }
 
   const patterns = (options.endpointPatterns ?? []).flatMap((p) => {
     try { return [new RegExp(p, 'i')]; } catch { return []; }

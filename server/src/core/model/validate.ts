@@ -1,6 +1,7 @@
 import { allowsArgCount, isKnownVariable, lookup, type Ctx, type DirectiveSpec } from '../data/directives';
 import type { Directive } from '../syntax/ast';
 import { isThirdPartyDirective } from '../data/thirdParty';
+import { literalArgs } from '../data/literalArgs';
 import type { FileId, Finding, Span } from '../types';
 import { childContext } from './contexts';
 import type { ENode, NodeCtx, RootAnalysis, Workspace } from './workspace';
@@ -123,8 +124,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   // Most directives hold no `$` and no `(?`: find that with one amortized forward scan per file
   // instead of slicing every word. Directives of a file are visited in increasing offsets.
   const scans = new Map<FileId, { text: string; from: number; dollar: number; paren: number }>();
-  const mayHaveVariables = (file: FileId, d: Directive): boolean => {
-    if (DEFINES.has(d.name)) return true;
+  const mayHaveVariables = (file: FileId, d: Directive): number => {
     const from = d.span.start;
     const to = d.block ? d.block.open.start : d.span.end;
     let sc = scans.get(file);
@@ -137,18 +137,19 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     // each cursor is the first occurrence at or after the last `from`; advance only when passed
     if (sc.dollar !== -1 && sc.dollar < from) sc.dollar = sc.text.indexOf('$', from);
     if (sc.paren !== -1 && sc.paren < from) sc.paren = sc.text.indexOf('(?', from);
-    return (sc.dollar >= from && sc.dollar < to) || (sc.paren >= from && sc.paren < to);
+    return (sc.dollar >= from && sc.dollar < to ? HAS_DOLLAR : 0) | (sc.paren >= from && sc.paren < to ? HAS_CAPTURE : 0) | (DEFINES.has(d.name) ? DEFINES_VAR : 0);
   };
 
   /** Walks the directives of one block (or file), sharing `seen` for nginx's duplicate checks. */
   const walk = (list: Directive[], file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], includedFrom?: ENode) => {
     for (const d of list) {
       // leaves share one empty list: only blocks ever get children
-      const node: ENode = { d, file, ctx: nctx, parent, children: d.block ? [] : NO_CHILDREN, includedFrom };
+      const node: ENode = { d, file, ctx: nctx, parent, children: d.block ? [] : NO_CHILDREN, includedFrom, level: undefined, header: undefined };
       out.push(node);
       if (!d.wordCount) continue; // `{` with no name: already a syntax error (`""` is a name)
       const at = d.endOffset >= 0 ? d.endOffset : d.span.end;
-      if (mayHaveVariables(file, d)) collectVariables(d, nctx, file, defined, uses);
+      const vars = mayHaveVariables(file, d);
+      if (vars) collectVariables(d, vars, nctx, file, defined, uses);
 
       if (nctx === 'opaque' || nctx === 'unknown') continue;
       if (nctx === 'handler') {
@@ -220,7 +221,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     if (!node.d.block) return;
     const mark = (list: Directive[], parent: ENode) => {
       for (const d of list) {
-        const n: ENode = { d, file, ctx: 'unknown', parent, children: [] };
+        const n: ENode = { d, file, ctx: 'unknown', parent, children: [], includedFrom: undefined, level: undefined, header: undefined };
         parent.children.push(n);
         if (d.block) mark(d.block.children, n);
       }
@@ -323,9 +324,9 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
 // ---- variables --------------------------------------------------------------------------
 
 /** Directives whose first argument names a variable they create. */
-const DEFINES_FIRST = new Set(['set', 'perl_set', 'js_set']);
+export const DEFINES_FIRST = new Set(['set', 'auth_request_set', 'perl_set', 'js_set', 'js_var', 'set_by_lua', 'set_by_lua_block', 'set_by_lua_file', 'auth_jwt_claim_set', 'auth_jwt_header_set']);
 /** Directives whose second argument names a variable they create (map/geo/split_clients/…). */
-const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_map']);
+export const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_map']);
 /** Directives whose arguments are regexes or patterns, where `$` is an anchor. */
 const REGEX_ARGS = new Set(['location', 'rewrite', 'server_name', 'valid_referers', 'proxy_cookie_path', 'proxy_redirect', 'proxy_cookie_domain']);
 
@@ -343,16 +344,31 @@ function specKey(spec: DirectiveSpec): string {
   return k;
 }
 
-const VAR_RE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 const CAPTURE_RE = /\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g;
 
-function collectVariables(d: Directive, nctx: NodeCtx, file: FileId, defined: Set<string>, uses: { name: string; file: FileId; span: Span }[]) {
+/** What mayHaveVariables found in a directive's text. */
+const HAS_DOLLAR = 1;
+const HAS_CAPTURE = 2;
+const DEFINES_VAR = 4;
+
+const isNameChar = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 48 && c <= 57);
+
+/**
+ * Records the variables a directive defines, and its uses of variables that are not nginx's
+ * own (only those can be unknown: built-ins such as $host are most uses and never are).
+ */
+function collectVariables(d: Directive, found: number, nctx: NodeCtx, file: FileId, defined: Set<string>, uses: { name: string; file: FileId; span: Span }[]) {
   // named captures anywhere define variables (location, if, map, server_name, rewrite)
-  for (const w of d.words) {
-    if (w.value.includes('(?')) for (const m of w.value.matchAll(CAPTURE_RE)) defined.add(m[1]);
+  if (found & HAS_CAPTURE) {
+    for (const w of d.words) {
+      if (w.value.includes('(?')) for (const m of w.value.matchAll(CAPTURE_RE)) defined.add(m[1].toLowerCase());
+    }
   }
-  if (DEFINES_FIRST.has(d.name) && d.args[0]) defined.add(d.args[0].value.replace(/^\$/, ''));
-  if (DEFINES_SECOND.has(d.name) && d.args.length >= 2) defined.add(d.args[d.args.length - 1].value.replace(/^\$/, ''));
+  if (found & DEFINES_VAR) {
+    if (DEFINES_FIRST.has(d.name) && d.args[0]) defined.add(d.args[0].value.replace(/^\$/, '').toLowerCase());
+    if (DEFINES_SECOND.has(d.name) && d.args.length >= 2) defined.add(d.args[d.args.length - 1].value.replace(/^\$/, '').toLowerCase());
+  }
+  if (!(found & HAS_DOLLAR)) return;
   if (nctx === 'opaque' || nctx === 'unknown') return;
   if (nctx !== 'http' && nctx !== 'server' && nctx !== 'location' && nctx !== 'if-server' && nctx !== 'if-location' && nctx !== 'limit_except' && nctx !== 'handler') return;
   if (REGEX_ARGS.has(d.name)) return;
@@ -371,19 +387,54 @@ function collectVariables(d: Directive, nctx: NodeCtx, file: FileId, defined: Se
     args = d.args.slice(0, -1);
   }
   const template = file.endsWith('.template');
-  for (const a of args) {
-    if (!a.value.includes('$')) continue;
-    VAR_RE.lastIndex = 0;
-    for (const m of a.value.matchAll(VAR_RE)) {
-      const name = m[1] ?? m[2];
-      if (/^[0-9]/.test(name)) continue;
+  const literal = literalArgs(d.name);
+  const skip = args === d.args ? 0 : d.args.indexOf(args[0]);
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (literal && literal(skip + k)) continue;
+    const v = a.value;
+    if (!v.includes('$')) continue;
+    const found: { name: string; text: string }[] = [];
+    if (!scanVariables(v, found)) continue; // nginx stops at this value with its own error
+    for (const { name, text } of found) {
+      if (isKnownVariable(name)) continue;
       // *.conf.template files go through envsubst first (the nginx Docker image): ${NAME} and
       // upper-case $NAME are placeholders for environment variables, not nginx variables
-      if (template && (m[1] !== undefined || /^[A-Z][A-Z0-9_]*$/.test(name))) continue;
+      if (template && (text.startsWith('${') || /^[A-Z][A-Z0-9_]*$/.test(name))) continue;
       // offsets: find the text in raw for a precise squiggle
-      const rawIdx = a.raw.indexOf(m[0]);
+      const rawIdx = a.raw.indexOf(text);
       const start = a.span.start + (rawIdx >= 0 ? rawIdx : 0);
-      uses.push({ name, file, span: { start, end: start + (rawIdx >= 0 ? m[0].length : a.raw.length) } });
+      // nginx knows variables by their lower-cased names, and says so in its message
+      uses.push({ name: name.toLowerCase(), file, span: { start, end: start + (rawIdx >= 0 ? text.length : a.raw.length) } });
     }
   }
+}
+
+/**
+ * The variables of a value as nginx's script compiler reads them (ngx_http_script_compile):
+ * `$1`…`$9` are captures; `$name` and `${name}` take letters, digits and `_`. false when the
+ * compiler would stop with its own error there ("invalid variable name", a missing `}`).
+ */
+function scanVariables(v: string, out: { name: string; text: string }[]): boolean {
+  for (let i = v.indexOf('$'); i >= 0; i = v.indexOf('$', i)) {
+    let j = i + 1;
+    if (j >= v.length) return false;
+    const c = v.charCodeAt(j);
+    if (c >= 49 && c <= 57) { i = j + 1; continue; } // a capture
+    const braced = c === 123;
+    if (braced && ++j >= v.length) return false;
+    const from = j;
+    let closed = false;
+    for (; j < v.length; j++) {
+      const ch = v.charCodeAt(j);
+      if (braced && ch === 125) { closed = true; break; }
+      if (!isNameChar(ch)) break;
+    }
+    if (braced && !closed) return false;
+    if (j === from) return false;
+    const end = closed ? j + 1 : j;
+    out.push({ name: v.slice(from, j), text: v.slice(i, end) });
+    i = end;
+  }
+  return true;
 }

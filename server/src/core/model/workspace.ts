@@ -1,6 +1,7 @@
 import type { Ctx } from '../data/directives';
 import { parse } from '../syntax/parser';
 import type { Directive, ParsedFile } from '../syntax/ast';
+import type { Level } from './effective';
 import { HostError, type FileId, type Finding, type Host, type Severity } from '../types';
 import { dirname, hasGlob, resolveFrom, basename } from './paths';
 import { inferContext, validateRoot, type ValidateOptions } from './validate';
@@ -21,6 +22,10 @@ export interface ENode {
   children: ENode[];
   /** For directives of an included file: the include that brought the file in. */
   includedFrom?: ENode;
+  /** Cache of the model (effective.ts): this block as a configuration level. */
+  level?: Level;
+  /** Cache of the model: the lower-cased first argument (the header of a proxy_set_header). */
+  header?: string;
 }
 
 export interface RootAnalysis {
