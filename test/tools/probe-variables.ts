@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nginxVersion } from '../util/nginx';
-import { MAX_POSITION, pool, probes, verdictOf } from '../util/variable-sweep';
+import { MAX_POSITION, pool, positionVerdicts, probes, verdictOf } from '../util/variable-sweep';
 
 async function main() {
   const all = probes();
@@ -13,26 +13,19 @@ async function main() {
   /** name → its literal argument positions (0-based); `fromOn`: every position from the last one on. */
   const literal: Record<string, number[]> = {};
   const fromOn: string[] = [];
-  const byName = new Map<string, { position: number; verdict: string }[]>();
-  all.forEach((p, i) => {
-    const l = byName.get(p.name) ?? [];
-    l.push({ position: p.position, verdict: verdicts[i] });
-    byName.set(p.name, l);
-  });
-  for (const [name, results] of byName) {
-    const positions = results.filter((r) => r.verdict === 'literal').map((r) => r.position);
+  for (const [name, byPos] of positionVerdicts(all, verdicts)) {
+    const positions = [...byPos].filter(([, v]) => v === 'literal').map(([p]) => p).sort((a, b) => a - b);
     if (!positions.length) continue;
     literal[name] = positions;
     // a list probed up to the last position, literal there: the rest of the list is too
-    const last = results[results.length - 1];
-    if (last.verdict === 'literal' && last.position === MAX_POSITION - 1) fromOn.push(name);
+    if (byPos.get(MAX_POSITION - 1) === 'literal') fromOn.push(name);
   }
   const file = join(__dirname, '../../../server/src/core/data/literalArgs.json');
   const lines = Object.entries(literal).map(([name, positions]) => `  ${JSON.stringify(name)}: ${JSON.stringify(positions)}`);
   const source = `probed with ${nginxVersion() ?? 'nginx'} (nginx-light): "$x" in each argument position; accepted means literal`;
   writeFileSync(file, `{\n "source": ${JSON.stringify(source)},\n "fromLastOn": ${JSON.stringify(fromOn)},\n "literal": {\n${lines.join(',\n')}\n }\n}\n`);
   const count = (v: string) => verdicts.filter((x) => x === v).length;
-  console.log(`${all.length} probes: ${count('literal')} literal, ${count('compiled')} compiled, ${count('unclear')} unclear; ${Object.keys(literal).length} directives with literal arguments -> ${file}`);
+  console.log(`${all.length} probes: ${count('accepted')} accepted, ${count('quoted')} quoted, ${count('compiled')} compiled, ${count('unclear')} unclear; ${Object.keys(literal).length} directives with literal arguments -> ${file}`);
 }
 
 main().catch((e) => {

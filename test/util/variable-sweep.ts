@@ -16,15 +16,26 @@ export interface Probe {
   name: string;
   ctx: Ctx;
   position: number;
+  /** How many arguments the line has. */
+  count: number;
   /** The directive line under test. */
   line: string;
   /** The whole nginx.conf. */
   text: string;
 }
 
-export type Verdict = 'compiled' | 'literal' | 'unclear';
+/**
+ * accepted: nginx took the line, `$zzq` as text; quoted: nginx judged `"$zzq"` itself as a
+ * value (`host not found in "$zzq"`), so it never compiled it; compiled: `unknown "zzq"
+ * variable`; unclear: the filler arguments were not valid.
+ */
+export type Verdict = 'accepted' | 'quoted' | 'compiled' | 'unclear';
 
-/** Every (directive, position) of nginx-light 1.22 outside blocks, in location, server or http. */
+/**
+ * Every (directive, position, argument count) of nginx-light 1.22 outside blocks, in location,
+ * server or http: a position is probed with each count it can have (a directive's forms differ:
+ * `proxy_redirect x;` takes only default/off, `proxy_redirect x y;` compiles x).
+ */
 export function probes(): Probe[] {
   const out: Probe[] = [];
   for (const name of directiveNames()) {
@@ -33,12 +44,13 @@ export function probes(): Probe[] {
     if (!ctx) continue;
     const spec = specs.find((s) => s.contexts.includes(ctx))!;
     for (let position = 0; position < MAX_POSITION; position++) {
-      const n = Math.max(position + 1, spec.minArgs);
-      if (!allowsArgCount(spec, n, 'light122')) continue;
-      const args = Array.from({ length: n }, (_, i) => (i === position ? `"$${PROBE_VAR}"` : 'on'));
-      const line = `${name} ${args.join(' ')};`;
-      const body = ctx === 'location' ? `server { listen 127.0.0.1:8080; location / { ${line} } }` : ctx === 'server' ? `server { listen 127.0.0.1:8080; ${line} }` : line;
-      out.push({ name, ctx, position, line, text: `events {}\nhttp {\n${body}\n}\n` });
+      for (let count = Math.max(position + 1, spec.minArgs); count <= MAX_POSITION; count++) {
+        if (!allowsArgCount(spec, count, 'light122')) continue;
+        const args = Array.from({ length: count }, (_, i) => (i === position ? `"$${PROBE_VAR}"` : 'on'));
+        const line = `${name} ${args.join(' ')};`;
+        const body = ctx === 'location' ? `server { listen 127.0.0.1:8080; location / { ${line} } }` : ctx === 'server' ? `server { listen 127.0.0.1:8080; ${line} }` : line;
+        out.push({ name, ctx, position, count, line, text: `events {}\nhttp {\n${body}\n}\n` });
+      }
     }
   }
   return out;
@@ -47,13 +59,28 @@ export function probes(): Probe[] {
 /** nginx's verdict on one probe. */
 export async function verdictOf(p: Probe): Promise<Verdict> {
   const v = await nginxTest({ 'nginx.conf': withLocalPaths(p.text) });
-  if (v.ok) return 'literal';
+  if (v.ok) return 'accepted';
   const message = v.error?.message ?? '';
   if (message === `unknown "${PROBE_VAR}" variable`) return 'compiled';
-  // nginx judged the text itself as a value (`host not found in "$zzq"`, `invalid value "$zzq"`):
-  // it never compiled it
-  if (message.includes(`$${PROBE_VAR}`)) return 'literal';
+  if (message.includes(`$${PROBE_VAR}`)) return 'quoted';
   return 'unclear';
+}
+
+/**
+ * One verdict per (directive, position) over its argument counts: compiled when any form
+ * compiles it, literal when some form takes it as text and none compiles it.
+ */
+export function positionVerdicts(all: Probe[], verdicts: Verdict[]): Map<string, Map<number, 'compiled' | 'literal' | 'unclear'>> {
+  const out = new Map<string, Map<number, 'compiled' | 'literal' | 'unclear'>>();
+  all.forEach((p, i) => {
+    const byPos = out.get(p.name) ?? new Map();
+    out.set(p.name, byPos);
+    const was = byPos.get(p.position) ?? 'unclear';
+    const v = verdicts[i];
+    const now = was === 'compiled' || v === 'compiled' ? 'compiled' : was === 'literal' || v === 'accepted' || v === 'quoted' ? 'literal' : 'unclear';
+    byPos.set(p.position, now);
+  });
+  return out;
 }
 
 /** Runs `f` over `items` with a few at a time. */

@@ -328,7 +328,12 @@ export const DEFINES_FIRST = new Set(['set', 'auth_request_set', 'perl_set', 'js
 /** Directives whose second argument names a variable they create (map/geo/split_clients/…). */
 export const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_map']);
 /** Directives whose arguments are regexes or patterns, where `$` is an anchor. */
-const REGEX_ARGS = new Set(['location', 'rewrite', 'server_name', 'valid_referers', 'proxy_cookie_path', 'proxy_redirect', 'proxy_cookie_domain']);
+const REGEX_ARGS = new Set(['location', 'server_name', 'valid_referers']);
+/** Directives whose first argument is a regex when it starts with `~` (the others are compiled values). */
+const TILDE_REGEX_FIRST = new Set(['proxy_redirect', 'proxy_cookie_path', 'proxy_cookie_domain']);
+/** `return URL;`: the one-argument form compiles its URL only when it starts so. */
+const RETURN_URL = /^(https?:\/\/|\$scheme)/;
+const ALL_LITERAL = () => true;
 
 const DEFINES = new Set([...DEFINES_FIRST, ...DEFINES_SECOND]);
 
@@ -370,28 +375,34 @@ function collectVariables(d: Directive, found: number, nctx: NodeCtx, file: File
   }
   if (!(found & HAS_DOLLAR)) return;
   if (nctx === 'opaque' || nctx === 'unknown') return;
-  if (nctx !== 'http' && nctx !== 'server' && nctx !== 'location' && nctx !== 'if-server' && nctx !== 'if-location' && nctx !== 'limit_except' && nctx !== 'handler') return;
+  if (nctx === 'upstream') {
+    if (d.name !== 'hash') return; // the one upstream directive that takes variables
+  } else if (nctx !== 'http' && nctx !== 'server' && nctx !== 'location' && nctx !== 'if-server' && nctx !== 'if-location' && nctx !== 'limit_except' && nctx !== 'handler') return;
   if (REGEX_ARGS.has(d.name)) return;
-  let args = d.args;
+  const args = d.args;
+  let from = 0;
+  let to = args.length;
   if (nctx === 'handler') {
     // map values (not keys) may use variables; geo/types/split_clients entries are literals
     if (d.parent?.name !== 'map' || d.words.length !== 2) return;
-    args = d.args;
   } else if (d.name === 'if') {
     // the regex operand after ~ / ~* / !~ / !~* is not a value
-    const i = d.args.findIndex((a) => /^!?~\*?$/.test(a.value));
-    if (i >= 0) args = d.args.slice(0, i);
+    const i = args.findIndex((a) => /^!?~\*?$/.test(a.value));
+    if (i >= 0) to = i;
   } else if (DEFINES_FIRST.has(d.name)) {
-    args = d.args.slice(1);
+    from = 1;
   } else if (DEFINES_SECOND.has(d.name)) {
-    args = d.args.slice(0, -1);
+    to = args.length - 1;
+  } else if (d.name === 'rewrite') {
+    from = 1; // the regex; the replacement is compiled
+  } else if (TILDE_REGEX_FIRST.has(d.name) && args[0]?.value.startsWith('~')) {
+    from = 1;
   }
   const template = file.endsWith('.template');
-  const literal = literalArgs(d.name);
-  const skip = args === d.args ? 0 : d.args.indexOf(args[0]);
-  for (let k = 0; k < args.length; k++) {
+  const literal = nctx === 'handler' ? undefined : d.name === 'return' && args.length === 1 ? (RETURN_URL.test(args[0].value) ? undefined : ALL_LITERAL) : literalArgs(d.name);
+  for (let k = from; k < to; k++) {
     const a = args[k];
-    if (literal && literal(skip + k)) continue;
+    if (literal && literal(k)) continue;
     const v = a.value;
     if (!v.includes('$')) continue;
     const found: { name: string; text: string }[] = [];
