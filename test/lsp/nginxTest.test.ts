@@ -30,7 +30,7 @@ async function start(t: { after(fn: () => void): void }, options?: unknown) {
   await session.rpc.sendNotification('initialized', {});
   const app = path.join(root, 'conf.d/app.conf');
   const main = path.join(root, 'nginx.conf');
-  await session.until('the folder scan', () => session.logs.some((l) => l.endsWith('2 nginx files')));
+  await session.until('the folder scan', () => session.logs.some((l) => /: 2 nginx files in \d+ folders/.test(l)));
   const save = (file: string) => session.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(file) } });
   await session.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(app), languageId: 'nginx', version: 1, text: fs.readFileSync(app, 'utf8') } });
   await session.diagnostics(uriOf(app), (_, p) => p.version === 1);

@@ -83,23 +83,75 @@ export function isNginxFileName(file: string): boolean {
   return false;
 }
 
-/** Every nginx file under a directory (skips VCS folders and node_modules). */
-export function findNginxFiles(root: string, limit = 20000): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
+/** What a folder scan found, and what it left out. */
+export interface ScanResult {
+  files: string[];
+  /** Directories read. */
+  dirs: number;
+  /** Why the scan stopped early, when it did. */
+  truncated?: string;
+}
+
+/**
+ * Walks a folder for nginx files one directory per step (skips dot folders and node_modules),
+ * so that the synchronous and the time-sliced scan share one walk.
+ */
+function* walkNginxFiles(root: string, limit: number, out: ScanResult): Generator<void> {
+  const pending = [root];
+  while (pending.length) {
+    const dir = pending.pop()!;
     let ents: fs.Dirent[];
-    try { ents = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try { ents = fs.readdirSync(dir, { withFileTypes: true }); } catch { continue; }
+    out.dirs++;
+    const subdirs: string[] = [];
     for (const e of ents) {
-      if (out.length >= limit) return;
       const p = path.posix.join(dir, e.name);
       if (e.isDirectory()) {
-        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
-        walk(p);
-      } else if (e.isFile() && (isNginxFileName(p) || (path.posix.basename(dir) !== '' && e.name.endsWith('.conf') && looksLikeNginx(p)))) out.push(p);
+        if (e.name !== 'node_modules' && !e.name.startsWith('.')) subdirs.push(p);
+      } else if (e.isFile() && (isNginxFileName(p) || (e.name.endsWith('.conf') && looksLikeNginx(p)))) {
+        if (out.files.length >= limit) {
+          out.truncated = `stopped after ${limit} nginx files`;
+          return;
+        }
+        out.files.push(p);
+      }
     }
-  };
-  walk(root);
-  return out.sort();
+    // depth first, in name order
+    for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]);
+    yield;
+  }
+}
+
+/** Every nginx file under a directory (skips VCS folders and node_modules). */
+export function findNginxFiles(root: string, limit = 20000): string[] {
+  const out: ScanResult = { files: [], dirs: 0 };
+  for (const _ of walkNginxFiles(root, limit, out)) { /* one directory per step */ }
+  return out.files.sort();
+}
+
+/**
+ * findNginxFiles for the language server: gives the event loop back every `sliceMs` so that
+ * edits and requests are served during the scan of a large folder; stops when `cancelled()`.
+ */
+export async function scanNginxFiles(
+  root: string,
+  opts: { limit?: number; sliceMs?: number; cancelled?: () => boolean; onProgress?: (dirs: number, files: number) => void } = {},
+): Promise<ScanResult> {
+  const out: ScanResult = { files: [], dirs: 0 };
+  const slice = opts.sliceMs ?? 8;
+  let t0 = Date.now();
+  for (const _ of walkNginxFiles(root, opts.limit ?? 20000, out)) {
+    if (Date.now() - t0 < slice) continue;
+    opts.onProgress?.(out.dirs, out.files.length);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (opts.cancelled?.()) {
+      out.truncated = 'cancelled';
+      break;
+    }
+    t0 = Date.now();
+  }
+  out.files.sort();
+  return out;
 }
 
 /** A bare *.conf outside nginx folders counts when its first lines look like nginx. */

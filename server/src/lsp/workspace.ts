@@ -2,7 +2,7 @@
 // file-watcher events afterwards.
 import { DidChangeWatchedFilesNotification, FileChangeType, type DidChangeWatchedFilesParams, type WorkspaceFolder, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
 import type { FileId } from '../core/types';
-import { findNginxFiles, isNginxFileName } from '../host/node-host';
+import { isNginxFileName, scanNginxFiles } from '../host/node-host';
 import type { ServerContext } from './context';
 import { uriToFile } from './convert';
 import type { Project } from './projects';
@@ -25,8 +25,13 @@ export async function addFolders(ctx: ServerContext, publisher: Publisher, folde
       progress?.report(Math.round((100 * i) / folders.length), `Scanning ${folder.name}`);
       await tick();
       const project = ctx.projects.addFolder(root, folder.uri);
-      const files = findNginxFiles(root);
-      ctx.connection.console.info(`${folder.name}: ${files.length} nginx file${files.length === 1 ? '' : 's'}`);
+      // time-sliced: edits and requests are served while a large folder is read
+      const scan = await scanNginxFiles(root, {
+        onProgress: (dirs, found) => progress?.report(Math.round((100 * i) / folders.length), `Scanning ${folder.name}: ${dirs} folders, ${found} nginx files`),
+      });
+      const files = scan.files;
+      ctx.connection.console.info(`${folder.name}: ${files.length} nginx file${files.length === 1 ? '' : 's'} in ${scan.dirs} folders${scan.truncated ? ` (${scan.truncated}; the rest is analysed when opened)` : ''}`);
+      if (scan.truncated) void ctx.connection.window.showWarningMessage(`nginx WebSocket: ${folder.name} has more nginx files than the scan takes (${scan.truncated}). Files beyond that are analysed when you open them.`);
       project.addScanned(files);
       added.push(project);
     }
