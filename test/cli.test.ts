@@ -121,3 +121,17 @@ test('a binary file is skipped with a message, the rest is still checked', () =>
   assert.equal(r.code, 1);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('output piped into a reader that stops early (| head): no EPIPE crash, the exit code still says findings', async () => {
+  const { spawn } = await import('node:child_process');
+  const corpus = path.join(REPO, 'test/fixtures/nginx-tests');
+  const child = spawn(process.execPath, [CLI, 'check', corpus], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  // read the first chunk, then close our end as `head -1` does
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(err, '');
+  assert.equal(code, 1);
+});

@@ -152,7 +152,14 @@ function toJson(ws: Workspace, f: Finding): JsonFinding {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n')).then(
+  // `nginx-ws check . | head`: once the reader is gone, stop writing and finish with the check's exit code
+  let closed = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  const out = (s: string) => { if (!closed) process.stdout.write(s + '\n'); };
+  main(process.argv.slice(2), out, (s) => process.stderr.write(s + '\n')).then(
     (code) => { process.exitCode = code; },
     (e) => { process.stderr.write(`nginx-ws: internal error: ${(e as Error).stack ?? e}\n`); process.exitCode = 2; },
   );
