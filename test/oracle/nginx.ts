@@ -53,7 +53,11 @@ export function isSyntaxClass(message: string): boolean {
     /^unknown directive "/.test(message) ||
     /^"[^"]*" directive is not allowed here$/.test(message) ||
     /^invalid number of arguments in "[^"]*" directive$/.test(message) ||
-    /^"[^"]*" directive is duplicate$/.test(message) ||
+    /^"[^"]*" directive is duplicate(, "[^"]*" directive was specified earlier)?$/.test(message) ||
+    /^invalid location modifier "/.test(message) ||
+    /^location "[^"]*" (is outside location|cannot be inside the (exact|named) location) "/.test(message) ||
+    /^named location "[^"]*" can be on the server level only$/.test(message) ||
+    /^duplicate location "/.test(message) ||
     /^too long parameter/.test(message) ||
     message === 'invalid number of the map parameters' ||
     message === 'invalid number of the geo parameters'

@@ -23,6 +23,8 @@ export type NginxCode = 'nginx-syntax' | 'nginx-directive' | 'nginx-include' | '
 export const MAX_INCLUDE_DEPTH = 64;
 
 const UNKNOWN_VARIABLE_AT = Number.MAX_SAFE_INTEGER;
+/** `seen` key of the document root directive (root or alias) a level already has. */
+const DOCROOT = '#docroot:';
 
 /**
  * Whether a repeat is a duplicate, for set() handlers where that depends on the arguments:
@@ -202,7 +204,16 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         const key = spec.name === d.name ? specKey(spec) : spec.module + ':' + d.name;
         if (seen.has(key)) {
           report(file, nameOf(d), 'nginx-directive', `"${d.name}" directive is duplicate`, at);
+        } else if ((d.name === 'root' || d.name === 'alias') && spec.module === 'ngx_http_core_module') {
+          // one document root per location: ngx_http_core_root names the other directive
+          const other = d.name === 'root' ? 'alias' : 'root';
+          if (seen.has(DOCROOT + other)) report(file, nameOf(d), 'nginx-directive', `"${d.name}" directive is duplicate, "${other}" directive was specified earlier`, at);
+          else seen.set(key, at).set(DOCROOT + d.name, at);
         } else seen.set(key, at);
+      }
+      if (d.name === 'location' && spec.module === 'ngx_http_core_module' && !checkLocation(node, file, at, seen)) {
+        skipBlock(node, file);
+        continue;
       }
       if (d.block) {
         const inner: NodeCtx = d.block.kind === 'handler' ? 'handler' : d.block.kind === 'opaque' ? 'opaque' : childContext(nctx as Ctx, d.name) ?? 'unknown';
@@ -212,6 +223,31 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         }
       }
     }
+  };
+
+  /**
+   * ngx_http_core_location's own checks: the modifier, what may nest in what, a nested prefix
+   * location inside its parent's prefix; and ngx_http_join_exact_locations' duplicates.
+   * false when nginx stops at this location.
+   */
+  const checkLocation = (node: ENode, file: FileId, at: number, seen: Map<string, number>): boolean => {
+    const loc = locationOf(node.d);
+    const bad = (message: string) => { report(file, nameOf(node.d), 'nginx-directive', message, at); return false; };
+    if (!loc) return bad(`invalid location modifier "${node.d.args[0].value}"`);
+    const outer = node.parent?.d.name === 'location' ? locationOf(node.parent.d) : undefined;
+    if (outer && outer.name !== '') {
+      if (outer.kind === 'exact') return bad(`location "${loc.name}" cannot be inside the exact location "${outer.name}"`);
+      if (outer.kind === 'named') return bad(`location "${loc.name}" cannot be inside the named location "${outer.name}"`);
+      if (loc.kind === 'named') return bad(`named location "${loc.name}" can be on the server level only`);
+      if (loc.kind !== 'regex' && !loc.name.startsWith(outer.name)) return bad(`location "${loc.name}" is outside location "${outer.name}"`);
+    }
+    // `location /x` and `location ^~ /x` are one location; `= /x` beside them is joined, not a duplicate
+    if (loc.kind === 'exact' || loc.kind === 'prefix') {
+      const key = `#location:${loc.kind}:${loc.name}`;
+      if (seen.has(key)) report(file, nameOf(node.d), 'nginx-directive', `duplicate location "${loc.name}"`, at);
+      else seen.set(key, at);
+    }
+    return true;
   };
 
   const hasServer = (n: ENode): boolean => n.children.some((c) => c.d.name === 'server');
@@ -448,4 +484,28 @@ function scanVariables(v: string, out: { name: string; text: string }[]): boolea
     i = end;
   }
   return true;
+}
+
+interface LocationName {
+  kind: 'exact' | 'prefix' | 'regex' | 'named';
+  /** The name nginx keeps: without its modifier. */
+  name: string;
+}
+
+/** A location's kind and name, read as ngx_http_core_location does; undefined: invalid modifier. */
+function locationOf(d: Directive): LocationName | undefined {
+  const args = d.args;
+  if (args.length === 2) {
+    const mod = args[0].value;
+    const name = args[1].value;
+    if (mod === '=') return { kind: 'exact', name };
+    if (mod === '^~') return { kind: 'prefix', name };
+    if (mod === '~' || mod === '~*') return { kind: 'regex', name };
+    return undefined;
+  }
+  const v = args[0]?.value ?? '';
+  if (v.startsWith('=')) return { kind: 'exact', name: v.slice(1) };
+  if (v.startsWith('^~')) return { kind: 'prefix', name: v.slice(2) };
+  if (v.startsWith('~')) return { kind: 'regex', name: v.slice(v.startsWith('~*') ? 2 : 1) };
+  return { kind: v.startsWith('@') ? 'named' : 'prefix', name: v };
 }

@@ -1,0 +1,74 @@
+// nginx's own checks of a location, against the real nginx: its modifier, what may nest in
+// what, duplicates, and root/alias excluding each other (with nginx's two-name message).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
+import { lineStarts, positionAt } from '../server/src/core/text';
+import { MemoryHost } from './util/fixture';
+import { nginxTest, withLocalPaths } from './util/nginx';
+
+const BODIES = [
+  'root /a; alias /b/;',
+  'alias /b/; root /a;',
+  'root /a; root /b;',
+  'alias /a/; alias /b/;',
+  'root /a; location /x/y/ { alias /b/; }',
+  'alias /b/; location /x/y/ { root /a; }',
+  'root /a; if ($arg_x) { root /c; }',
+];
+
+/** The first error we report (error severity, in nginx's order), as "message:line", or ok. */
+function ourFirst(text: string): string {
+  const file = '/w/nginx.conf';
+  const ws = new Workspace(new MemoryHost(new Map([[file, text]])), DEFAULT_OPTIONS);
+  ws.setFiles([file]);
+  const first = ws.findings(file).filter((f) => f.severity === 'error').sort((a, b) => a.nginxAt! - b.nginxAt!)[0];
+  return first ? `${first.message}:${positionAt(lineStarts(text), first.nginxAt!).line + 1}` : 'ok';
+}
+
+async function compare(texts: string[]): Promise<string[]> {
+  const disagreements: string[] = [];
+  for (const text of texts) {
+    const verdict = await nginxTest({ 'nginx.conf': withLocalPaths(text) });
+    const theirs = verdict.ok ? 'ok' : `${verdict.error?.message}:${verdict.error?.line}`;
+    const ours = ourFirst(text);
+    if (ours !== theirs) disagreements.push(`${text.split('\n').slice(3, -3).join(' ')}\n  nginx: ${theirs}\n  ours:  ${ours}`);
+  }
+  return disagreements;
+}
+
+test('root and alias in one location: the same first error as nginx -t, or none', async () => {
+  const texts = BODIES.map((body) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n        root /srv;\n        location /x/ {\n            ${body}\n        }\n    }\n}\n`);
+  assert.deepEqual(await compare(texts), []);
+});
+
+const LOCATIONS = [
+  'location /x/ {\n location /y/ {}\n }',
+  'location /x/ {\n location /x/y {}\n }',
+  'location = /x {\n location /x/y {}\n }',
+  'location @n {\n location /x {}\n }',
+  'location /x/ {\n location @n {}\n }',
+  'location ~ ^/x/ {\n location /x/y {}\n }',
+  'location ~ ^/x/ {\n location ~ /y {}\n }',
+  'location /x/ {\n location ~* /y {}\n }',
+  'location ^~ /x/ {\n location /x/a {}\n }',
+  'location /x/ {\n location =/y {}\n }',
+  'location /x/ {\n location ^~/y {}\n }',
+  'location /x/ {\n location ~*/y {}\n }',
+  'location foo /x {}',
+  'location /X/ {\n location /x/a {}\n }',
+  'location "" {\n location /a {}\n }',
+  'location /x {}\n location /x {}',
+  'location = /x {}\n location = /x {}',
+  'location /x {}\n location = /x {}',
+  'location /x {}\n location ^~ /x {}',
+  'location ~ /x {}\n location ~ /x {}',
+  'location @a {}\n location @a {}',
+  'location /x {\n location /x/a {}\n location /x/a {}\n }',
+  'location /a {}\n location /b {\n location /c {}\n }',
+];
+
+test('location modifiers, nesting and duplicates: the same first error as nginx -t, or none', async () => {
+  const texts = LOCATIONS.map((l) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n        ${l}\n    }\n}\n`);
+  assert.deepEqual(await compare(texts), []);
+});
