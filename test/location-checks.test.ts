@@ -1,5 +1,6 @@
-// nginx's own checks of a location, against the real nginx: its modifier, what may nest in
-// what, duplicates, and root/alias excluding each other (with nginx's two-name message).
+// nginx's own checks of a location and of an `if` condition, against the real nginx: the
+// location modifier, what may nest in what, duplicates, root/alias excluding each other (with
+// nginx's two-name message), and the shapes ngx_http_rewrite_if_condition accepts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
@@ -70,5 +71,41 @@ const LOCATIONS = [
 
 test('location modifiers, nesting and duplicates: the same first error as nginx -t, or none', async () => {
   const texts = LOCATIONS.map((l) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n        ${l}\n    }\n}\n`);
+  assert.deepEqual(await compare(texts), []);
+});
+
+const CONDITIONS = [
+  '($http_upgrade)',
+  '( $http_upgrade )',
+  '($http_upgrade = websocket)',
+  '( $http_upgrade = "websocket" )',
+  '($http_upgrade != "")',
+  '($request_uri ~ ^/ws/)',
+  '($request_uri ~* "^/WS/")',
+  '($request_uri !~ ^/api)',
+  '($request_uri !~* ^/api)',
+  '($http_upgrade == websocket)',
+  '($http_upgrade is websocket)',
+  '($http_upgrade = a b)',
+  '($http_upgrade =)',
+  '(-f $request_filename)',
+  '(!-e $request_filename)',
+  '(-d /srv)',
+  '(-z $request_filename)',
+  '(-f)',
+  '(-f a b)',
+  '(websocket = $http_upgrade)',
+  '$http_upgrade',
+  '($http_upgrade',
+  '$http_upgrade)',
+  '()',
+  '( )',
+  '(',
+  '($)',
+  '(!$http_upgrade)',
+];
+
+test('if conditions: the same first error as nginx -t, or none', async () => {
+  const texts = CONDITIONS.map((c) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n        location / {\n            if ${c} {\n                return 204;\n            }\n        }\n    }\n}\n`);
   assert.deepEqual(await compare(texts), []);
 });

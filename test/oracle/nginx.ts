@@ -47,7 +47,8 @@ export async function pool<T>(jobs: Array<() => Promise<T>>, limit = 4): Promise
  */
 export function isSyntaxClass(message: string): boolean {
   return (
-    (/^unexpected /.test(message) && !/ in condition$/.test(message)) ||
+    /^unexpected /.test(message) ||
+    /^invalid condition "/.test(message) ||
     /^directive "[^"]*" is not terminated by ";"$/.test(message) ||
     /^directive "[^"]*" has no opening "\{"$/.test(message) ||
     /^unknown directive "/.test(message) ||

@@ -211,6 +211,14 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
           else seen.set(key, at).set(DOCROOT + d.name, at);
         } else seen.set(key, at);
       }
+      if (d.name === 'if' && spec.module === 'ngx_http_rewrite_module') {
+        const bad = ifConditionError(d.args.map((a) => a.value));
+        if (bad) {
+          report(file, nameOf(d), 'nginx-directive', bad, at);
+          skipBlock(node, file);
+          continue;
+        }
+      }
       if (d.name === 'location' && spec.module === 'ngx_http_core_module' && !checkLocation(node, file, at, seen)) {
         skipBlock(node, file);
         continue;
@@ -508,4 +516,39 @@ function locationOf(d: Directive): LocationName | undefined {
   if (v.startsWith('^~')) return { kind: 'prefix', name: v.slice(2) };
   if (v.startsWith('~')) return { kind: 'regex', name: v.slice(v.startsWith('~*') ? 2 : 1) };
   return { kind: v.startsWith('@') ? 'named' : 'prefix', name: v };
+}
+
+/** `if` operators after a variable: comparison and regex match. */
+const IF_OPERATORS = new Set(['=', '!=', '~', '~*', '!~', '!~*']);
+/** `if` file tests: -f -d -e -x and their negations. */
+const IF_FILE_TESTS = new Set(['-f', '-d', '-e', '-x', '!-f', '!-d', '!-e', '!-x']);
+
+/**
+ * The condition of `if (…)` read as ngx_http_rewrite_if_condition does (the parentheses may
+ * stand alone or stick to the first and last words): nginx's message when it refuses the
+ * shape, undefined when the shape is fine (regexes themselves are not compiled here).
+ */
+export function ifConditionError(words: string[]): string | undefined {
+  const v = words.slice();
+  const first = v[0] ?? '';
+  if (!first.startsWith('(')) return `invalid condition "${first}"`;
+  let cur = 0;
+  if (first.length === 1) cur = 1;
+  else v[0] = first.slice(1);
+  let last = v.length - 1;
+  if (!v[last] || !v[last].endsWith(')')) return `invalid condition "${v[last] ?? ''}"`;
+  if (v[last].length === 1) last--;
+  else v[last] = v[last].slice(0, -1);
+  const p = v[cur] ?? '';
+  if (p.length > 1 && p[0] === '$') {
+    if (cur !== last && cur + 2 !== last) return `invalid condition "${p}"`;
+    if (cur === last) return undefined;
+    const op = v[cur + 1];
+    return IF_OPERATORS.has(op) ? undefined : `unexpected "${op}" in condition`;
+  }
+  if ((p.length === 2 && p[0] === '-') || (p.length === 3 && p[0] === '!' && p[1] === '-')) {
+    if (cur + 1 !== last) return `invalid condition "${p}"`;
+    return IF_FILE_TESTS.has(p) ? undefined : `invalid condition "${p}"`;
+  }
+  return `invalid condition "${p}"`;
 }
