@@ -32,14 +32,19 @@ export interface Expected {
 
 /** In-memory Host over a set of files; `unreadable` files throw like a permission error. */
 export class MemoryHost implements Host {
-  constructor(public files: Map<FileId, string>, public unreadable = new Set<FileId>()) {}
+  /** `links`: symbolic links, link path → target path (a file of `files`). */
+  constructor(public files: Map<FileId, string>, public unreadable = new Set<FileId>(), public links = new Map<FileId, FileId>()) {}
   read(file: FileId): string | undefined {
-    if (this.unreadable.has(file)) throw new HostError('skipped: permission denied');
-    return this.files.get(file);
+    const real = this.realpath(file);
+    if (this.unreadable.has(real)) throw new HostError('skipped: permission denied');
+    return this.files.get(real);
   }
   glob(pattern: string): FileId[] {
     const re = globToRegExp(pattern);
-    return [...this.files.keys()].filter((f) => re.test(f)).sort();
+    return [...this.files.keys(), ...this.links.keys()].filter((f) => re.test(f)).sort();
+  }
+  realpath(file: FileId): FileId {
+    return this.links.get(file) ?? file;
   }
 }
 

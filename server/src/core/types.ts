@@ -15,6 +15,11 @@ export interface Host {
   read(file: FileId): string | undefined;
   /** Sorted matches of a glob pattern (absolute), like glob(3) with flags 0. */
   glob(pattern: string): FileId[];
+  /**
+   * The file a path really is, symbolic links resolved (sites-enabled/app → sites-available/app);
+   * the path itself when it is no link or does not exist. Optional: hosts without links omit it.
+   */
+  realpath?(file: FileId): FileId;
 }
 
 /** Raised by a Host for a file that exists but cannot be analysed; the message is user-facing. */

@@ -27,6 +27,14 @@ export class NodeHost implements Host {
   glob(pattern: string): FileId[] {
     return globSync(pattern);
   }
+
+  realpath(file: FileId): FileId {
+    try {
+      return toFileId(fs.realpathSync(file));
+    } catch {
+      return file;
+    }
+  }
 }
 
 /** glob(3) with flags 0, as nginx's include uses: sorted matches, no error when none. */

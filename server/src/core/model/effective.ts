@@ -43,8 +43,13 @@ export interface WsModel {
   proxies: ProxyBlock[];
   /** Every `map` in the root's graph, wherever it stands. */
   maps: ENode[];
-  /** Variable name (no $) → the directives that define it (map, set, geo, split_clients…). */
+  /** Variable name (no $, lower case) → the directives that define it (map, set, geo, split_clients…). */
   definitions: Map<string, ENode[]>;
+  /**
+   * For a fragment (a file nobody includes): whether a main nginx.conf of the workspace defines
+   * the variable, for when the fragment is enabled under it.
+   */
+  definedByMains?: (name: string) => boolean;
   /** http{} blocks (for inserting a map); empty for a fragment root in http context. */
   httpBlocks: ENode[];
   /** Upstream name → its block. */

@@ -5,7 +5,7 @@ import type { Level } from './effective';
 import { HostError, type FileId, type Finding, type Host, type Severity } from '../types';
 import { dirname, hasGlob, resolveFrom, basename } from './paths';
 import { inferContext, validateRoot, type ValidateOptions } from './validate';
-import { applyNginxSettings, runRules } from '../rules/run';
+import { applyNginxSettings, modelOf, runRules } from '../rules/run';
 
 /** Where a directive stands once includes are expanded. */
 export type NodeCtx = Ctx | 'handler' | 'opaque' | 'unknown';
@@ -82,6 +82,10 @@ export class Workspace {
   /** Files changed since the last analysis. */
   private dirty = new Set<FileId>();
   private globCache = new Map<string, FileId[]>();
+  /** Paths read so far → the file each really is (symbolic links resolved by the host). */
+  private canon = new Map<FileId, FileId>();
+  /** Real path → the other paths (links) read that are the same file. */
+  private aliases = new Map<FileId, Set<FileId>>();
 
   constructor(private readonly host: Host, public options: AnalyzeOptions = DEFAULT_OPTIONS) {}
 
@@ -111,15 +115,61 @@ export class Workspace {
     this.invalidateAll();
   }
 
-  /** Forget what is known of a file (changed on disk or in an editor). */
+  /** Forget what is known of a file (changed on disk or in an editor), under every path it has. */
   invalidate(file: FileId): void {
-    this.states.delete(file);
-    this.dirty.add(file);
+    for (const p of this.samePaths(file)) {
+      this.states.delete(p);
+      this.dirty.add(p);
+    }
+    // a link may have been made, removed or pointed elsewhere
+    this.forgetPath(file);
     this.roots = undefined;
     this.globCache.clear();
   }
 
+  private forgetPath(file: FileId): void {
+    const c = this.canon.get(file);
+    if (c !== undefined && c !== file) this.aliases.get(c)?.delete(file);
+    this.canon.delete(file);
+  }
+
+  /** The file a path really is (sites-enabled/app → sites-available/app when that is a link). */
+  canonical(file: FileId): FileId {
+    let c = this.canon.get(file);
+    if (c === undefined) {
+      c = this.host.realpath?.(file) ?? file;
+      this.canon.set(file, c);
+      if (c !== file) {
+        let a = this.aliases.get(c);
+        if (!a) this.aliases.set(c, (a = new Set()));
+        a.add(file);
+      }
+    }
+    return c;
+  }
+
+  /** Every path known to be the same file as `file`: itself, its real path, the links to it. */
+  samePaths(file: FileId): FileId[] {
+    const c = this.canonical(file);
+    const a = this.aliases.get(c);
+    if (c === file && !a?.size) return [file];
+    return [...new Set([file, c, ...(a ?? [])])];
+  }
+
+  /** The open buffer of this file, opened under this path or another one of it. */
+  private overlayOf(file: FileId): string | undefined {
+    const own = this.overlays.get(file);
+    if (own !== undefined || this.overlays.size === 0) return own;
+    for (const p of this.samePaths(file)) {
+      const o = this.overlays.get(p);
+      if (o !== undefined) return o;
+    }
+    return undefined;
+  }
+
   invalidateAll(): void {
+    this.canon.clear();
+    this.aliases.clear();
     this.states.clear();
     this.previous.clear();
     this.dirty.clear();
@@ -150,7 +200,7 @@ export class Workspace {
     let s = this.states.get(file);
     if (s) return s;
     s = {};
-    const overlay = this.overlays.get(file);
+    const overlay = this.overlayOf(file);
     if (overlay !== undefined) s.text = overlay;
     else {
       try {
@@ -201,25 +251,37 @@ export class Workspace {
     const reached = new Set<FileId>();
     const mains = known.filter((f) => isMainFile(this.parsed(f)));
     const fresh = new Set<RootAnalysis>();
+    // a main config that changed, appeared or went away re-judges the fragments
+    const before = [...this.previous.values()].filter((r) => r.kind === 'main').map((r) => r.root).sort();
+    let mainChanged = before.join('\n') !== mains.join('\n');
     const analyse = (root: FileId, kind: RootAnalysis['kind'], ctx: Ctx) => {
-      let r = this.reusable(root, kind, ctx);
+      // fragments read the variables the main configs define: a changed main re-judges them
+      let r = kind === 'fragment' && mainChanged ? undefined : this.reusable(root, kind, ctx);
+      if (!r && kind === 'main') mainChanged = true;
       if (!r) fresh.add((r = validateRoot(this, root, kind, ctx, this.options)));
       roots.set(root, r);
-      for (const f of r.files) reached.add(f);
+      // a file reached through a link (sites-enabled/app) is reached under its real path too
+      for (const f of r.files) reached.add(f).add(this.canonical(f));
     };
     for (const m of mains) analyse(m, 'main', 'main');
     // Files nobody includes: fragments (conf.d/*.conf, sites-enabled/*, snippets). Those that
     // include others go first, so a snippet they pull in is judged in its real context.
-    const orphans = known.filter((f) => !reached.has(f));
+    const orphans = known.filter((f) => !reached.has(f) && !reached.has(this.canonical(f)));
     const includesSomething = (f: FileId) => (this.parsed(f)?.directives ?? []).some(hasInclude);
     orphans.sort((a, b) => Number(includesSomething(b)) - Number(includesSomething(a)) || (a < b ? -1 : 1));
     for (const f of orphans) {
-      if (reached.has(f)) continue;
+      if (reached.has(f) || reached.has(this.canonical(f))) continue;
       const p = this.parsed(f);
       analyse(f, 'fragment', p ? inferContext(p.directives, this.options) : 'http');
     }
+    // variables the main configs define, for fragments that will be included under them
+    let mainVars: Set<string> | undefined;
+    const definedByMains = (name: string) => {
+      mainVars ??= new Set(mains.flatMap((m) => [...modelOf(this, roots.get(m)!, this.options).definitions.keys()]));
+      return mainVars.has(name);
+    };
     for (const r of fresh) {
-      const ruleFindings = runRules(this, r, this.options); // may drop nginx findings it replaces
+      const ruleFindings = runRules(this, r, this.options, undefined, definedByMains); // may drop nginx findings it replaces
       r.findings = [...applyNginxSettings(this, r.findings, this.options), ...ruleFindings];
     }
     this.roots = roots;
@@ -228,22 +290,28 @@ export class Workspace {
     return roots;
   }
 
-  /** Roots whose include graph reaches the file. */
+  /** Roots whose include graph reaches the file (under any of its paths). */
   rootsOf(file: FileId): RootAnalysis[] {
-    return [...this.analysis().values()].filter((r) => r.files.has(file));
+    const all = [...this.analysis().values()];
+    const paths = this.samePaths(file);
+    return paths.length === 1 ? all.filter((r) => r.files.has(file)) : all.filter((r) => paths.some((p) => r.files.has(p)));
   }
 
-  /** Findings located in one file, from every root that reaches it, without duplicates. */
+  /**
+   * Findings located in one file, from every root that reaches it, without duplicates. A file
+   * reached through a link gets them under the path asked for (the one open in the editor).
+   */
   findings(file: FileId): Finding[] {
     const out: Finding[] = [];
     const seen = new Set<string>();
+    const paths = this.samePaths(file);
     for (const r of this.rootsOf(file)) {
       for (const f of r.findings) {
-        if (f.file !== file) continue;
+        if (f.file !== file && (paths.length === 1 || !paths.includes(f.file))) continue;
         const k = `${f.span.start}:${f.span.end}:${f.code}:${f.message}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        out.push(f);
+        out.push(f.file === file ? f : underPath(f, f.file, file));
       }
     }
     if (!out.length && !this.files.has(file) && !this.overlays.has(file)) return out;
@@ -252,11 +320,14 @@ export class Workspace {
     return out.sort((a, b) => a.span.start - b.span.start);
   }
 
-  /** Files whose findings may change when `file` changes: everything sharing a root with it. */
+  /** Files whose findings may change when `file` changes: everything sharing a root with it, under every path. */
   dependents(file: FileId): FileId[] {
     const out = new Set<FileId>();
-    for (const r of this.rootsOf(file)) for (const f of r.files) out.add(f);
-    out.add(file);
+    const roots = this.rootsOf(file);
+    // fragments are judged against the variables of the main configs (see analysis())
+    const all = roots.some((r) => r.kind === 'main') ? [...roots, ...[...this.analysis().values()].filter((r) => r.kind === 'fragment')] : roots;
+    for (const r of all) for (const f of r.files) for (const p of this.samePaths(f)) out.add(p);
+    for (const p of this.samePaths(file)) out.add(p);
     return [...out];
   }
 
@@ -284,8 +355,7 @@ export class Workspace {
       }
       return glob ? this.glob(p) : this.exists(p) ? [p] : [];
     };
-    let files = lookup(path);
-    if (files.length === 0 && arg.startsWith('/')) {
+    const reRooted = () => {
       const segs = arg.split('/').filter(Boolean);
       // A glob keeps the directory it lists: /etc/nginx/conf.d/*.conf may become conf.d/*.conf,
       // never a bare *.conf, which would list the main config's own folder (nginx.conf included).
@@ -295,10 +365,30 @@ export class Workspace {
         const f = lookup(alt);
         if (f.length) return { files: f, glob, path: alt, outside: false };
       }
-      return { files, glob, path, outside: true };
+      return undefined;
+    };
+    // An absolute path outside the config's own folder: the copy in the workspace wins over the
+    // machine's (a repository mirroring /etc/nginx, opened where nginx is installed too).
+    const abroad = arg.startsWith('/') && !path.startsWith(prefix.endsWith('/') ? prefix : prefix + '/');
+    if (abroad) {
+      const r = reRooted();
+      if (r) return r;
     }
+    const files = lookup(path);
+    if (files.length === 0 && arg.startsWith('/')) return { files, glob, path, outside: true };
     return { files, glob, path, outside: false };
   }
+}
+
+/** A finding of one path of a file, restated for another path of the same file. */
+function underPath(f: Finding, from: FileId, to: FileId): Finding {
+  const move = <T extends { file: FileId }>(x: T): T => (x.file === from ? { ...x, file: to } : x);
+  return {
+    ...f,
+    file: to,
+    related: f.related?.map(move),
+    fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map(move) })),
+  };
 }
 
 function hasInclude(d: Directive): boolean {

@@ -1,4 +1,4 @@
-import { buildModel } from '../model/effective';
+import { buildModel, type WsModel } from '../model/effective';
 import type { AnalyzeOptions, RootAnalysis, Workspace } from '../model/workspace';
 import type { FileId, Finding } from '../types';
 import { lineStarts, positionAt } from '../text';
@@ -14,9 +14,22 @@ function format(template: string, data: Record<string, string> = {}): string {
  * settings and suppression comments. Findings of rules that `replacesNginx` remove nginx's
  * generic finding on the same span from `root.findings`.
  */
-export function runRules(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions, rules: readonly Rule[] = RULES): Finding[] {
+const models = new WeakMap<RootAnalysis, WsModel>();
+
+/** The WebSocket model of a root, built once per analysis of it. */
+export function modelOf(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions): WsModel {
+  let m = models.get(root);
+  if (!m) {
+    m = buildModel(root, options, { text: (f) => ws.text(f) ?? '', comments: (f) => ws.parsed(f)?.comments ?? [] });
+    models.set(root, m);
+  }
+  return m;
+}
+
+export function runRules(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions, rules: readonly Rule[] = RULES, definedByMains?: (name: string) => boolean): Finding[] {
   const text = (file: FileId) => ws.text(file) ?? '';
-  const model = buildModel(root, options, { text, comments: (f) => ws.parsed(f)?.comments ?? [] });
+  const model = modelOf(ws, root, options);
+  model.definedByMains = root.kind === 'fragment' ? definedByMains : undefined;
   const out: Finding[] = [];
   const replaced = new Set<string>();
   for (const rule of rules) {

@@ -64,7 +64,11 @@ export function fix(title: string, edits: (TextEdit | undefined)[], kind: Fix['k
   return ok.length === edits.length && ok.length ? [{ title, kind, edits: ok }] : [];
 }
 
-/** Is `$connection_upgrade`-style variable defined anywhere in the root's graph? */
+/**
+ * Is a `$connection_upgrade`-style variable defined anywhere in the root's graph (or, for a
+ * fragment nobody includes, by a main nginx.conf of the workspace)?
+ */
 export function isDefined(model: WsModel, variable: string): boolean {
-  return model.definitions.has(variable.replace(/^\$/, '').toLowerCase()) || model.definitions.has(variable.replace(/^\$/, ''));
+  const name = variable.replace(/^\$/, '').toLowerCase();
+  return model.definitions.has(name) || !!model.definedByMains?.(name);
 }
