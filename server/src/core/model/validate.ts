@@ -362,7 +362,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, UNKNOWN_VARIABLE_AT);
     }
   }
-  return { root, kind, ctx, top, files, complete, findings, lookups };
+  return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups };
 }
 
 // ---- variables --------------------------------------------------------------------------

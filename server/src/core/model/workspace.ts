@@ -5,7 +5,7 @@ import type { Level } from './effective';
 import { HostError, type FileId, type Finding, type Host, type Severity } from '../types';
 import { dirname, hasGlob, resolveFrom, basename } from './paths';
 import { inferContext, validateRoot, type ValidateOptions } from './validate';
-import { applyNginxSettings, modelOf, runRules } from '../rules/run';
+import { judge, modelOf } from '../rules/run';
 
 /** Where a directive stands once includes are expanded. */
 export type NodeCtx = Ctx | 'handler' | 'opaque' | 'unknown';
@@ -38,7 +38,12 @@ export interface RootAnalysis {
   files: Set<FileId>;
   /** False when an include could not be followed (missing, outside the workspace, a cycle). */
   complete: boolean;
+  /** Everything reported in the root's files: nginx's checks and the rules'. */
   findings: Finding[];
+  /** What nginx's own checks (validate) found, before rules and settings. */
+  nginxFindings: Finding[];
+  /** A fragment whose rules asked whether the rest of the workspace defines a variable. */
+  readsWorkspaceVars?: boolean;
   /** Every path and glob its includes looked up: a file appearing there changes this root. */
   lookups: { paths: Set<string>; globs: RegExp[] };
 }
@@ -82,6 +87,8 @@ export class Workspace {
   /** Files changed since the last analysis. */
   private dirty = new Set<FileId>();
   private globCache = new Map<string, FileId[]>();
+  /** The variables the workspace defined at the last analysis (see analysis()). */
+  private varsKey = '';
   /** Paths read so far → the file each really is (symbolic links resolved by the host). */
   private canon = new Map<FileId, FileId>();
   /** Real path → the other paths (links) read that are the same file. */
@@ -168,6 +175,7 @@ export class Workspace {
   }
 
   invalidateAll(): void {
+    this.varsKey = '';
     this.canon.clear();
     this.aliases.clear();
     this.states.clear();
@@ -251,13 +259,8 @@ export class Workspace {
     const reached = new Set<FileId>();
     const mains = known.filter((f) => isMainFile(this.parsed(f)));
     const fresh = new Set<RootAnalysis>();
-    // a main config that changed, appeared or went away re-judges the fragments
-    const before = [...this.previous.values()].filter((r) => r.kind === 'main').map((r) => r.root).sort();
-    let mainChanged = before.join('\n') !== mains.join('\n');
     const analyse = (root: FileId, kind: RootAnalysis['kind'], ctx: Ctx) => {
-      // fragments read the variables the main configs define: a changed main re-judges them
-      let r = kind === 'fragment' && mainChanged ? undefined : this.reusable(root, kind, ctx);
-      if (!r && kind === 'main') mainChanged = true;
+      let r = this.reusable(root, kind, ctx);
       if (!r) fresh.add((r = validateRoot(this, root, kind, ctx, this.options)));
       roots.set(root, r);
       // a file reached through a link (sites-enabled/app) is reached under its real path too
@@ -274,15 +277,22 @@ export class Workspace {
       const p = this.parsed(f);
       analyse(f, 'fragment', p ? inferContext(p.directives, this.options) : 'http');
     }
-    // variables the main configs define, for fragments that will be included under them
-    let mainVars: Set<string> | undefined;
-    const definedByMains = (name: string) => {
-      mainVars ??= new Set(mains.flatMap((m) => [...modelOf(this, roots.get(m)!, this.options).definitions.keys()]));
-      return mainVars.has(name);
-    };
-    for (const r of fresh) {
-      const ruleFindings = runRules(this, r, this.options, undefined, definedByMains); // may drop nginx findings it replaces
-      r.findings = [...applyNginxSettings(this, r.findings, this.options), ...ruleFindings];
+    // Variables defined anywhere in the workspace: a fragment (conf.d/app.conf with the map in
+    // conf.d/00-map.conf, or in nginx.conf) is judged as part of a config that has them. A
+    // fragment that asked is judged again when that set changes.
+    let vars: Set<string> | undefined;
+    const workspaceVars = () => (vars ??= new Set([...roots.values()].flatMap((r) => [...modelOf(this, r, this.options).definitions.keys()])));
+    const hasFragments = [...roots.values()].some((r) => r.kind === 'fragment');
+    const varsKey = hasFragments ? [...workspaceVars()].sort().join(' ') : '';
+    const varsChanged = varsKey !== this.varsKey;
+    this.varsKey = varsKey;
+    for (const r of roots.values()) {
+      if (!fresh.has(r) && !(r.kind === 'fragment' && r.readsWorkspaceVars && varsChanged)) continue;
+      r.readsWorkspaceVars = false;
+      r.findings = judge(this, r, this.options, (name) => {
+        r.readsWorkspaceVars = true;
+        return workspaceVars().has(name);
+      });
     }
     this.roots = roots;
     this.previous = roots;
@@ -323,9 +333,8 @@ export class Workspace {
   /** Files whose findings may change when `file` changes: everything sharing a root with it, under every path. */
   dependents(file: FileId): FileId[] {
     const out = new Set<FileId>();
-    const roots = this.rootsOf(file);
-    // fragments are judged against the variables of the main configs (see analysis())
-    const all = roots.some((r) => r.kind === 'main') ? [...roots, ...[...this.analysis().values()].filter((r) => r.kind === 'fragment')] : roots;
+    // fragments judged against the workspace's variables may change with any file
+    const all = [...this.rootsOf(file), ...[...this.analysis().values()].filter((r) => r.readsWorkspaceVars)];
     for (const r of all) for (const f of r.files) for (const p of this.samePaths(f)) out.add(p);
     for (const p of this.samePaths(file)) out.add(p);
     return [...out];

@@ -26,10 +26,22 @@ export function modelOf(ws: Workspace, root: RootAnalysis, options: AnalyzeOptio
   return m;
 }
 
-export function runRules(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions, rules: readonly Rule[] = RULES, definedByMains?: (name: string) => boolean): Finding[] {
+/**
+ * Runs every enabled rule over one root: their findings, after per-rule severity settings and
+ * suppression comments, and the nginx-level findings (validate's) that rules which
+ * `replacesNginx` say better, as "file:offset" keys. `definedElsewhere` answers, for a fragment,
+ * whether the rest of the workspace defines a variable.
+ */
+export function runRules(
+  ws: Workspace,
+  root: RootAnalysis,
+  options: AnalyzeOptions,
+  rules: readonly Rule[] = RULES,
+  definedElsewhere?: (name: string) => boolean,
+): { findings: Finding[]; replaced: Set<string> } {
   const text = (file: FileId) => ws.text(file) ?? '';
   const model = modelOf(ws, root, options);
-  model.definedByMains = root.kind === 'fragment' ? definedByMains : undefined;
+  model.definedElsewhere = root.kind === 'fragment' ? definedElsewhere : undefined;
   const out: Finding[] = [];
   const replaced = new Set<string>();
   for (const rule of rules) {
@@ -52,10 +64,14 @@ export function runRules(ws: Workspace, root: RootAnalysis, options: AnalyzeOpti
       out.push({ file: root.root, span: { start: 0, end: 0 }, severity: 'info', code: rule.meta.id, message: `internal error in rule ${rule.meta.id}: ${(e as Error).message}. Please report it.` });
     }
   }
-  if (replaced.size) {
-    root.findings = root.findings.filter((f) => !(f.code.startsWith('nginx-') && replaced.has(`${f.file}:${f.span.start}`)));
-  }
-  return out.filter((f) => !suppressed(ws, f));
+  return { findings: out.filter((f) => !suppressed(ws, f)), replaced };
+}
+
+/** A root's findings: validate's (minus those a rule replaced, after settings) and the rules'. */
+export function judge(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions, definedElsewhere?: (name: string) => boolean): Finding[] {
+  const { findings, replaced } = runRules(ws, root, options, RULES, definedElsewhere);
+  const nginx = replaced.size ? root.nginxFindings.filter((f) => !(f.code.startsWith('nginx-') && replaced.has(`${f.file}:${f.span.start}`))) : root.nginxFindings;
+  return [...applyNginxSettings(ws, nginx, options), ...findings];
 }
 
 /**

@@ -66,9 +66,9 @@ export function fix(title: string, edits: (TextEdit | undefined)[], kind: Fix['k
 
 /**
  * Is a `$connection_upgrade`-style variable defined anywhere in the root's graph (or, for a
- * fragment nobody includes, by a main nginx.conf of the workspace)?
+ * fragment nobody includes, elsewhere in the workspace)?
  */
 export function isDefined(model: WsModel, variable: string): boolean {
   const name = variable.replace(/^\$/, '').toLowerCase();
-  return model.definitions.has(name) || !!model.definedByMains?.(name);
+  return model.definitions.has(name) || !!model.definedElsewhere?.(name);
 }

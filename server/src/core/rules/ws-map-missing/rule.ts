@@ -2,8 +2,9 @@
 //   typically $connection_upgrade used without its map.
 // Because: `nginx -t` fails with `unknown "connection_upgrade" variable`, with no file or line.
 // Never flags: variables defined anywhere in the include graph (map, set, geo… — in any file,
-//   before or after the use); built-in variables; graphs with an include that could not be
-//   followed (the map may live there).
+//   before or after the use) or, for a file nobody includes, anywhere in the workspace (the map
+//   in conf.d/00-map.conf beside conf.d/app.conf); built-in variables; graphs with an include
+//   that could not be followed (the map may live there).
 import { headerName } from '../../model/effective';
 import { isKnownVariable } from '../../data/directives';
 import { baseName, fix, isDefined, mapInsertion } from '../shared';

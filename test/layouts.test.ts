@@ -1,7 +1,10 @@
-// The Debian/Ubuntu layout: nginx.conf includes /etc/nginx/sites-enabled/*, whose entries are
-// symbolic links to sites-available/. The file people edit is the one in sites-available; it
-// is judged as part of nginx.conf's tree, under its own path. Checked in memory (links in the
-// host) and on disk (real links, NodeHost), where nginx -t agrees the tree is valid.
+// Real-world layouts.
+// Debian/Ubuntu: nginx.conf includes /etc/nginx/sites-enabled/*, whose entries are symbolic
+// links to sites-available/. The file people edit is the one in sites-available; it is judged
+// as part of nginx.conf's tree, under its own path. Checked in memory (links in the host) and
+// on disk (real links, NodeHost), where nginx -t agrees the tree is valid.
+// Docker: only conf.d/ is in the repository (the image's nginx.conf includes conf.d/*.conf),
+// with the upgrade map in a file of its own beside the servers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -111,4 +114,30 @@ test('on disk with real links: the same verdicts, and nginx -t accepts the tree'
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Docker conf.d only: the map in conf.d/00-websocket-map.conf counts for conf.d/app.conf, and stops counting when removed', async () => {
+  const map = "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n}\n";
+  const files = new Map([
+    ['/w/conf.d/00-websocket-map.conf', map],
+    ['/w/conf.d/app.conf', APP],
+  ]);
+  const ws = new Workspace(new MemoryHost(files), DEFAULT_OPTIONS);
+  ws.setFiles(files.keys());
+  assert.deepEqual(codes(ws, '/w/conf.d/app.conf'), []);
+  const appRoot = ws.analysis().get('/w/conf.d/app.conf');
+  // the map goes away: app.conf (unchanged, its analysis reused) is judged again
+  ws.setOverlay('/w/conf.d/00-websocket-map.conf', '# moved\n');
+  assert.ok(ws.dependents('/w/conf.d/00-websocket-map.conf').includes('/w/conf.d/app.conf'), 'app.conf is re-published');
+  assert.deepEqual(codes(ws, '/w/conf.d/app.conf').map((c) => c.split(':')[0]), ['ws-map-missing']);
+  assert.equal(ws.analysis().get('/w/conf.d/app.conf'), appRoot, 'only the rules ran again, not the whole analysis');
+  ws.setOverlay('/w/conf.d/00-websocket-map.conf', undefined);
+  assert.deepEqual(codes(ws, '/w/conf.d/app.conf'), []);
+  // and nginx agrees that the two files under an nginx.conf including conf.d/*.conf are valid
+  const verdict = await nginxTest({
+    'nginx.conf': withLocalPaths('events {}\nhttp {\n    include conf.d/*.conf;\n}\n'),
+    'conf.d/00-websocket-map.conf': map,
+    'conf.d/app.conf': APP,
+  });
+  assert.equal(verdict.ok, true, verdict.output);
 });
