@@ -141,3 +141,57 @@ test('Docker conf.d only: the map in conf.d/00-websocket-map.conf counts for con
   });
   assert.equal(verdict.ok, true, verdict.output);
 });
+
+/** Ubuntu-style site: Debian's proxy_params and a server-side snippet, neither in the repository. */
+const SITE = `upstream app_ws {
+    server 127.0.0.1:9000;
+}
+server {
+    listen 127.0.0.1:8080;
+    location / {
+        include proxy_params;
+        proxy_pass http://app_ws;
+    }
+    location /ws/ {
+        include proxy_params;
+        include /etc/nginx/snippets/websocket-headers.conf;
+        proxy_pass http://app_ws;
+    }
+}
+`;
+
+const PROXY_PARAMS = 'proxy_set_header Host $http_host;\nproxy_set_header X-Real-IP $remote_addr;\nproxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\nproxy_set_header X-Forwarded-Proto $scheme;\n';
+const SNIPPET = 'proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection "upgrade";\nproxy_read_timeout 600s;\n';
+
+function site(text: string) {
+  const files = new Map([['/w/sites-available/app', text]]);
+  const ws = new Workspace(new MemoryHost(files), DEFAULT_OPTIONS);
+  ws.setFiles(files.keys());
+  return ws.findings('/w/sites-available/app').filter((f) => f.code.startsWith('ws-')).map((f) => `${f.code}@${f.span.start}`);
+}
+
+test('includes from outside the repository: nothing is called missing that an unread snippet may hold; stock proxy_params holds no Upgrade', async () => {
+  // the WebSocket lines live in a snippet on the server: no finding at all
+  assert.deepEqual(site(SITE), []);
+  // nginx agrees, given the files the server has
+  const verdict = await nginxTest((prefix) => ({
+    'nginx.conf': withLocalPaths(`events {}\nhttp {\n    include ${prefix}/sites-available/app;\n}\n`),
+    'sites-available/app': SITE.replace('/etc/nginx/snippets/', `${prefix}/snippets/`).replace(/include proxy_params;/g, `include ${prefix}/proxy_params;`),
+    'proxy_params': PROXY_PARAMS,
+    'snippets/websocket-headers.conf': SNIPPET,
+  }));
+  assert.equal(verdict.ok, true, verdict.output);
+  // without the snippet, /ws/ has only proxy_params, whose content is known: Upgrade is missing
+  // there (and only there: it is the endpoint, location / proxies plain HTTP to the same upstream)
+  const bare = SITE.replace('        include /etc/nginx/snippets/websocket-headers.conf;\n', '');
+  const wsAt = bare.indexOf('location /ws/');
+  assert.deepEqual(site(bare).sort(), [`ws-read-timeout@${wsAt}`, `ws-upgrade-header-missing@${wsAt}`]);
+});
+
+test('an upstream named like a WebSocket backend: the location with the Upgrade headers is the endpoint, the plain one is not flagged', () => {
+  const text = SITE.replace('        include /etc/nginx/snippets/websocket-headers.conf;\n', '        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection "upgrade";\n        proxy_read_timeout 600s;\n');
+  assert.deepEqual(site(text).filter((c) => !c.startsWith('ws-connection-hardcoded')), []);
+  // with no explicit endpoint, the name is all there is: location / is flagged (a warning, with the reason)
+  const only = text.replace(/    location \/ws\/ \{[^}]*\}\n/, '');
+  assert.deepEqual(site(only).map((c) => c.split('@')[0]).sort(), ['ws-read-timeout', 'ws-upgrade-header-missing']);
+});

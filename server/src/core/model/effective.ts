@@ -37,7 +37,27 @@ export interface ProxyBlock {
   intent?: string;
   /** The nearest enclosing level that sets Upgrade/Connection but is not in effect here. */
   lostUpgradeLevel?: Level;
+  /** Index in `levels` of the level holding headers (-1: none), proxy_http_version, proxy_read_timeout. */
+  at: { headers: number; httpVersion: number; readTimeout: number };
+  /**
+   * Index in `levels` of the nearest level with an include whose file could not be read
+   * (undefined: none). What such a file holds (a proxy_set_header, a proxy_http_version…) is
+   * unknown, so nothing is said to be missing from that level up.
+   */
+  unseen?: number;
 }
+
+/** Can the block's `what` (a level index, -1 for "nowhere") be hidden in an include not read? */
+export function mayBeHidden(b: ProxyBlock, what: keyof ProxyBlock['at']): boolean {
+  const at = b.at[what];
+  return b.unseen !== undefined && (at < 0 || b.unseen <= at);
+}
+
+/**
+ * Stock files of nginx packages, often included from outside the workspace: known to hold no
+ * WebSocket-related proxy directive (Debian's proxy_params sets Host and X-Forwarded-* only).
+ */
+const STOCK_INCLUDES = /(^|\/)(proxy_params|fastcgi_params|fastcgi\.conf|uwsgi_params|scgi_params|mime\.types|koi-utf|koi-win|win-utf|fastcgi-php\.conf|snakeoil\.conf|ssl-params\.conf|options-ssl-nginx\.conf)$/;
 
 export interface WsModel {
   proxies: ProxyBlock[];
@@ -259,23 +279,46 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
     const headerLevel = levels.find((l) => own(l, 'proxy_set_header').length > 0);
     const headers = new Map<string, ENode>();
     if (headerLevel) for (const h of own(headerLevel, 'proxy_set_header')) headers.set(headerName(h), h);
-    const nearest = (name: string) => {
-      for (const l of levels) {
-        const o = own(l, name);
-        if (o.length) return o[o.length - 1];
+    const nearest = (name: string): [ENode | undefined, number] => {
+      for (let i = 0; i < levels.length; i++) {
+        const o = own(levels[i], name);
+        if (o.length) return [o[o.length - 1], i];
       }
-      return undefined;
+      return [undefined, -1];
     };
+    let unseen: number | undefined;
+    if (root.unfollowed.size) {
+      for (let i = 0; i < levels.length && unseen === undefined; i++) {
+        if (own(levels[i], 'include').some((n) => root.unfollowed.has(n) && !STOCK_INCLUDES.test(n.d.args[0]?.value ?? ''))) unseen = i;
+      }
+    }
     let lostUpgradeLevel: Level | undefined;
     if (headerLevel) {
       const i = levels.indexOf(headerLevel);
       if (!setsUpgrade(headerLevel)) lostUpgradeLevel = levels.slice(i + 1).find(setsUpgrade);
     }
-    const block: ProxyBlock = { node, proxyPass: pp, levels, headerLevel, headers, httpVersion: nearest('proxy_http_version'), readTimeout: nearest('proxy_read_timeout'), lostUpgradeLevel };
+    const [httpVersion, versionAt] = nearest('proxy_http_version');
+    const [readTimeout, timeoutAt] = nearest('proxy_read_timeout');
+    const at = { headers: headerLevel ? levels.indexOf(headerLevel) : -1, httpVersion: versionAt, readTimeout: timeoutAt };
+    const block: ProxyBlock = { node, proxyPass: pp, levels, headerLevel, headers, httpVersion, readTimeout, lostUpgradeLevel, at, unseen };
     block.intent = intentOf(block, upstreams, patterns, inputs);
     proxies.push(block);
   }
+  // An upstream whose name looks like a WebSocket backend, with one location known for another
+  // reason to be its WebSocket endpoint (Upgrade headers, a /ws path…): the other locations
+  // proxy plain HTTP to it.
+  const explicit = new Set(proxies.filter((b) => b.intent && !b.intent.startsWith(BY_UPSTREAM)).map((b) => upstreamNameOf(b)));
+  for (const b of proxies) {
+    if (b.intent?.startsWith(BY_UPSTREAM) && explicit.has(upstreamNameOf(b))) b.intent = undefined;
+  }
   return { proxies, maps, definitions, httpBlocks, upstreams, http11ByDefault, version, named: (name) => byName.get(name) ?? [] };
+}
+
+const BY_UPSTREAM = 'its upstream ';
+
+/** The host part of a block's proxy_pass (an upstream name or a host). */
+function upstreamNameOf(b: ProxyBlock): string {
+  return /^[a-z]+:\/\/([^/:]+)/i.exec(b.proxyPass.d.args[0]?.value ?? '')?.[1] ?? '';
 }
 
 function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp[], inputs: ModelInputs): string | undefined {
@@ -286,13 +329,13 @@ function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp
   const path = loc ? loc.d.args.map((a) => a.value).join(' ') : '';
   const target = b.proxyPass.d.args[0]?.value ?? '';
   const targetPath = target.replace(/^[a-z]+:\/\/[^/]*/i, '');
-  const upstreamName = /^[a-z]+:\/\/([^/:]+)/i.exec(target)?.[1] ?? '';
+  const upstreamName = upstreamNameOf(b);
   for (const re of patterns) {
     if (re.test(path) || re.test(upstreamName)) return `it matches the endpoint pattern /${re.source}/`;
   }
   if (loc && loc.d.args.some((a) => isWsPath(a.value))) return `its path ${path} looks like a WebSocket endpoint`;
   if (targetPath && isWsPath(targetPath)) return `its proxy_pass target ${target} looks like a WebSocket endpoint`;
-  if (upstreamName && WS_UPSTREAM.test(upstreamName) && (upstreams.has(upstreamName) || !upstreamName.includes('.'))) return `its upstream ${upstreamName} looks like a WebSocket backend`;
+  if (upstreamName && WS_UPSTREAM.test(upstreamName) && (upstreams.has(upstreamName) || !upstreamName.includes('.'))) return `${BY_UPSTREAM}${upstreamName} looks like a WebSocket backend`;
   for (const n of [b.node, ...(loc && loc !== b.node ? [loc] : [])]) {
     if (commentsNear(n, inputs).some((c) => WS_COMMENT.test(c))) return 'a comment says it serves WebSocket';
   }

@@ -303,6 +303,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     }
   };
 
+  /** Include directives whose files were not read (missing, outside the workspace, a cycle…). */
+  const unfollowed = new Set<ENode>();
   const include = (node: ENode, arg: string, file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], handler: boolean) => {
     const d = node.d;
     const at = d.endSpan ? d.endSpan.start : d.span.end;
@@ -310,6 +312,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     if (chain.length >= MAX_INCLUDE_DEPTH) {
       report(file, argSpan, 'nginx-include', `include nesting deeper than ${MAX_INCLUDE_DEPTH} levels: not followed`, at, 'warning');
       complete = false;
+      unfollowed.add(node);
       return;
     }
     const r = ws.resolveInclude(prefix, arg, lookups);
@@ -317,10 +320,14 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       if (r.glob) {
         // glob(3) with no match: nginx accepts it silently. An absolute one outside the
         // workspace may match files on the server (the upgrade map, say): not followed.
-        if (r.outside) complete = false;
+        if (r.outside) {
+          complete = false;
+          unfollowed.add(node);
+        }
         return;
       }
       complete = false;
+      unfollowed.add(node);
       if (r.outside || kind === 'fragment') {
         report(file, argSpan, 'nginx-include', `open() "${r.path}" failed (2: No such file or directory): not found in the workspace, not checked`, at, 'info');
       } else {
@@ -332,7 +339,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       if (chain.includes(f)) {
         const cycle = [...chain.slice(chain.indexOf(f)), f].map((x) => x.slice(x.lastIndexOf('/') + 1)).join(' → ');
         report(file, argSpan, 'nginx-include', `include cycle: ${cycle}; not followed`, at, 'error');
-        complete = false;
+        complete = false; // (a cycle's content is known: it is not `unfollowed`)
         // nginx has no cycle check: it reads the file again in the include's context, and inside
         // map{}/types{}… that reading fails on the file's first `{` (nginx-tests' map.t does this)
         if (handler) addFile(f, true);
@@ -342,6 +349,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       if (err) {
         report(file, argSpan, 'nginx-include', `${f.slice(f.lastIndexOf('/') + 1)}: ${err}`, at, 'warning');
         complete = false;
+        unfollowed.add(node);
         continue;
       }
       addFile(f, handler);
@@ -362,7 +370,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, UNKNOWN_VARIABLE_AT);
     }
   }
-  return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups };
+  return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed };
 }
 
 // ---- variables --------------------------------------------------------------------------

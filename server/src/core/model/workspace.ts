@@ -44,6 +44,8 @@ export interface RootAnalysis {
   nginxFindings: Finding[];
   /** A fragment whose rules asked whether the rest of the workspace defines a variable. */
   readsWorkspaceVars?: boolean;
+  /** Include directives whose files could not be read: what they hold is unknown. */
+  unfollowed: Set<ENode>;
   /** Every path and glob its includes looked up: a file appearing there changes this root. */
   lookups: { paths: Set<string>; globs: RegExp[] };
 }

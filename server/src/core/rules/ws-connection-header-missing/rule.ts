@@ -5,6 +5,7 @@
 // Never flags: blocks without an Upgrade header (plain proxies, keepalive proxies with
 //   `Connection ""`); Connection values that carry `upgrade` or a variable such as
 //   $connection_upgrade / $http_connection.
+import { mayBeHidden } from '../../model/effective';
 import { addToProxyBlock, fix, isDefined, mapInsertion, baseName } from '../shared';
 import { replaceWord } from '../../fix/edits';
 import type { Rule } from '../types';
@@ -24,7 +25,7 @@ export const rule: Rule = {
   check(ctx) {
     const { model, root, options } = ctx;
     for (const b of model.proxies) {
-      if (!b.headers.has('upgrade') || b.lostUpgradeLevel) continue;
+      if (!b.headers.has('upgrade') || b.lostUpgradeLevel || mayBeHidden(b, 'headers')) continue;
       const conn = b.headers.get('connection');
       const value = conn?.d.args[1];
       if (conn && value) {

@@ -5,7 +5,7 @@
 //   Connection lines, and the handshake fails.
 // Never flags: levels that repeat Upgrade/Connection themselves; outer levels without upgrade
 //   headers; levels without proxy_set_header (they inherit everything).
-import { headerName, setsUpgrade } from '../../model/effective';
+import { headerName, setsUpgrade, mayBeHidden } from '../../model/effective';
 import { insertAfter } from '../../fix/edits';
 import { fix, sourceOf, baseName } from '../shared';
 import type { Rule } from '../types';
@@ -26,7 +26,7 @@ export const rule: Rule = {
     for (const b of ctx.model.proxies) {
       const lvl = b.headerLevel;
       const outer = b.lostUpgradeLevel;
-      if (!lvl?.node || !outer || done.has(lvl.node)) continue;
+      if (!lvl?.node || !outer || done.has(lvl.node) || mayBeHidden(b, 'headers')) continue;
       const node = lvl.node;
       done.add(node);
       const own = node.children.filter((c) => c.d.name === 'proxy_set_header');

@@ -5,7 +5,7 @@
 //   default is 1.1.
 // Never flags: blocks without an Upgrade header; `proxy_http_version 1.1` (or 2) in effect;
 //   targets ≥ 1.29.7 without an explicit 1.0.
-import { versionAtLeast } from '../../model/effective';
+import { versionAtLeast, mayBeHidden } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';
 import { addToProxyBlock, fix } from '../shared';
 import type { Rule } from '../types';
@@ -25,7 +25,7 @@ export const rule: Rule = {
     const { model } = ctx;
     const v = ctx.options.nginxVersion || '1.22';
     for (const b of model.proxies) {
-      if (!b.headers.has('upgrade') || b.lostUpgradeLevel) continue;
+      if (!b.headers.has('upgrade') || b.lostUpgradeLevel || mayBeHidden(b, 'httpVersion')) continue;
       const hv = b.httpVersion;
       const value = hv?.d.args[0];
       if (hv && value) {

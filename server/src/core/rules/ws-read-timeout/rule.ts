@@ -4,7 +4,7 @@
 //   backend; an idle WebSocket drops after 60 s (close code 1006 in the browser).
 // Never flags: non-WebSocket proxies; timeouts above 60 s; values nginx cannot parse (nginx -t
 //   reports those).
-import { parseSeconds } from '../../model/effective';
+import { parseSeconds, mayBeHidden } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';
 import { addToProxyBlock, fix } from '../shared';
 import type { Rule } from '../types';
@@ -23,7 +23,7 @@ export const rule: Rule = {
   check(ctx) {
     const value = ctx.options.readTimeout || '600s';
     for (const b of ctx.model.proxies) {
-      if (!b.intent) continue;
+      if (!b.intent || mayBeHidden(b, 'readTimeout')) continue;
       const rt = b.readTimeout;
       if (!rt) {
         const add = addToProxyBlock(ctx, b, [`proxy_read_timeout ${value};`], 'directive');

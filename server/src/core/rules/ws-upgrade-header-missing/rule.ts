@@ -5,6 +5,7 @@
 // Never flags: proxies with no WebSocket intent (no Upgrade/Connection header anywhere, no
 //   WebSocket-looking path, upstream or comment); blocks whose Upgrade line is lost only through
 //   proxy_set_header inheritance (ws-headers-not-inherited says that, once).
+import { mayBeHidden } from '../../model/effective';
 import { addToProxyBlock, fix } from '../shared';
 import type { Rule } from '../types';
 
@@ -20,7 +21,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const b of ctx.model.proxies) {
-      if (!b.intent || b.headers.has('upgrade') || b.lostUpgradeLevel) continue;
+      if (!b.intent || b.headers.has('upgrade') || b.lostUpgradeLevel || mayBeHidden(b, 'headers')) continue;
       const conn = b.headers.get('connection');
       const certain = !!conn && /upgrade/i.test(conn.d.args[1]?.value ?? '');
       const add = addToProxyBlock(ctx, b, ['proxy_set_header Upgrade $http_upgrade;'], 'header');
