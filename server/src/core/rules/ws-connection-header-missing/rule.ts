@@ -2,7 +2,7 @@
 //   `close` or `keep-alive`.
 // Because: without `Connection: upgrade` the backend never switches protocols; nginx (before
 //   1.29.7) even sends `Connection: close` by default. The handshake fails or the socket closes.
-// Never flags: blocks without an Upgrade header (plain proxies, keepalive proxies with
+// Never flags: levels with an include that could not be read (the line may be there); blocks without an Upgrade header (plain proxies, keepalive proxies with
 //   `Connection ""`); Connection values that carry `upgrade` or a variable such as
 //   $connection_upgrade / $http_connection.
 import { mayBeHidden } from '../../model/effective';

@@ -3,7 +3,7 @@
 // Because: proxy_set_header is inherited only by levels that have none of their own. One
 //   `proxy_set_header Host $host;` in a location silently drops the server's Upgrade and
 //   Connection lines, and the handshake fails.
-// Never flags: levels that repeat Upgrade/Connection themselves; outer levels without upgrade
+// Never flags: levels with an include that could not be read (the line may be there); levels that repeat Upgrade/Connection themselves; outer levels without upgrade
 //   headers; levels without proxy_set_header (they inherit everything).
 import { headerName, setsUpgrade, mayBeHidden } from '../../model/effective';
 import { insertAfter } from '../../fix/edits';

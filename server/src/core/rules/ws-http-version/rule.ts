@@ -3,7 +3,7 @@
 // Because: an upgrade request sent as HTTP/1.0 must be ignored by a compliant server (RFC 9110
 //   §7.8); strict backends answer 400, lenient ones may still switch. Since nginx 1.29.7 the
 //   default is 1.1.
-// Never flags: blocks without an Upgrade header; `proxy_http_version 1.1` (or 2) in effect;
+// Never flags: levels with an include that could not be read (the line may be there); blocks without an Upgrade header; `proxy_http_version 1.1` (or 2) in effect;
 //   targets ≥ 1.29.7 without an explicit 1.0.
 import { versionAtLeast, mayBeHidden } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';

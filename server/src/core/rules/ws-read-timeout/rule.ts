@@ -2,7 +2,7 @@
 //   default when unset).
 // Because: nginx closes a proxied connection after proxy_read_timeout without data from the
 //   backend; an idle WebSocket drops after 60 s (close code 1006 in the browser).
-// Never flags: non-WebSocket proxies; timeouts above 60 s; values nginx cannot parse (nginx -t
+// Never flags: levels with an include that could not be read (the line may be there); non-WebSocket proxies; timeouts above 60 s; values nginx cannot parse (nginx -t
 //   reports those).
 import { parseSeconds, mayBeHidden } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';

@@ -2,7 +2,7 @@
 // Because: nginx never forwards the client's Upgrade header (hop-by-hop); without
 //   `proxy_set_header Upgrade $http_upgrade` the backend sees a plain GET and answers 400/426
 //   ("Unexpected response code: 400" in the browser).
-// Never flags: proxies with no WebSocket intent (no Upgrade/Connection header anywhere, no
+// Never flags: levels with an include that could not be read (the line may be there); proxies with no WebSocket intent (no Upgrade/Connection header anywhere, no
 //   WebSocket-looking path, upstream or comment); blocks whose Upgrade line is lost only through
 //   proxy_set_header inheritance (ws-headers-not-inherited says that, once).
 import { mayBeHidden } from '../../model/effective';
