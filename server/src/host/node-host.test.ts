@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findNginxFiles, scanNginxFiles, toFileId } from './node-host';
+import { findNginxFiles, isNginxFileName, scanNginxFiles, toFileId } from './node-host';
 
 /** A tree of `dirs` folders, each with plain files and one nginx file, plus ignored folders. */
 function tree(dirs: number): string {
@@ -56,4 +56,20 @@ test('the scan stops at its file limit or when cancelled, and says so', async ()
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('every file the client gives the nginx language is one the server scans', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8'));
+  const lang = manifest.contributes.languages.find((l: { id: string }) => l.id === 'nginx');
+  // VS Code globs: ** any folders, * within one name
+  const toRe = (g: string) => new RegExp('(^|/)' + g.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*') + '$');
+  const patterns: RegExp[] = [...(lang.filenamePatterns ?? []), ...(lang.filenames ?? [])].map(toRe);
+  const samples = [
+    '/r/nginx.conf', '/r/site.nginx', '/r/etc/nginx/nginx.conf', '/r/etc/nginx/conf.d/app.conf', '/r/deploy/conf.d/x/app.conf',
+    '/r/sites-available/app', '/r/sites-enabled/default', '/r/nginx/templates/default.conf.template',
+    '/r/conf.d/app.conf.template', '/r/docker/templates/default.conf.template', '/r/src/app.conf', '/r/templates/page.html',
+  ];
+  const claimed = samples.filter((f) => patterns.some((re) => re.test(f)));
+  assert.ok(claimed.length >= 9, `the manifest's patterns match the nginx samples: ${claimed.join(', ')}`);
+  assert.deepEqual(claimed.filter((f) => !isNginxFileName(f)), []);
 });

@@ -87,7 +87,9 @@ export function isNginxFileName(file: string): boolean {
   if (base === 'nginx.conf' || base.endsWith('.nginx') || base.endsWith('.nginxconf')) return true;
   if (/\/sites-(available|enabled)\/[^/]+$/.test(file) && !base.startsWith('.')) return true;
   if (base.endsWith('.conf') && NGINX_DIR_RE.test(path.posix.dirname(file))) return true;
-  if (base.endsWith('.conf.template') && NGINX_DIR_RE.test(path.posix.dirname(file))) return true;
+  // the nginx Docker image renders /etc/nginx/templates/*.template into conf.d (the client's
+  // filenamePatterns claim the same folders)
+  if (base.endsWith('.conf.template') && (NGINX_DIR_RE.test(path.posix.dirname(file)) || /(^|\/)templates(\/|$)/.test(path.posix.dirname(file)))) return true;
   return false;
 }
 
