@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import { check, checkFix } from '../../../../../test/util/fixture';
+import { nginxTest, withLocalPaths } from '../../../../../test/util/nginx';
 
 const rule = 'ws-map-malformed';
 
@@ -72,4 +73,30 @@ http {
         '' '';
     }
 }`, rule);
+});
+
+test('maps that give "upgrade" to websocket by an entry of their own are fine, looked up as nginx does', async () => {
+  const text = `
+events {}
+http {
+    map $http_upgrade $conn_exact { default keep-alive; websocket upgrade; }
+    map $http_upgrade $conn_case { default close; WebSocket upgrade; '' close; }
+    map $http_upgrade $conn_regex { default keep-alive; ~*^websocket$ upgrade; }
+    map $http_upgrade $conn_empty_regex { default upgrade; ~^$ close; }
+}`;
+  check(text, { rule });
+  // and nginx takes them
+  const verdict = await nginxTest({ 'nginx.conf': withLocalPaths(text) });
+  if (!verdict.ok) throw new Error(verdict.output);
+});
+
+test('a default that is not upgrade still counts when no entry catches websocket', () => {
+  check(`
+events {}
+http {
+    map $http_upgrade $conn_other { default keep-alive; h2c upgrade; '' close; }
+#                                           ^^^^^^^^^^ error ws-map-malformed +fix
+    map $http_upgrade $conn_regex_miss { default close; ~^h2 upgrade; }
+#                                                ^^^^^ error ws-map-malformed +fix
+}`, { rule });
 });

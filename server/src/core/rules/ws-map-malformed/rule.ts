@@ -5,13 +5,46 @@
 //   it doesn't; otherwise WebSocket requests get `Connection: close`, or every plain request is
 //   asked to upgrade.
 // Never flags: maps unrelated to upgrades; the canonical map and its keepalive variant
-//   (`'' ''`); entries written with typographic quotes (typographic-quotes handles those).
+//   (`'' ''`); maps that give `upgrade` to "websocket" by an entry of their own (`default
+//   keep-alive; websocket upgrade;`), judged by looking the value up as nginx does; entries
+//   written with typographic quotes (typographic-quotes handles those).
 import { upgradeMapLines } from '../../fix/edits';
 import { indentAt } from '../../text';
 import { fix } from '../shared';
 import type { Rule } from '../types';
+import type { ENode } from '../../model/workspace';
 
 const CURLY = /^[“”‘’]+$/;
+
+/**
+ * The value a map gives `input`, searched as ngx_http_map does: exact strings first (ignoring
+ * case), then the regexes in order, then `default` (none: the empty string). undefined when a
+ * regex cannot be read here. `entry` is the line that decided (none: no default).
+ */
+function lookup(entries: ENode[], input: string): { value: string; entry?: ENode } | undefined {
+  const regexes: [RegExp, ENode][] = [];
+  let def: ENode | undefined;
+  for (const e of entries) {
+    const [k, v] = e.d.words;
+    if (k.quote === 'none' && k.value === 'default') { def = e; continue; }
+    if (k.quote === 'none' && /^(hostnames|volatile|include)$/.test(k.value)) continue;
+    const key = CURLY.test(k.raw) ? '' : k.value;
+    if (key.startsWith('~')) {
+      const insensitive = key.startsWith('~*');
+      try {
+        regexes.push([new RegExp(key.slice(insensitive ? 2 : 1), insensitive ? 'i' : ''), e]);
+      } catch {
+        return undefined; // a PCRE construct JavaScript does not read
+      }
+      continue;
+    }
+    // "\default" is the string default, escaped from the special parameter
+    const literal = key.startsWith('\\') ? key.slice(1) : key;
+    if (literal.toLowerCase() === input) return { value: v.value, entry: e };
+  }
+  for (const [re, e] of regexes) if (re.test(input)) return { value: e.d.words[1].value, entry: e };
+  return def ? { value: def.d.words[1].value, entry: def } : { value: '' };
+}
 
 export const rule: Rule = {
   meta: {
@@ -58,10 +91,17 @@ export const rule: Rule = {
       if (m.children.some((c) => c.file === m.file && c.d.words.length !== 2 && !(c.d.words.length === 1 && /^(hostnames|volatile)$/.test(c.d.name)))) continue;
       const def = entries.find((e) => e.d.words[0].value === 'default' && e.d.words[0].quote === 'none');
       const dv = def?.d.words[1];
-      if (!def) ctx.report({ node: m, messageId: 'noDefault', fixes: replace });
-      else if (dv && !dv.value.includes('$') && dv.value.toLowerCase() !== 'upgrade') ctx.report({ node: def, span: dv.span, messageId: 'badDefault', data: { value: dv.raw }, fixes: replace });
-      if (emptyEntry && emptyValue !== undefined && emptyValue.toLowerCase() === 'upgrade') ctx.report({ node: emptyEntry, span: emptyEntry.d.words[1].span, messageId: 'emptyUpgrades', fixes: replace });
-      else if (!emptyEntry && def && dv && dv.value.toLowerCase() === 'upgrade') ctx.report({ node: m, messageId: 'noEmpty', fixes: replace });
+      // what the map gives a WebSocket request (Upgrade: websocket) and a plain one (no header)
+      const forWs = lookup(entries, 'websocket');
+      if (forWs && !forWs.value.includes('$') && !/upgrade/i.test(forWs.value)) {
+        if (!forWs.entry) ctx.report({ node: m, messageId: 'noDefault', fixes: replace });
+        else if (forWs.entry === def && dv) ctx.report({ node: def, span: dv.span, messageId: 'badDefault', data: { value: dv.raw }, fixes: replace });
+      }
+      const forPlain = lookup(entries, '');
+      if (forPlain && /^upgrade$/i.test(forPlain.value)) {
+        if (emptyEntry && forPlain.entry === emptyEntry) ctx.report({ node: emptyEntry, span: emptyEntry.d.words[1].span, messageId: 'emptyUpgrades', fixes: replace });
+        else if (forPlain.entry === def) ctx.report({ node: m, messageId: 'noEmpty', fixes: replace });
+      }
     }
   },
 };
