@@ -10,24 +10,45 @@
 // nginx missing is a failure, never a skip.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { buildModel } from '../server/src/core/model/effective';
 import { lineStarts, positionAt } from '../server/src/core/text';
 import type { Finding } from '../server/src/core/types';
-import { allFindings, ROOT, workspaceOf, type FixtureFile } from './util/fixture';
+import { allFindings, MemoryHost, ROOT, type FixtureFile } from './util/fixture';
+import { DEFAULT_OPTIONS, Workspace } from '../server/src/core/model/workspace';
 import { makeCerts, NGINX, requireNginx, type Certs } from './util/nginx';
 import { nginxTestTree, readTree } from './util/sandbox-nginx';
 
 const REPO = resolve(__dirname, '..', '..');
 const CORPUS = join(REPO, 'test', 'fixtures', 'ws-corpus');
-const MIN_CONFIGS = 24;
+const MIN_CONFIGS = 30;
 
 const configs = existsSync(CORPUS) ? readdirSync(CORPUS).filter((n) => statSync(join(CORPUS, n)).isDirectory()).sort() : [];
 const skipMeta = (rel: string) => rel === 'SOURCE';
 
+/** The files of a configuration; symbolic links (sites-enabled/x → ../sites-available/x) apart. */
 function filesOf(name: string): FixtureFile[] {
-  return [...readTree(join(CORPUS, name), skipMeta)].map(([rel, text]) => ({ path: `${ROOT}/${rel}`, text }));
+  const dir = join(CORPUS, name);
+  return [...readTree(dir, skipMeta)].filter(([rel]) => !lstatSync(join(dir, rel)).isSymbolicLink()).map(([rel, text]) => ({ path: `${ROOT}/${rel}`, text }));
+}
+
+function linksOf(name: string): Map<string, string> {
+  const dir = join(CORPUS, name);
+  const links = new Map<string, string>();
+  for (const [rel] of readTree(dir, skipMeta)) {
+    const p = join(dir, rel);
+    if (lstatSync(p).isSymbolicLink()) links.set(`${ROOT}/${rel}`, `${ROOT}/${relative(dir, realpathSync(p)).split('\\').join('/')}`);
+  }
+  return links;
+}
+
+/** The configuration as the workspace sees it, links included. */
+function workspaceOfConfig(name: string): { files: FixtureFile[]; ws: Workspace } {
+  const files = filesOf(name);
+  const ws = new Workspace(new MemoryHost(new Map(files.map((f) => [f.path, f.text])), new Set(), linksOf(name)), DEFAULT_OPTIONS);
+  ws.setFiles(files.map((f) => f.path));
+  return { files, ws };
 }
 
 function describeFindings(files: FixtureFile[], findings: Finding[]): string {
@@ -72,8 +93,7 @@ describe('WebSocket corpus of real-world configurations', () => {
       });
 
       it('gives no error or warning, with every include followed', () => {
-        const files = filesOf(name);
-        const ws = workspaceOf(files);
+        const { files, ws } = workspaceOfConfig(name);
         const findings = allFindings(ws, files);
         const bad = findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
         assert.equal(bad.length, 0, `${name}: false positives:\n${describeFindings(files, bad)}\n(all findings:\n${describeFindings(files, findings)})`);
@@ -84,13 +104,12 @@ describe('WebSocket corpus of real-world configurations', () => {
         // optional custom hook, may leave the analysis incomplete without a finding)
         const includeFindings = root.findings.filter((f) => f.code === 'nginx-include');
         assert.equal(includeFindings.length, 0, `${name}: an include was not followed:\n${describeFindings(files, includeFindings)}`);
-        // every config file of the folder is reached from nginx.conf
-        for (const f of files) assert.ok(root.files.has(f.path), `${name}: ${f.path.slice(ROOT.length + 1)} is not reached from nginx.conf`);
+        // every config file of the folder is reached from nginx.conf (directly or through a link)
+        for (const f of files) assert.ok(ws.rootsOf(f.path).includes(root), `${name}: ${f.path.slice(ROOT.length + 1)} is not reached from nginx.conf`);
       });
 
       it('has a proxy block the model counts as a WebSocket endpoint', () => {
-        const files = filesOf(name);
-        const ws = workspaceOf(files);
+        const { ws } = workspaceOfConfig(name);
         const root = ws.analysis().get(`${ROOT}/nginx.conf`)!;
         const model = buildModel(root, ws.options, { text: (f) => ws.text(f) ?? '', comments: (f) => ws.parsed(f)?.comments ?? [] });
         const endpoints = model.proxies.filter((p) => p.intent);
