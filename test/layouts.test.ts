@@ -38,16 +38,7 @@ const APP = `server {
 `;
 
 /** A site that is not enabled (no link), with a WebSocket location missing its Upgrade line. */
-const UNUSED = `server {
-    listen 127.0.0.1:8081;
-    location /ws/ {
-        proxy_pass http://127.0.0.1:9000;
-        proxy_http_version 1.1;
-        proxy_set_header Connection $connection_upgrade;
-        proxy_read_timeout 600s;
-    }
-}
-`;
+const UNUSED = APP.replace('127.0.0.1:8080', '127.0.0.1:8081').replace('        proxy_set_header Upgrade $http_upgrade;\n', '');
 
 function memory(main = MAIN) {
   const files = new Map([
