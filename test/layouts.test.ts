@@ -124,6 +124,10 @@ test('Docker conf.d only: the map in conf.d/00-websocket-map.conf counts for con
   assert.equal(ws.analysis().get('/w/conf.d/app.conf'), appRoot, 'only the rules ran again, not the whole analysis');
   ws.setOverlay('/w/conf.d/00-websocket-map.conf', undefined);
   assert.deepEqual(codes(ws, '/w/conf.d/app.conf'), []);
+  // an edit that changes no variable does not re-judge (nor re-publish) the other fragments
+  ws.setOverlay('/w/conf.d/00-websocket-map.conf', map + '# a comment\n');
+  assert.ok(!ws.dependents('/w/conf.d/00-websocket-map.conf').includes('/w/conf.d/app.conf'));
+  ws.setOverlay('/w/conf.d/00-websocket-map.conf', undefined);
   // and nginx agrees that the two files under an nginx.conf including conf.d/*.conf are valid
   const verdict = await nginxTest({
     'nginx.conf': withLocalPaths('events {}\nhttp {\n    include conf.d/*.conf;\n}\n'),

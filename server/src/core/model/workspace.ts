@@ -91,6 +91,8 @@ export class Workspace {
   private globCache = new Map<string, FileId[]>();
   /** The variables the workspace defined at the last analysis (see analysis()). */
   private varsKey = '';
+  /** Files of the fragments the last analysis judged again because those variables changed. */
+  private rejudged = new Set<FileId>();
   /** Paths read so far → the file each really is (symbolic links resolved by the host). */
   private canon = new Map<FileId, FileId>();
   /** Real path → the other paths (links) read that are the same file. */
@@ -288,8 +290,11 @@ export class Workspace {
     const varsKey = hasFragments ? [...workspaceVars()].sort().join(' ') : '';
     const varsChanged = varsKey !== this.varsKey;
     this.varsKey = varsKey;
+    this.rejudged = new Set();
     for (const r of roots.values()) {
-      if (!fresh.has(r) && !(r.kind === 'fragment' && r.readsWorkspaceVars && varsChanged)) continue;
+      const again = !fresh.has(r) && r.kind === 'fragment' && !!r.readsWorkspaceVars && varsChanged;
+      if (!fresh.has(r) && !again) continue;
+      if (again) for (const f of r.files) this.rejudged.add(f);
       r.readsWorkspaceVars = false;
       r.findings = judge(this, r, this.options, (name) => {
         r.readsWorkspaceVars = true;
@@ -332,13 +337,16 @@ export class Workspace {
     return out.sort((a, b) => a.span.start - b.span.start);
   }
 
-  /** Files whose findings may change when `file` changes: everything sharing a root with it, under every path. */
+  /**
+   * Files whose findings may change when `file` changes: everything sharing a root with it, under
+   * every path, and the fragments the latest analysis judged again.
+   */
   dependents(file: FileId): FileId[] {
     const out = new Set<FileId>();
-    // fragments judged against the workspace's variables may change with any file
-    const all = [...this.rootsOf(file), ...[...this.analysis().values()].filter((r) => r.readsWorkspaceVars)];
-    for (const r of all) for (const f of r.files) for (const p of this.samePaths(f)) out.add(p);
+    for (const r of this.rootsOf(file)) for (const f of r.files) for (const p of this.samePaths(f)) out.add(p);
     for (const p of this.samePaths(file)) out.add(p);
+    // and the fragments this change re-judged (the workspace's variables changed; see analysis())
+    for (const f of this.rejudged) for (const p of this.samePaths(f)) out.add(p);
     return [...out];
   }
 
