@@ -17,6 +17,8 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       completionProvider: {},
+      hoverProvider: true,
+      definitionProvider: true,
       executeCommandProvider: { commands: SERVER_COMMANDS },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },

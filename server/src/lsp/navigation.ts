@@ -1,0 +1,47 @@
+// Hover (a directive's reference, where a variable is made, what an include reads) and
+// Go to Definition (the map or set of a `$variable`, the files of an include). The answers
+// come from core/navigate.ts; this file converts offsets and paths for the protocol.
+import { MarkupKind, type Definition, type Hover, type HoverParams, type DefinitionParams } from 'vscode-languageserver';
+import { definitionsOf, describe, includeTargets, symbolAt, type Place } from '../core/navigate';
+import type { FileId } from '../core/types';
+import { uriOf, type ServerContext } from './context';
+import { LineMap, uriToFile } from './convert';
+
+function at(ctx: ServerContext, uri: string, position: { line: number; character: number }) {
+  const file = uriToFile(uri);
+  if (file === undefined) return undefined;
+  const ws = ctx.projects.of(file).ws;
+  const lines = new LineMap(ws.text(file) ?? '');
+  const offset = lines.span({ start: position, end: position }).start;
+  const symbol = symbolAt(ws, file, offset);
+  return symbol && { file, ws, lines, symbol };
+}
+
+export function hover(ctx: ServerContext, params: HoverParams): Hover | null {
+  const a = at(ctx, params.textDocument.uri, params.position);
+  if (!a) return null;
+  const where = (p: Place) => {
+    const line = new LineMap(a.ws.text(p.file) ?? '').range(p.span).start.line + 1;
+    return `[${relative(a.file, p.file)}${p.span.end > 0 ? `:${line}` : ''}](${uriOf(ctx, p.file)}#L${line})`;
+  };
+  const value = describe(a.ws, a.file, a.symbol, where);
+  return value ? { contents: { kind: MarkupKind.Markdown, value }, range: a.lines.range(a.symbol.span) } : null;
+}
+
+export function definition(ctx: ServerContext, params: DefinitionParams): Definition | null {
+  const a = at(ctx, params.textDocument.uri, params.position);
+  if (!a) return null;
+  const toLocation = (p: Place) => ({ uri: uriOf(ctx, p.file), range: new LineMap(a.ws.text(p.file) ?? '').range(p.span) });
+  if (a.symbol.kind === 'variable') return definitionsOf(a.ws, a.file, a.symbol.name).map(toLocation);
+  if (a.symbol.kind === 'include') return includeTargets(a.ws, a.file, a.symbol.arg).map((f) => toLocation({ file: f, span: { start: 0, end: 0 } }));
+  return null;
+}
+
+/** A short name for a file, relative to the one being read when they share a folder tree. */
+function relative(from: FileId, to: FileId): string {
+  const a = from.split('/').slice(0, -1);
+  const b = to.split('/');
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return i === 0 ? to : [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+}
