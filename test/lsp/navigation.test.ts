@@ -1,13 +1,13 @@
-// Hover and Go to Definition over stdio: from `$connection_upgrade` in conf.d/app.conf to the
+// Hover, Go to Definition and the Outline over stdio: from `$connection_upgrade` in conf.d/app.conf to the
 // map in nginx.conf, from an include to the file it reads, and a directive's reference.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Hover, Location, Position } from 'vscode-languageserver-protocol';
+import type { DocumentSymbol, Hover, Location, Position } from 'vscode-languageserver-protocol';
 import { copyFixture, LspSession, uriOf } from './harness';
 
-test('hover and go to definition over stdio', async (t) => {
+test('hover, go to definition and the outline over stdio', async (t) => {
   const root = copyFixture('navigation');
   const main = path.join(root, 'nginx.conf');
   const app = path.join(root, 'conf.d/app.conf');
@@ -17,6 +17,7 @@ test('hover and go to definition over stdio', async (t) => {
   const init = await session.initialize(root);
   assert.equal(init.capabilities.hoverProvider, true);
   assert.equal(init.capabilities.definitionProvider, true);
+  assert.equal(init.capabilities.documentSymbolProvider, true);
   await session.rpc.sendNotification('initialized', {});
   const text = fs.readFileSync(app, 'utf8');
   await session.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(app), languageId: 'nginx', version: 1, text } });
@@ -53,6 +54,16 @@ test('hover and go to definition over stdio', async (t) => {
     const defs = await definition(pos('snippets/ws.conf', 3));
     assert.deepEqual(defs?.map((d) => d.uri), [uriOf(snippet)]);
     assert.match(((await hover(pos('snippets/ws.conf', 3)))?.contents as { value: string }).value, /reads:[\s\S]*ws\.conf/);
+  });
+
+  await t.test('the Outline: blocks nested as written, a server named by its listen, includes', async () => {
+    const symbols: DocumentSymbol[] = await session.rpc.sendRequest('textDocument/documentSymbol', { textDocument: { uri: uriOf(app) } });
+    const shape = (s: DocumentSymbol): unknown => [s.name, s.kind, (s.children ?? []).map(shape)];
+    assert.deepEqual(symbols.map(shape), [['server (8080)', 5, [['location /ws/', 6, [['include snippets/ws.conf', 1, []]]]]]]);
+    assert.deepEqual(symbols[0].range.start, { line: 0, character: 0 });
+    assert.deepEqual(symbols[0].range.end, { line: text.split('\n').length - 2, character: 1 });
+    const mainSymbols: DocumentSymbol[] = await session.rpc.sendRequest('textDocument/documentSymbol', { textDocument: { uri: uriOf(main) } });
+    assert.deepEqual(mainSymbols.map(shape), [['events', 24, []], ['http', 3, [['map $http_upgrade $connection_upgrade', 13, []], ['include conf.d/*.conf', 1, []]]]]);
   });
 
   await t.test('a directive name shows its module, contexts and documentation link', async () => {

@@ -122,3 +122,38 @@ function describeSpec(s: DirectiveSpec): string {
   ];
   return lines.join('\n');
 }
+
+/** An entry of the file's outline: a block (http, server, location, upstream, map…) or an include. */
+export interface OutlineItem {
+  name: string;
+  detail: string;
+  kind: 'block' | 'include';
+  /** The whole directive, block included. */
+  span: Span;
+  /** Its name word. */
+  nameSpan: Span;
+  children: OutlineItem[];
+}
+
+/** The blocks of a file, nested as written, and its includes (what the Outline view shows). */
+export function outline(ws: Workspace, file: FileId): OutlineItem[] {
+  const walk = (list: Directive[]): OutlineItem[] =>
+    list.flatMap((d): OutlineItem[] => {
+      if (!d.wordCount) return [];
+      const args = d.args.map((a) => a.raw).join(' ');
+      if (d.name === 'include') return [{ name: `include ${args}`, detail: '', kind: 'include', span: d.span, nameSpan: d.words[0].span, children: [] }];
+      if (!d.block) return [];
+      // a server is known by its names (or its listen), not by the word "server"
+      const label = d.name === 'server' && !args ? serverLabel(d) : args;
+      const children = d.block.kind === 'directives' ? walk(d.block.children) : [];
+      return [{ name: label ? `${d.name} ${label}` : d.name, detail: '', kind: 'block', span: d.span, nameSpan: d.words[0].span, children }];
+    });
+  return walk(ws.parsed(file)?.directives ?? []);
+}
+
+function serverLabel(d: Directive): string {
+  const inner = d.block?.children ?? [];
+  const names = inner.find((c) => c.name === 'server_name')?.args.map((a) => a.value).join(' ');
+  const listen = inner.filter((c) => c.name === 'listen').map((c) => c.args[0]?.value).filter(Boolean).join(', ');
+  return [names, listen && `(${listen})`].filter(Boolean).join(' ');
+}

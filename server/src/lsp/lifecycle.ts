@@ -19,6 +19,7 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
       completionProvider: {},
       hoverProvider: true,
       definitionProvider: true,
+      documentSymbolProvider: true,
       executeCommandProvider: { commands: SERVER_COMMANDS },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },

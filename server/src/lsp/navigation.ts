@@ -1,8 +1,8 @@
 // Hover (a directive's reference, where a variable is made, what an include reads) and
 // Go to Definition (the map or set of a `$variable`, the files of an include). The answers
 // come from core/navigate.ts; this file converts offsets and paths for the protocol.
-import { MarkupKind, type Definition, type Hover, type HoverParams, type DefinitionParams } from 'vscode-languageserver';
-import { definitionsOf, describe, includeTargets, symbolAt, type Place } from '../core/navigate';
+import { MarkupKind, SymbolKind, type Definition, type DocumentSymbol, type DocumentSymbolParams, type Hover, type HoverParams, type DefinitionParams } from 'vscode-languageserver';
+import { definitionsOf, describe, includeTargets, outline, symbolAt, type OutlineItem, type Place } from '../core/navigate';
 import type { FileId } from '../core/types';
 import { uriOf, type ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';
@@ -35,6 +35,24 @@ export function definition(ctx: ServerContext, params: DefinitionParams): Defini
   if (a.symbol.kind === 'variable') return definitionsOf(a.ws, a.file, a.symbol.name).map(toLocation);
   if (a.symbol.kind === 'include') return includeTargets(a.ws, a.file, a.symbol.arg).map((f) => toLocation({ file: f, span: { start: 0, end: 0 } }));
   return null;
+}
+
+/** The Outline view: blocks nested as written, and includes. */
+export function documentSymbols(ctx: ServerContext, params: DocumentSymbolParams): DocumentSymbol[] {
+  const file = uriToFile(params.textDocument.uri);
+  if (file === undefined) return [];
+  const ws = ctx.projects.of(file).ws;
+  const lines = new LineMap(ws.text(file) ?? '');
+  const kinds: Record<string, SymbolKind> = { http: SymbolKind.Namespace, server: SymbolKind.Class, location: SymbolKind.Method, upstream: SymbolKind.Interface, map: SymbolKind.Variable, events: SymbolKind.Event };
+  const convert = (o: OutlineItem): DocumentSymbol => ({
+    name: o.name,
+    detail: o.detail,
+    kind: o.kind === 'include' ? SymbolKind.File : kinds[o.name.split(' ')[0]] ?? SymbolKind.Object,
+    range: lines.range(o.span),
+    selectionRange: lines.range(o.nameSpan),
+    children: o.children.map(convert),
+  });
+  return outline(ws, file).map(convert);
 }
 
 /** A short name for a file, relative to the one being read when they share a folder tree. */
