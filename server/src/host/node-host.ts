@@ -30,7 +30,7 @@ export class NodeHost implements Host {
 
   realpath(file: FileId): FileId {
     try {
-      return toFileId(fs.realpathSync(file));
+      return toFileId(fs.realpathSync.native(file));
     } catch {
       return file;
     }
