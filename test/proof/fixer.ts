@@ -13,7 +13,7 @@ export function listFiles(dir: string): string[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.conf')) out.push(p);
+      else if (e.name.endsWith('.conf') || e.name.endsWith('_params')) out.push(p); // *.conf, and proxy_params and the like
     }
   };
   walk(dir);

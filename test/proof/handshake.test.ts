@@ -61,6 +61,7 @@ const CASES: Case[] = [
   { name: 'http-version-1.0.conf', rule: 'ws-http-version', before: { kind: 'status', status: 400 }, lenientBefore: 101 },
   { name: 'headers-not-inherited.conf', rule: 'ws-headers-not-inherited', before: { kind: 'status', status: 426 } },
   { name: 'headers-not-inherited-snippet', rule: 'ws-headers-not-inherited', before: { kind: 'status', status: 426 }, fixTouches: ['conf.d/app.conf'] },
+  { name: 'headers-not-inherited-proxy-params', rule: 'ws-headers-not-inherited', before: { kind: 'status', status: 426 }, fixTouches: ['nginx.conf'] },
   { name: 'ws-map-missing', rule: 'ws-map-missing', before: { kind: 'refuses', nginx: /unknown "connection_upgrade" variable/, predicted: 'unknown "connection_upgrade" variable' }, fixTouches: ['nginx.conf'] },
   { name: 'map-default-close.conf', rule: 'ws-map-malformed', before: { kind: 'status', status: 426 } },
   { name: 'map-lost-dollar.conf', rule: 'ws-map-malformed', before: { kind: 'refuses', nginx: /invalid number of arguments in "map" directive/, predicted: 'invalid number of arguments in "map" directive' } },

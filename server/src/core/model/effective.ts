@@ -57,6 +57,18 @@ export function mayBeHidden(b: ProxyBlock, what: keyof ProxyBlock['at']): boolea
  * Stock files of nginx packages, often included from outside the workspace: known to hold no
  * WebSocket-related proxy directive (Debian's proxy_params sets Host and X-Forwarded-* only).
  */
+/** The headers Debian's stock proxy_params sets (Host and the X-Forwarded family), lower case. */
+export const PROXY_PARAMS_HEADERS = ['host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto'];
+
+/**
+ * A level's `include proxy_params` whose file is not in the workspace (the distribution's own):
+ * its proxy_set_header lines belong to this level, and stop inheritance like any others.
+ */
+export function stockProxyParams(l: Level, root: RootAnalysis): ENode | undefined {
+  if (!root.unfollowed.size) return undefined;
+  return own(l, 'include').find((n) => root.unfollowed.has(n) && /(^|\/)proxy_params$/.test(n.d.args[0]?.value ?? ''));
+}
+
 const STOCK_INCLUDES = /(^|\/)(proxy_params|fastcgi_params|fastcgi\.conf|uwsgi_params|scgi_params|mime\.types|koi-utf|koi-win|win-utf|fastcgi-php\.conf|snakeoil\.conf|ssl-params\.conf|options-ssl-nginx\.conf)$/;
 
 export interface WsModel {
@@ -276,7 +288,7 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
   for (const pp of proxyNodes) {
     const node = pp.parent!;
     const levels = levelsOf(node, root);
-    const headerLevel = levels.find((l) => own(l, 'proxy_set_header').length > 0);
+    const headerLevel = levels.find((l) => own(l, 'proxy_set_header').length > 0 || stockProxyParams(l, root));
     const headers = new Map<string, ENode>();
     if (headerLevel) for (const h of own(headerLevel, 'proxy_set_header')) headers.set(headerName(h), h);
     const nearest = (name: string): [ENode | undefined, number] => {
