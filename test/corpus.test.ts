@@ -54,7 +54,7 @@ function ourErrors(file: string): Finding[] {
   ws.setFiles([id]);
   return validateRoot(ws, id, 'main', 'main', OPTIONS)
     .findings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
-    .sort((a, b) => (a.nginxAt ?? a.span.start) - (b.nginxAt ?? b.span.start));
+    .sort((a, b) => (a.late ?? 0) - (b.late ?? 0) || (a.nginxAt ?? a.span.start) - (b.nginxAt ?? b.span.start));
 }
 
 const where = (f: Finding) => `${f.file.slice(CONF_DIR.length + 1)}:${lineOf(texts.get(f.file.slice(CONF_DIR.length + 1)) ?? '', f.nginxAt ?? f.span.start)}`;

@@ -23,7 +23,7 @@ function ourFirst(text: string): string {
   const file = '/w/nginx.conf';
   const ws = new Workspace(new MemoryHost(new Map([[file, text]])), DEFAULT_OPTIONS);
   ws.setFiles([file]);
-  const first = ws.findings(file).filter((f) => f.severity === 'error').sort((a, b) => a.nginxAt! - b.nginxAt!)[0];
+  const first = ws.findings(file).filter((f) => f.severity === 'error').sort((a, b) => (a.late ?? 0) - (b.late ?? 0) || a.nginxAt! - b.nginxAt!)[0];
   return first ? `${first.message}:${positionAt(lineStarts(text), first.nginxAt!).line + 1}` : 'ok';
 }
 
@@ -67,6 +67,8 @@ const LOCATIONS = [
   'location @a {}\n location @a {}',
   'location /x {\n location /x/a {}\n location /x/a {}\n }',
   'location /a {}\n location /b {\n location /c {}\n }',
+  // a duplicate is found once the http block is read: an error after it, on a later line, comes first
+  'location /x {}\n location /x {\n rewrite ^/x{3}/(.*)$ /$1 last;\n }',
 ];
 
 test('location modifiers, nesting and duplicates: the same first error as nginx -t, or none', async () => {

@@ -58,4 +58,9 @@ export interface Finding {
   fixes?: Fix[];
   /** Offset where nginx itself would report this error (its line), when that differs from span. */
   nginxAt?: number;
+  /**
+   * For errors nginx finds only after reading a whole block (a duplicate location, once the http
+   * block is read): they come after every error met while reading, whatever their line.
+   */
+  late?: number;
 }

@@ -252,7 +252,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     // `location /x` and `location ^~ /x` are one location; `= /x` beside them is joined, not a duplicate
     if (loc.kind === 'exact' || loc.kind === 'prefix') {
       const key = `#location:${loc.kind}:${loc.name}`;
-      if (seen.has(key)) report(file, nameOf(node.d), 'nginx-directive', `duplicate location "${loc.name}"`, at);
+      // found by ngx_http_init_locations once the http block is read: after every parse error
+      if (seen.has(key)) findings.push({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, late: 1 });
       else seen.set(key, at);
     }
     return true;
