@@ -47,6 +47,9 @@ function verdicts(): Verdict[] {
 const ALL = verdicts();
 const texts = new Map(ALL.map((v) => [v.file, readFileSync(join(DIR, v.file), 'utf8')]));
 
+/** Where nginx meets a finding of a one-file config: its line, or just after the point a late one names. */
+const orderAt = (f: Finding) => (f.after ? f.after.offset + 0.5 : (f.nginxAt ?? f.span.start));
+
 /** Our error-severity nginx-syntax/nginx-directive findings, as nginx -c would meet them. */
 function ourErrors(file: string): Finding[] {
   const id = `${CONF_DIR}/${file}`;
@@ -54,7 +57,7 @@ function ourErrors(file: string): Finding[] {
   ws.setFiles([id]);
   return validateRoot(ws, id, 'main', 'main', OPTIONS)
     .findings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
-    .sort((a, b) => (a.late ?? 0) - (b.late ?? 0) || (a.nginxAt ?? a.span.start) - (b.nginxAt ?? b.span.start));
+    .sort((a, b) => orderAt(a) - orderAt(b));
 }
 
 const where = (f: Finding) => `${f.file.slice(CONF_DIR.length + 1)}:${lineOf(texts.get(f.file.slice(CONF_DIR.length + 1)) ?? '', f.nginxAt ?? f.span.start)}`;

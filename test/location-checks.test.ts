@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
 import { lineStarts, positionAt } from '../server/src/core/text';
 import { MemoryHost } from './util/fixture';
+import type { Finding } from '../server/src/core/types';
 import { nginxTest, withLocalPaths } from './util/nginx';
 
 const BODIES = [
@@ -23,7 +24,8 @@ function ourFirst(text: string): string {
   const file = '/w/nginx.conf';
   const ws = new Workspace(new MemoryHost(new Map([[file, text]])), DEFAULT_OPTIONS);
   ws.setFiles([file]);
-  const first = ws.findings(file).filter((f) => f.severity === 'error').sort((a, b) => (a.late ?? 0) - (b.late ?? 0) || a.nginxAt! - b.nginxAt!)[0];
+  const at = (f: Finding) => (f.after ? f.after.offset + 0.5 : f.nginxAt!);
+  const first = ws.findings(file).filter((f) => f.severity === 'error').sort((a, b) => at(a) - at(b))[0];
   return first ? `${first.message}:${positionAt(lineStarts(text), first.nginxAt!).line + 1}` : 'ok';
 }
 
@@ -71,8 +73,11 @@ const LOCATIONS = [
   'location /x {}\n location /x {\n rewrite ^/x{3}/(.*)$ /$1 last;\n }',
 ];
 
+/** A duplicate location reported when the http block ends, before an error after that end. */
+const AFTER_HTTP = 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n        location /x {}\n        location /x {}\n    }\n}\n}\n';
+
 test('location modifiers, nesting and duplicates: the same first error as nginx -t, or none', async () => {
-  const texts = LOCATIONS.map((l) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n        ${l}\n    }\n}\n`);
+  const texts = [...LOCATIONS.map((l) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n        ${l}\n    }\n}\n`), AFTER_HTTP];
   assert.deepEqual(await compare(texts), []);
 });
 

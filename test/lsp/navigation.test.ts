@@ -19,6 +19,8 @@ test('hover, go to definition and the outline over stdio', async (t) => {
   assert.equal(init.capabilities.definitionProvider, true);
   assert.equal(init.capabilities.documentSymbolProvider, true);
   await session.rpc.sendNotification('initialized', {});
+  // the folder scan runs in slices: answers about other files need it finished
+  await session.until('the folder scan', () => session.logs.some((l) => /: \d+ nginx files? in \d+ folders/.test(l)));
   const text = fs.readFileSync(app, 'utf8');
   await session.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(app), languageId: 'nginx', version: 1, text } });
   await session.diagnostics(uriOf(app), () => true);

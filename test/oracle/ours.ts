@@ -42,13 +42,18 @@ export function ourErrors(text: string, extra: Record<string, string> = {}): Fin
     const m = new RegExp(`include\\s+${file.slice(DIR.length + 1).replace(/\./g, '\\.')}\\s*;`).exec(text);
     return m ? m.index + m[0].length - 1 : Number.MAX_SAFE_INTEGER;
   };
-  const key = (f: Finding): [number, number, number] => (f.file === CONF ? [f.late ?? 0, f.nginxAt ?? f.span.start, -1] : [f.late ?? 0, includedAt(f.file), f.nginxAt ?? f.span.start]);
+  // where nginx meets the error: a late one (see Finding.after) just after the point it names
+  const key = (f: Finding): [number, number] => {
+    const file = f.after?.file ?? f.file;
+    const at = f.after ? f.after.offset + 0.5 : (f.nginxAt ?? f.span.start);
+    return file === CONF ? [at, -1] : [includedAt(file), at];
+  };
   return validateRoot(ws, CONF, 'main', 'main', OPTIONS)
     .findings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
     .sort((a, b) => {
       const ka = key(a);
       const kb = key(b);
-      return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+      return ka[0] - kb[0] || ka[1] - kb[1];
     });
 }
 

@@ -59,8 +59,9 @@ export interface Finding {
   /** Offset where nginx itself would report this error (its line), when that differs from span. */
   nginxAt?: number;
   /**
-   * For errors nginx finds only after reading a whole block (a duplicate location, once the http
-   * block is read): they come after every error met while reading, whatever their line.
+   * For errors nginx finds only once it has read a whole block (a duplicate location, when the
+   * http block ends): where that is. They come after every error met before that point,
+   * whatever their own line.
    */
-  late?: number;
+  after?: { file: FileId; offset: number };
 }

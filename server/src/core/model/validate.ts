@@ -252,8 +252,14 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     // `location /x` and `location ^~ /x` are one location; `= /x` beside them is joined, not a duplicate
     if (loc.kind === 'exact' || loc.kind === 'prefix') {
       const key = `#location:${loc.kind}:${loc.name}`;
-      // found by ngx_http_init_locations once the http block is read: after every parse error
-      if (seen.has(key)) findings.push({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, late: 1 });
+      // found by ngx_http_init_locations once the http block is read: after the errors before its `}`
+      if (seen.has(key)) {
+        let http = node.parent;
+        while (http && http.d.name !== 'http') http = http.parent;
+        const close = http?.d.block?.close;
+        const after = close && http ? { file: http.file, offset: close.start } : { file: root, offset: Number.MAX_SAFE_INTEGER };
+        findings.push({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, after });
+      }
       else seen.set(key, at);
     }
     return true;
