@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Workspace, DEFAULT_OPTIONS, MAX_FILE_BYTES } from '../server/src/core/model/workspace';
 import { MAX_DEPTH } from '../server/src/core/syntax/parser';
 import { MemoryHost } from './util/fixture';
+import { nginxTest, withLocalPaths } from './util/nginx';
 
 function analyse(files: Record<string, string>, unreadable: string[] = []) {
   const ws = new Workspace(new MemoryHost(new Map(Object.entries(files)), new Set(unreadable)), DEFAULT_OPTIONS);
@@ -71,4 +72,19 @@ test('well-known third-party directives (OpenResty, headers-more, echo…) are n
     ].join('\n'),
   });
   assert.deepEqual(get('/w/nginx.conf'), ['error nginx-directive: unknown directive "frobnicate"']);
+});
+
+test('a UTF-8 byte order mark at the start: nginx\'s own error, and a fix that removes the mark', async () => {
+  const text = '\uFEFFevents {}\nhttp {}\n';
+  const file = '/w/nginx.conf';
+  const ws = new Workspace(new MemoryHost(new Map([[file, text]])), DEFAULT_OPTIONS);
+  ws.setFiles([file]);
+  const [f] = ws.findings(file);
+  assert.equal(f.message, 'unknown directive "\uFEFFevents"');
+  const verdict = await nginxTest({ 'nginx.conf': text });
+  assert.equal(verdict.error?.message, f.message, 'the same text as nginx');
+  const edit = f.fixes![0].edits[0];
+  const fixed = text.slice(0, edit.span.start) + edit.text + text.slice(edit.span.end);
+  assert.equal(fixed, 'events {}\nhttp {}\n');
+  assert.equal((await nginxTest({ 'nginx.conf': withLocalPaths(fixed) })).ok, true);
 });

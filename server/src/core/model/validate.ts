@@ -170,6 +170,10 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       if (!specs) {
         if (opts.extraDirectives.includes(d.name) || (opts.directiveSet === 'reference' && isThirdPartyDirective(d.name))) { sawUnknown = true; skipBlock(node, file); continue; }
         report(file, nameOf(d), 'nginx-directive', `unknown directive "${d.name}"`, at);
+        if (d.name.startsWith('\uFEFF') && d.span.start === 0) {
+          // a UTF-8 byte order mark (saved by some Windows editors): nginx reads it as part of the name
+          findings[findings.length - 1].fixes = [{ title: 'Remove the byte order mark at the start of the file', kind: 'safe', edits: [{ file, span: { start: 0, end: 1 }, text: '' }] }];
+        }
         sawUnknown = true;
         skipBlock(node, file);
         continue;
