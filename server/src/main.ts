@@ -10,7 +10,7 @@ import { uriToFile } from './lsp/convert';
 import { wireDocuments } from './lsp/documents';
 import { logUncaught, makeGuard } from './lsp/guard';
 import { initialize, initialized } from './lsp/lifecycle';
-import { definition, documentSymbols, hover } from './lsp/navigation';
+import { definition, documentSymbols, hover, workspaceSymbols } from './lsp/navigation';
 import { NginxTester } from './lsp/nginxTest';
 import { Projects } from './lsp/projects';
 import { Publisher } from './lsp/publisher';
@@ -48,6 +48,7 @@ connection.onCompletion(guard('completion', [], (params) => completion(ctx, para
 connection.onHover(guard('hover', null, (params) => hover(ctx, params)));
 connection.onDefinition(guard('definition', null, (params) => definition(ctx, params)));
 connection.onDocumentSymbol(guard('documentSymbol', [], (params) => documentSymbols(ctx, params)));
+connection.onWorkspaceSymbol(guard('workspaceSymbol', [], (params) => workspaceSymbols(ctx, params)));
 connection.onExecuteCommand(guard('executeCommand', undefined, (params) => executeCommand(ctx, params)));
 connection.onRequest(ENDPOINTS_REQUEST, guard('endpoints', [], (params: { uri?: string }) => endpoints(ctx, params)));
 connection.onNotification(TRUST_NOTIFICATION, guard('didChangeTrust', undefined, (params: { trusted?: boolean }) => {

@@ -1,10 +1,10 @@
-// Hover, Go to Definition and the Outline over stdio: from `$connection_upgrade` in conf.d/app.conf to the
+// Hover, Go to Definition, the Outline and workspace symbols over stdio: from `$connection_upgrade` in conf.d/app.conf to the
 // map in nginx.conf, from an include to the file it reads, and a directive's reference.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DocumentSymbol, Hover, Location, Position } from 'vscode-languageserver-protocol';
+import type { DocumentSymbol, Hover, Location, Position, SymbolInformation } from 'vscode-languageserver-protocol';
 import { copyFixture, LspSession, uriOf } from './harness';
 
 test('hover, go to definition and the outline over stdio', async (t) => {
@@ -18,6 +18,7 @@ test('hover, go to definition and the outline over stdio', async (t) => {
   assert.equal(init.capabilities.hoverProvider, true);
   assert.equal(init.capabilities.definitionProvider, true);
   assert.equal(init.capabilities.documentSymbolProvider, true);
+  assert.equal(init.capabilities.workspaceSymbolProvider, true);
   await session.rpc.sendNotification('initialized', {});
   // the folder scan runs in slices: answers about other files need it finished
   await session.until('the folder scan', () => session.logs.some((l) => /: \d+ nginx files? in \d+ folders/.test(l)));
@@ -66,6 +67,16 @@ test('hover, go to definition and the outline over stdio', async (t) => {
     assert.deepEqual(symbols[0].range.end, { line: text.split('\n').length - 2, character: 1 });
     const mainSymbols: DocumentSymbol[] = await session.rpc.sendRequest('textDocument/documentSymbol', { textDocument: { uri: uriOf(main) } });
     assert.deepEqual(mainSymbols.map(shape), [['events', 24, []], ['http', 3, [['map $http_upgrade $connection_upgrade', 13, []], ['include conf.d/*.conf', 1, []]]]]);
+  });
+
+  await t.test('Go to Symbol in Workspace finds blocks of every file, with their container', async () => {
+    const find = (query: string): Promise<SymbolInformation[]> => session.rpc.sendRequest('workspace/symbol', { query });
+    const ws = await find('/ws');
+    assert.deepEqual(ws.map((x) => [x.name, x.containerName, x.location.uri]), [['location /ws/', 'server (8080)', uriOf(app)]]);
+    assert.deepEqual(ws[0].location.range.start, pos('location /ws/', 0));
+    const maps = await find('CONNECTION_UPGRADE');
+    assert.deepEqual(maps.map((x) => [x.name, x.containerName, x.location.uri]), [['map $http_upgrade $connection_upgrade', 'http', uriOf(main)]]);
+    assert.deepEqual((await find('')).map((x) => x.name).sort(), ['events', 'http', 'location /ws/', 'map $http_upgrade $connection_upgrade', 'server (8080)']);
   });
 
   await t.test('a directive name shows its module, contexts and documentation link', async () => {

@@ -20,6 +20,7 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
       hoverProvider: true,
       definitionProvider: true,
       documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
       executeCommandProvider: { commands: SERVER_COMMANDS },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
