@@ -101,55 +101,35 @@ http {
 }`, rule);
 });
 
+/** A server with the WebSocket headers and a location whose first lines are `lines`. */
+const withParams = (lines: string) => `
+events {}
+http {
+    server {
+        listen 80;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+        location /ws/ {
+${lines}
+            proxy_pass http://127.0.0.1:8080;
+            proxy_read_timeout 600s;
+        }
+    }
+}`;
+
 test('Debian\'s proxy_params, included from outside the workspace, stops inheritance too; the fix copies the lines after it', () => {
-  check(`
-events {}
-http {
-    server {
-        listen 80;
-        proxy_http_version 1.1;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection "upgrade";
-        location /ws/ {
-            include /etc/nginx/proxy_params;
+  check(withParams(`            include /etc/nginx/proxy_params;
 #           ^^^^^^^ error ws-headers-not-inherited +fix
-#                   ^^^^^^^^^^^^^^^^^^^^^^^ info nginx-include
-            proxy_pass http://127.0.0.1:8080;
-            proxy_read_timeout 600s;
-        }
-    }
-}`, { rule });
-  checkFix(`
-events {}
-http {
-    server {
-        listen 80;
-        proxy_http_version 1.1;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection "upgrade";
-        location /ws/ {
-            inc‸lude /etc/nginx/proxy_params;
-            proxy_pass http://127.0.0.1:8080;
-            proxy_read_timeout 600s;
-        }
-    }
-}`, `
-events {}
-http {
-    server {
-        listen 80;
-        proxy_http_version 1.1;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection "upgrade";
-        location /ws/ {
-            include /etc/nginx/proxy_params;
+#                   ^^^^^^^^^^^^^^^^^^^^^^^ info nginx-include`), { rule });
+  checkFix(
+    withParams('            inc‸lude /etc/nginx/proxy_params;'),
+    withParams(`            include /etc/nginx/proxy_params;
             proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection "upgrade";
-            proxy_pass http://127.0.0.1:8080;
-            proxy_read_timeout 600s;
-        }
-    }
-}`, rule, { nginxAccepts: false });
+            proxy_set_header Connection "upgrade";`),
+    rule,
+    { nginxAccepts: false },
+  );
 });
 
 test('proxy_params in a location with no upgrade headers above it: nothing to say', () => {
