@@ -96,6 +96,9 @@ export function describe(ws: Workspace, file: FileId, s: NavSymbol, where: (p: P
   if (s.kind === 'directive') return describeDirective(s.d.name);
   if (s.kind === 'include') {
     const files = includeTargets(ws, file, s.arg);
+    if (!files.length && /(^|\/)proxy_params$/.test(s.arg)) {
+      return `\`include ${s.arg}\`: not in the workspace; Debian's stock file sets \`proxy_set_header\` Host, X-Real-IP, X-Forwarded-For and X-Forwarded-Proto — which stops this level from inheriting other proxy_set_header lines.`;
+    }
     if (!files.length) return `\`include ${s.arg}\`: no file of the workspace matches.`;
     return `\`include ${s.arg}\` reads:\n\n${files.slice(0, 20).map((f) => `- ${where({ file: f, span: { start: 0, end: 0 } })}`).join('\n')}${files.length > 20 ? `\n- … ${files.length - 20} more` : ''}`;
   }
