@@ -35,6 +35,8 @@ export interface ProxyBlock {
   readTimeout?: ENode;
   /** Why this block counts as a WebSocket endpoint, or undefined when it doesn't. */
   intent?: string;
+  /** Which signal that was: the weakest, an upstream's name, yields to the others (buildModel). */
+  intentBy?: 'headers' | 'pattern' | 'path' | 'target' | 'upstream' | 'comment';
   /** The nearest enclosing level that sets Upgrade/Connection but is not in effect here. */
   lostUpgradeLevel?: Level;
   /** Index in `levels` of the level holding headers (-1: none), proxy_http_version, proxy_read_timeout. */
@@ -53,10 +55,6 @@ export function mayBeHidden(b: ProxyBlock, what: keyof ProxyBlock['at']): boolea
   return b.unseen !== undefined && (at < 0 || b.unseen <= at);
 }
 
-/**
- * Stock files of nginx packages, often included from outside the workspace: known to hold no
- * WebSocket-related proxy directive (Debian's proxy_params sets Host and X-Forwarded-* only).
- */
 /** The headers Debian's stock proxy_params sets (Host and the X-Forwarded family), lower case. */
 export const PROXY_PARAMS_HEADERS = ['host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto'];
 
@@ -69,6 +67,10 @@ export function stockProxyParams(l: Level, root: RootAnalysis): ENode | undefine
   return own(l, 'include').find((n) => root.unfollowed.has(n) && /(^|\/)proxy_params$/.test(n.d.args[0]?.value ?? ''));
 }
 
+/**
+ * Stock files of nginx packages, often included from outside the workspace: known to hold no
+ * WebSocket-related proxy directive (Debian's proxy_params sets Host and X-Forwarded-* only).
+ */
 const STOCK_INCLUDES = /(^|\/)(proxy_params|fastcgi_params|fastcgi\.conf|uwsgi_params|scgi_params|mime\.types|koi-utf|koi-win|win-utf|fastcgi-php\.conf|snakeoil\.conf|ssl-params\.conf|options-ssl-nginx\.conf)$/;
 
 export interface WsModel {
@@ -313,28 +315,26 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
     const [readTimeout, timeoutAt] = nearest('proxy_read_timeout');
     const at = { headers: headerLevel ? levels.indexOf(headerLevel) : -1, httpVersion: versionAt, readTimeout: timeoutAt };
     const block: ProxyBlock = { node, proxyPass: pp, levels, headerLevel, headers, httpVersion, readTimeout, lostUpgradeLevel, at, unseen };
-    block.intent = intentOf(block, upstreams, patterns, inputs);
+    [block.intentBy, block.intent] = intentOf(block, upstreams, patterns, inputs) ?? [];
     proxies.push(block);
   }
   // An upstream whose name looks like a WebSocket backend, with one location known for another
   // reason to be its WebSocket endpoint (Upgrade headers, a /ws path…): the other locations
   // proxy plain HTTP to it.
-  const explicit = new Set(proxies.filter((b) => b.intent && !b.intent.startsWith(BY_UPSTREAM)).map((b) => upstreamNameOf(b)));
+  const explicit = new Set(proxies.filter((b) => b.intentBy && b.intentBy !== 'upstream').map((b) => upstreamNameOf(b)));
   for (const b of proxies) {
-    if (b.intent?.startsWith(BY_UPSTREAM) && explicit.has(upstreamNameOf(b))) b.intent = undefined;
+    if (b.intentBy === 'upstream' && explicit.has(upstreamNameOf(b))) b.intent = b.intentBy = undefined;
   }
   return { proxies, maps, definitions, httpBlocks, upstreams, http11ByDefault, version, named: (name) => byName.get(name) ?? [] };
 }
-
-const BY_UPSTREAM = 'its upstream ';
 
 /** The host part of a block's proxy_pass (an upstream name or a host). */
 function upstreamNameOf(b: ProxyBlock): string {
   return /^[a-z]+:\/\/([^/:]+)/i.exec(b.proxyPass.d.args[0]?.value ?? '')?.[1] ?? '';
 }
 
-function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp[], inputs: ModelInputs): string | undefined {
-  if (b.levels.some(setsUpgrade)) return 'it sets Upgrade/Connection proxy headers';
+function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp[], inputs: ModelInputs): [NonNullable<ProxyBlock['intentBy']>, string] | undefined {
+  if (b.levels.some(setsUpgrade)) return ['headers', 'it sets Upgrade/Connection proxy headers'];
   // the location path (for an `if`/limit_except, the enclosing location's)
   let loc: ENode | undefined = b.node;
   while (loc && loc.d.name !== 'location') loc = loc.parent;
@@ -343,13 +343,13 @@ function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp
   const targetPath = target.replace(/^[a-z]+:\/\/[^/]*/i, '');
   const upstreamName = upstreamNameOf(b);
   for (const re of patterns) {
-    if (re.test(path) || re.test(upstreamName)) return `it matches the endpoint pattern /${re.source}/`;
+    if (re.test(path) || re.test(upstreamName)) return ['pattern', `it matches the endpoint pattern /${re.source}/`];
   }
-  if (loc && loc.d.args.some((a) => isWsPath(a.value))) return `its path ${path} looks like a WebSocket endpoint`;
-  if (targetPath && isWsPath(targetPath)) return `its proxy_pass target ${target} looks like a WebSocket endpoint`;
-  if (upstreamName && WS_UPSTREAM.test(upstreamName) && (upstreams.has(upstreamName) || !upstreamName.includes('.'))) return `${BY_UPSTREAM}${upstreamName} looks like a WebSocket backend`;
+  if (loc && loc.d.args.some((a) => isWsPath(a.value))) return ['path', `its path ${path} looks like a WebSocket endpoint`];
+  if (targetPath && isWsPath(targetPath)) return ['target', `its proxy_pass target ${target} looks like a WebSocket endpoint`];
+  if (upstreamName && WS_UPSTREAM.test(upstreamName) && (upstreams.has(upstreamName) || !upstreamName.includes('.'))) return ['upstream', `its upstream ${upstreamName} looks like a WebSocket backend`];
   for (const n of [b.node, ...(loc && loc !== b.node ? [loc] : [])]) {
-    if (commentsNear(n, inputs).some((c) => WS_COMMENT.test(c))) return 'a comment says it serves WebSocket';
+    if (commentsNear(n, inputs).some((c) => WS_COMMENT.test(c))) return ['comment', 'a comment says it serves WebSocket'];
   }
   return undefined;
 }
