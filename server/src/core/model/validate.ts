@@ -389,7 +389,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
 /** Directives whose first argument names a variable they create. */
 export const DEFINES_FIRST = new Set(['set', 'auth_request_set', 'perl_set', 'js_set', 'js_var', 'set_by_lua', 'set_by_lua_block', 'set_by_lua_file', 'auth_jwt_claim_set', 'auth_jwt_header_set']);
 /** Directives whose second argument names a variable they create (map/geo/split_clients/…). */
-export const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_map']);
+const DEFINES_SECOND = new Set(['map', 'geo', 'split_clients', 'geoip2', 'num_map']);
 /** Directives whose arguments are regexes or patterns, where `$` is an anchor. */
 const REGEX_ARGS = new Set(['location', 'server_name', 'valid_referers']);
 /** Directives whose first argument is a regex when it starts with `~` (the others are compiled values). */
@@ -547,7 +547,7 @@ const IF_FILE_TESTS = new Set(['-f', '-d', '-e', '-x', '!-f', '!-d', '!-e', '!-x
  * stand alone or stick to the first and last words): nginx's message when it refuses the
  * shape, undefined when the shape is fine (regexes themselves are not compiled here).
  */
-export function ifConditionError(words: string[]): string | undefined {
+function ifConditionError(words: string[]): string | undefined {
   const v = words.slice();
   const first = v[0] ?? '';
   if (!first.startsWith('(')) return `invalid condition "${first}"`;
