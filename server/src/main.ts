@@ -26,7 +26,7 @@ const ctx: ServerContext = {
   projects: new Projects(new NodeHost()),
   caps: clientCaps({ capabilities: {} } as InitializeParams),
   openUris: new Map(),
-  trusted: true,
+  trusted: false, // until the client says otherwise (initialize)
 };
 const publisher = new Publisher(ctx);
 const nginxTest = new NginxTester(ctx, publisher);
@@ -49,7 +49,7 @@ connection.onHover(guard('hover', null, (params) => hover(ctx, params)));
 connection.onDefinition(guard('definition', null, (params) => definition(ctx, params)));
 connection.onDocumentSymbol(guard('documentSymbol', [], (params) => documentSymbols(ctx, params)));
 connection.onWorkspaceSymbol(guard('workspaceSymbol', [], (params) => workspaceSymbols(ctx, params)));
-connection.onExecuteCommand(guard('executeCommand', undefined, (params) => executeCommand(ctx, params)));
+connection.onExecuteCommand(guard('executeCommand', undefined, (params) => executeCommand(ctx, params, { runNginxTest: (uri) => nginxTest.onCommand(uri) })));
 connection.onRequest(ENDPOINTS_REQUEST, guard('endpoints', [], (params: { uri?: string }) => endpoints(ctx, params)));
 connection.onNotification(TRUST_NOTIFICATION, guard('didChangeTrust', undefined, (params: { trusted?: boolean }) => {
   ctx.trusted = params?.trusted === true;

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NGINX_TEST_STATUS_NOTIFICATION, type NginxTestStatus } from '../../server/src/protocol';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ApplyWorkspaceEditParams, ConfigurationParams, Diagnostic, InitializeResult, PublishDiagnosticsParams, ShowMessageParams } from 'vscode-languageserver-protocol';
 
@@ -38,6 +39,8 @@ export class LspSession {
   readonly shown: ShowMessageParams[] = [];
   /** workspace/applyEdit requests, in order (answered with applied: true). */
   readonly applied: ApplyWorkspaceEditParams[] = [];
+  /** nginx -t results the server reported for the status bar, in order. */
+  readonly nginxTestStatus: NginxTestStatus[] = [];
   private waiters: Waiter[] = [];
   private watchers: (() => void)[] = [];
   stderr = '';
@@ -49,7 +52,9 @@ export class LspSession {
       this.latest.set(p.uri, p);
       this.history.push(p);
       this.waiters = this.waiters.filter((w) => !(w.uri === p.uri && w.pred(p.diagnostics, p) && (w.resolve(p), true)));
+      this.poke();
     });
+    this.rpc.onNotification(NGINX_TEST_STATUS_NOTIFICATION, (p: NginxTestStatus) => { this.nginxTestStatus.push(p); this.poke(); });
     this.rpc.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); this.poke(); });
     this.rpc.onNotification('window/showMessage', (p: ShowMessageParams) => { this.shown.push(p); this.poke(); });
     this.rpc.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => { this.applied.push(p); this.poke(); return { applied: true }; });
@@ -64,8 +69,9 @@ export class LspSession {
     this.rpc.listen();
   }
 
-  static start(): LspSession {
-    return new LspSession(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  /** `as`: run the server as another user (tests run as root; an unprivileged uid shows what a user meets). */
+  static start(as?: { uid: number; gid: number }): LspSession {
+    return new LspSession(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...as }));
   }
 
   initialize(folder: string, initializationOptions?: unknown): Promise<InitializeResult> {
@@ -101,7 +107,7 @@ export class LspSession {
     for (const w of [...this.watchers]) w();
   }
 
-  /** Resolves once `pred` holds, re-checked on every log line, message and edit the server sends. */
+  /** Resolves once `pred` holds, re-checked on every log line, message, edit, publication and nginx -t status the server sends. */
   until(what: string, pred: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (pred()) return Promise.resolve();
     return new Promise((resolve, reject) => {

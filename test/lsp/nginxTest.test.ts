@@ -26,7 +26,7 @@ async function start(t: { after(fn: () => void): void }, options?: unknown) {
   const session = LspSession.start();
   t.after(() => { session.child.kill(); fs.rmSync(root, { recursive: true, force: true }); });
   session.settings.set(uriOf(root), { nginx: { path: NGINX } });
-  await session.initialize(root, options);
+  await session.initialize(root, options ?? { trusted: true });
   await session.rpc.sendNotification('initialized', {});
   const app = path.join(root, 'conf.d/app.conf');
   const main = path.join(root, 'nginx.conf');
@@ -67,10 +67,25 @@ test('nginx -t on save', async (t) => {
     await session.until('nginx -t ok logged', () => session.logs.some((l) => /^nginx -t 1\.\d+\.\d+ on .*nginx\.conf: ok$/.test(l)));
   });
 
-  await t.test('an error without a location (unknown variable) goes to its first use', async () => {
+  await t.test('what our own check already reports (same file, line, message start) is not reported again', async () => {
     const noMap = fs.readFileSync(main, 'utf8').replace(/ {4}map[^}]*\}\n/, '');
     fs.writeFileSync(main, noMap);
     await session.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(main), languageId: 'nginx', version: 1, text: noMap } });
+    const k = session.nginxTestStatus.length;
+    await save(main);
+    await session.until('nginx -t reported it', () => session.logs.some((l) => /^nginx -t \S+ on .*: unknown "connection_upgrade" variable$/.test(l)));
+    await session.until('its status', () => session.nginxTestStatus.slice(k).some((s) => s.state === 'failed'));
+    // its diagnostics are published after the status: wait for that publication
+    const n = session.history.filter((h) => h.uri === uriOf(app)).length;
+    await session.until('published since', () => session.history.filter((h) => h.uri === uriOf(app)).length > n);
+    assert.ok(session.latest.get(uriOf(app))!.diagnostics.some((d) => d.code === 'ws-map-missing' && d.range.start.line === 8));
+    assert.equal(fromNginx(session.latest.get(uriOf(app))!.diagnostics).length, 0, JSON.stringify(session.latest.get(uriOf(app))));
+  });
+
+  await t.test('an error without a location (unknown variable) goes to its first use', async () => {
+    // our own findings off: nginx -t's is the only one
+    session.settings.set(uriOf(root), { nginx: { path: NGINX }, rules: { 'ws-map-missing': 'off', 'nginx-variable': 'off' } });
+    await session.rpc.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     await save(main);
     const p = await session.diagnostics(uriOf(app), (d) => fromNginx(d).length > 0).catch((e) => { throw new Error(`${e.message}\n${session.logs.join('\n')}`); });
     const [d] = fromNginx(p.diagnostics);
@@ -79,7 +94,7 @@ test('nginx -t on save', async (t) => {
   });
 
   await t.test('nginxWebSocket.rules["nginx-t"] sets the severity of what nginx -t reports', async () => {
-    session.settings.set(uriOf(root), { nginx: { path: NGINX }, rules: { 'nginx-t': 'warning' } });
+    session.settings.set(uriOf(root), { nginx: { path: NGINX }, rules: { 'nginx-t': 'warning', 'ws-map-missing': 'off', 'nginx-variable': 'off' } });
     await save(main);
     await session.diagnostics(uriOf(app), (d) => fromNginx(d).length === 1 && fromNginx(d)[0].severity === 2);
   });

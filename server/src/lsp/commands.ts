@@ -7,15 +7,21 @@ import { LineMap, uriToFile } from './convert';
 import { endpointSuggestions, type EndpointSuggestion } from './endpoints';
 import type { Project } from './projects';
 import { planUpgradeMap } from './upgradeMap';
+import { SERVER_COMMAND } from '../protocol';
 
-/** The server side of "nginx WebSocket: Insert upgrade map" (the client's command adds the active document). */
-export const INSERT_UPGRADE_MAP = 'nginxWebSocket.server.insertUpgradeMap';
-export const SERVER_COMMANDS = [INSERT_UPGRADE_MAP];
-export const ENDPOINTS_REQUEST = 'nginxWebSocket/endpoints';
-export const TRUST_NOTIFICATION = 'nginxWebSocket/didChangeTrust';
+/** The server side of the client's commands (the client adds the active document). */
+export const INSERT_UPGRADE_MAP = SERVER_COMMAND.insertUpgradeMap;
+export const SERVER_COMMANDS: string[] = [SERVER_COMMAND.insertUpgradeMap, SERVER_COMMAND.runNginxTest];
+export { ENDPOINTS_REQUEST, TRUST_NOTIFICATION } from '../protocol';
 
-export async function executeCommand(ctx: ServerContext, params: ExecuteCommandParams): Promise<void> {
-  if (params.command === INSERT_UPGRADE_MAP) await insertUpgradeMap(ctx, params.arguments?.[0]);
+/** Commands implemented elsewhere (nginx -t lives with its runner). */
+export interface CommandHandlers {
+  runNginxTest(uri: unknown): Promise<void>;
+}
+
+export async function executeCommand(ctx: ServerContext, params: ExecuteCommandParams, handlers?: CommandHandlers): Promise<void> {
+  if (params.command === SERVER_COMMAND.insertUpgradeMap) await insertUpgradeMap(ctx, params.arguments?.[0]);
+  else if (params.command === SERVER_COMMAND.runNginxTest) await handlers?.runNginxTest(params.arguments?.[0]);
 }
 
 async function insertUpgradeMap(ctx: ServerContext, uri: unknown): Promise<void> {

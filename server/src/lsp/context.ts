@@ -35,15 +35,15 @@ export interface ServerContext {
   /**
    * Whether the editor trusts the workspace (VS Code's client says so in initializationOptions
    * and after a grant). Untrusted: no executable is ever run. A client that does not say is
-   * trusted: it has no trust model of its own to honour.
+   * untrusted: running an executable on a workspace's files is opted into, never assumed.
    */
   trusted: boolean;
 }
 
-/** initializationOptions.trusted, when the client sends it. */
+/** initializationOptions.trusted: only an explicit `true` trusts the workspace. */
 export function trustOf(params: InitializeParams): boolean {
   const o = params.initializationOptions as { trusted?: unknown } | undefined;
-  return typeof o?.trusted === 'boolean' ? o.trusted : true;
+  return o?.trusted === true;
 }
 
 /** The URI to use for a file: the client's own spelling when it is open. */

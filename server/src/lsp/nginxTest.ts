@@ -2,15 +2,20 @@
 // (see ../nginx/sandbox.ts). Its errors are published with source "nginx -t" at the original
 // file and line, next to the analysis' own diagnostics. Runs are asynchronous, bounded by
 // nginxWebSocket.nginx.timeoutMs, and a newer save of the same tree cancels the older run.
-// In an untrusted workspace nothing is ever executed.
+// What exists only on the server (a certificate, a user, an upstream host) is set aside in the
+// copy and reported as an Information on its directive, and nginx runs again (bounded rounds), so
+// the errors after it are still found. Every result is sent to the client's status bar.
+// In an untrusted workspace (or a client that does not say it trusts it) nothing is ever executed.
 import { docsUrl } from '../core/docs';
 import { DiagnosticSeverity, MessageType, type Diagnostic } from 'vscode-languageserver';
 import type { RootAnalysis } from '../core/model/workspace';
 import type { FileId } from '../core/types';
 import { parseNginxOutput, unknownVariable, type NginxMessage } from '../nginx/output';
-import { detectNginx, locateNginx, runFile, type NginxBinary } from '../nginx/run';
-import { buildSandbox } from '../nginx/sandbox';
-import type { ServerContext } from './context';
+import { detectNginx, locateNginx, runFile, type NginxBinary, type RunResult } from '../nginx/run';
+import { buildSandbox, MAX_ROUNDS, type SetAside } from '../nginx/sandbox';
+import { NGINX_TEST_STATUS_NOTIFICATION, type NginxTestStatus } from '../protocol';
+import { uriOf, type ServerContext } from './context';
+import { LineMap, uriToFile } from './convert';
 import type { Project } from './projects';
 import type { Publisher } from './publisher';
 import { fetchSettings, type NginxSettings } from './settings';
@@ -33,24 +38,51 @@ export class NginxTester {
   /** nginx -t diagnostics per main config, by file. */
   private readonly byRoot = new Map<FileId, Map<FileId, Diagnostic[]>>();
   private readonly told = new Set<string>();
+  /** The last result per main config, for the status bar. */
+  private readonly results = new Map<FileId, NginxTestStatus>();
 
   constructor(private readonly ctx: ServerContext, private readonly publisher: Publisher) {}
 
-  async onSave(file: FileId): Promise<void> {
+  /** A save: runs nginx -t when the settings ask for it. */
+  onSave(file: FileId): Promise<void> {
+    return this.run(file, false);
+  }
+
+  /** The status bar's click (the runNginxTest command): runs now, even with testOnSave off. */
+  async onCommand(uri: unknown): Promise<void> {
+    const file = typeof uri === 'string' ? uriToFile(uri) : undefined;
+    const target = file ?? [...this.results.keys()][0] ?? this.ctx.projects.all().flatMap((p) => [...p.ws.analysis().values()].filter((r) => r.kind === 'main').map((r) => r.root))[0];
+    if (target === undefined) return this.status({ state: 'notRun', reason: 'noFile', detail: 'nginx -t: open an nginx configuration file to test it' });
+    await this.run(target, true);
+  }
+
+  private async run(file: FileId, asked: boolean): Promise<void> {
     const project = this.ctx.projects.owner(file);
     if (!this.ctx.trusted) {
       this.once('untrusted', 'nginx -t is off: this workspace is not trusted, so no nginx executable is run. Trust the workspace to enable it.');
+      this.status({ state: 'notRun', reason: 'untrusted', detail: 'nginx -t not run: this workspace is not trusted (no executable runs in a restricted workspace)' });
       return this.clear([...this.byRoot.keys()]);
     }
     const [settings] = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, [project.scopeUri]);
     const roots = project.ws.rootsOf(file).filter((r) => r.kind === 'main');
     const level = settings.rules[NGINX_T_CODE];
-    if (!settings.nginx.testOnSave || level === 'off') return this.clear(roots.map((r) => r.root));
-    if (!roots.length) return; // a fragment no main config includes: nothing nginx could load
+    if ((!settings.nginx.testOnSave && !asked) || level === 'off') {
+      this.status({ state: 'notRun', reason: 'disabled', detail: `nginx -t not run: ${level === 'off' ? 'nginxWebSocket.rules["nginx-t"] is off' : 'nginxWebSocket.nginx.testOnSave is off (click to run it once)'}` });
+      return this.clear(roots.map((r) => r.root));
+    }
+    if (!roots.length) {
+      // a fragment no main config includes: nothing nginx could load
+      return this.status({ state: 'notRun', reason: 'fragment', detail: 'nginx -t not run: no main configuration (with events/http) includes this file, so there is nothing nginx could load' });
+    }
     const binary = await this.binary(settings.nginx);
     if (!binary) return;
     const severity = level ? LEVEL_SEVERITY[level] : undefined;
-    await Promise.all(roots.map((r) => this.test(project, r, binary, settings.nginx.timeoutMs, severity)));
+    this.status({ state: 'running', detail: `nginx -t running on ${roots.map((r) => r.root).join(', ')}` });
+    const results = await Promise.all(roots.map((r) => this.test(project, r, binary, settings.nginx.timeoutMs, severity)));
+    const done = results.filter((r): r is NginxTestStatus => !!r);
+    if (!done.length) return;
+    const worst = (['failed', 'notRun', 'incomplete', 'passed'] as const).map((s) => done.find((r) => r.state === s)).find(Boolean)!;
+    this.status(worst);
   }
 
   /** Trust or settings changed: drop what may no longer be shown. */
@@ -62,10 +94,15 @@ export class NginxTester {
     }
   }
 
+  private status(s: NginxTestStatus): void {
+    void this.ctx.connection.sendNotification(NGINX_TEST_STATUS_NOTIFICATION, s);
+  }
+
   private async binary(s: NginxSettings): Promise<NginxBinary | undefined> {
     const file = locateNginx(s.path);
     if (!file) {
       this.once('no-binary', 'nginx -t is off: no nginx executable found on PATH or at /usr/sbin/nginx. Set nginxWebSocket.nginx.path to use one.');
+      this.status({ state: 'notRun', reason: 'noBinary', detail: 'nginx -t not run: no nginx executable found on PATH or at /usr/sbin/nginx (set nginxWebSocket.nginx.path)' });
       return undefined;
     }
     let p = this.binaries.get(file);
@@ -74,45 +111,79 @@ export class NginxTester {
       return await p;
     } catch (e) {
       this.once(`detect:${file}`, `nginx -t is off: ${(e as Error).message}`, true);
+      this.status({ state: 'notRun', reason: 'noBinary', detail: `nginx -t not run: ${(e as Error).message}` });
       return undefined;
     }
   }
 
-  private async test(project: Project, root: RootAnalysis, binary: NginxBinary, timeoutMs: number, severity?: DiagnosticSeverity): Promise<void> {
+  /** One main config: the sandboxed runs, then its diagnostics. undefined when superseded. */
+  private async test(project: Project, root: RootAnalysis, binary: NginxBinary, timeoutMs: number, severity?: DiagnosticSeverity): Promise<NginxTestStatus | undefined> {
     this.running.get(root.root)?.abort(); // superseded by this save
     const abort = new AbortController();
     this.running.set(root.root, abort);
     const ws = project.ws;
     const base = project.folder !== undefined && project.contains(root.root) ? project.folder : root.root.slice(0, root.root.lastIndexOf('/'));
+    const rootUri = uriOf(this.ctx, root.root);
     const sandbox = buildSandbox({
-      root, base, nginxPrefix: binary.prefix,
+      root, base, binary,
       text: (f) => ws.text(f),
       resolveInclude: (arg) => ws.resolveInclude(ws.prefixOf(root.root, 'main'), arg),
     });
-    let result;
+    const info = (a: SetAside): Diagnostic => ({ ...spanDiagnostic(ws.text(a.file) ?? '', a.span, DiagnosticSeverity.Information, a.message), ...(a.nginx ? { data: { nginx: a.nginx } } : {}) });
+    const add = (diags: Map<FileId, Diagnostic[]>, file: FileId, d: Diagnostic) => diags.set(file, [...(diags.get(file) ?? []), d]);
+    if (sandbox.unseen) {
+      sandbox.dispose();
+      if (this.running.get(root.root) === abort) this.running.delete(root.root);
+      const diags = new Map<FileId, Diagnostic[]>();
+      add(diags, sandbox.unseen.file, info(sandbox.unseen));
+      this.ctx.connection.console.info(`nginx -t on ${root.root}: not run (${sandbox.unseen.message})`);
+      this.set(root.root, diags);
+      return { state: 'notRun', reason: 'unseen', detail: sandbox.unseen.message, root: rootUri };
+    }
+    const asides: SetAside[] = [...sandbox.notes];
+    let result: RunResult | undefined;
+    let messages: NginxMessage[] = [];
     try {
-      result = await runFile(binary.path, sandbox.args, timeoutMs, abort.signal);
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        sandbox.write();
+        result = await runFile(binary.path, sandbox.args, timeoutMs, abort.signal);
+        if (result.aborted || result.timedOut || result.spawnError) break;
+        messages = parseNginxOutput(result.stderr);
+        const fatal = messages.find((m) => m.level === 'emerg' || m.level === 'alert' || m.level === 'crit');
+        const aside = fatal && sandbox.setAside(fatal);
+        if (!aside) break;
+        asides.push(aside);
+        this.ctx.connection.console.info(`nginx -t on ${root.root}: set aside (${aside.message})`);
+      }
     } finally {
       sandbox.dispose();
       if (this.running.get(root.root) === abort) this.running.delete(root.root);
     }
-    if (result.aborted) return;
+    if (!result || result.aborted) return undefined;
     if (result.timedOut) {
       this.ctx.connection.console.warn(`nginx -t on ${root.root} did not finish within ${timeoutMs} ms and was stopped (${binary.path})`);
       this.once(`timeout:${binary.path}`, `nginx -t did not finish within ${timeoutMs} ms and was stopped (${binary.path}). Raise nginxWebSocket.nginx.timeoutMs if your nginx needs longer.`, true);
-      return;
+      return { state: 'notRun', reason: 'timeout', detail: `nginx -t did not finish within ${timeoutMs} ms and was stopped`, root: rootUri };
     }
-    if (result.spawnError) return this.once(`spawn:${binary.path}`, `nginx -t could not run ${binary.path}: ${result.spawnError}`, true);
-    const messages = parseNginxOutput(result.stderr);
+    if (result.spawnError) {
+      this.once(`spawn:${binary.path}`, `nginx -t could not run ${binary.path}: ${result.spawnError}`, true);
+      return { state: 'notRun', reason: 'error', detail: `nginx -t could not run ${binary.path}: ${result.spawnError}`, root: rootUri };
+    }
     if (result.code !== 0 && !messages.length) messages.push({ level: 'emerg', message: result.stderr.trim().split('\n')[0] || `nginx -t exited with code ${result.code}` });
     const diags = new Map<FileId, Diagnostic[]>();
+    for (const a of asides) add(diags, a.file, info(a));
     for (const m of messages) {
       const at = m.file ? { file: sandbox.toOriginal(m.file), line: m.line! } : locate(project, root, m.message);
-      const d = lineDiagnostic(ws.text(at.file) ?? '', at.line, severity ?? SEVERITY[m.level], sandbox.unmap(m.message));
-      diags.set(at.file, [...(diags.get(at.file) ?? []), d]);
+      const said = sandbox.unmap(m.message);
+      add(diags, at.file, { ...lineDiagnostic(ws.text(at.file) ?? '', at.line, severity ?? SEVERITY[m.level], said), data: { nginx: said } });
     }
-    this.ctx.connection.console.info(`nginx -t ${binary.version} on ${root.root}: ${messages.length ? messages.map((m) => m.message).join('; ') : 'ok'}`);
+    const failed = result.code !== 0;
+    this.ctx.connection.console.info(`nginx -t ${binary.version} on ${root.root}: ${messages.length ? messages.map((m) => m.message).join('; ') : failed ? `exit ${result.code}` : 'ok'}${asides.length ? ` (${asides.length} set aside)` : ''}`);
     this.set(root.root, diags);
+    const label = root.root.slice(root.root.lastIndexOf('/') + 1);
+    if (failed) return { state: 'failed', detail: `nginx -t ${binary.version} failed on ${label}: ${sandbox.unmap(messages[0]?.message ?? `exit ${result.code}`)}`, root: rootUri };
+    if (asides.length) return { state: 'incomplete', detail: `nginx -t ${binary.version} passed on ${label}, with ${asides.length} thing(s) it could not check here (see the Information diagnostics)`, root: rootUri };
+    return { state: 'passed', detail: `nginx -t ${binary.version} passed on ${label}`, root: rootUri };
   }
 
   private set(root: FileId, diags: Map<FileId, Diagnostic[]>): void {
@@ -155,6 +226,11 @@ function locate(project: Project, root: RootAnalysis, message: string): { file: 
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A diagnostic over a directive (its first line to its last). */
+function spanDiagnostic(text: string, span: { start: number; end: number }, severity: DiagnosticSeverity, message: string): Diagnostic {
+  return { range: new LineMap(text).range(span), severity, source: NGINX_T_SOURCE, code: NGINX_T_CODE, codeDescription: { href: docsUrl(NGINX_T_CODE) }, message };
+}
 
 function lineDiagnostic(text: string, line: number, severity: DiagnosticSeverity, message: string): Diagnostic {
   const l = text.split('\n')[line - 1] ?? '';

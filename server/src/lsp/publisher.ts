@@ -164,7 +164,8 @@ export class Publisher {
       relatedInformation: caps.relatedInformation,
     };
     const version = doc?.version ?? null;
-    const diagnostics = [...findings.map((f) => toDiagnostic(f, version, env)), ...extra];
+    const own = findings.map((f) => toDiagnostic(f, version, env));
+    const diagnostics = [...own, ...extra.filter((e) => !alreadyReported(e, own))];
     for (const f of findings) this.logSkipped(f.file, f.code, f.message);
     void connection.sendDiagnostics({ uri: uriOf(this.ctx, file), version: doc?.version, diagnostics });
     if (diagnostics.length) this.shown.add(file); else this.shown.delete(file);
@@ -177,4 +178,19 @@ export class Publisher {
     this.logged.add(file + message);
     this.ctx.connection.console.warn(`${file}: ${message}`);
   }
+}
+
+/**
+ * An external diagnostic (nginx -t) saying what one of ours already says: same file, on a line
+ * ours covers, and one message starts with the other (ours begin with nginx's own words).
+ */
+export function alreadyReported(e: Diagnostic, own: Diagnostic[]): boolean {
+  const said = (e.data as { nginx?: unknown } | undefined)?.nginx;
+  const plain = (m: Diagnostic['message']) => (typeof m === 'string' ? m : m.value);
+  const text = typeof said === 'string' ? said : plain(e.message);
+  const line = e.range.start.line;
+  return own.some((o) => {
+    const m = plain(o.message);
+    return o.range.start.line <= line && line <= o.range.end.line && (m.startsWith(text) || (m.length >= 12 && text.startsWith(m)));
+  });
 }

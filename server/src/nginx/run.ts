@@ -61,6 +61,10 @@ export interface NginxBinary {
   version: string;
   /** The compiled-in prefix (--prefix), which relative load_module paths resolve against. */
   prefix?: string;
+  /** The compiled-in modules directory (--modules-path): the only place modules are loaded from. */
+  modulesPath?: string;
+  /** The configure arguments nginx -V printed (which modules are left out, its default paths). */
+  configure?: string;
 }
 
 /** `nginx -V`: is this an nginx, which version, which prefix. Throws a user-facing message otherwise. */
@@ -70,6 +74,8 @@ export async function detectNginx(file: string, timeoutMs: number): Promise<Ngin
   if (r.timedOut) throw new Error(`${file} -V did not finish within ${timeoutMs} ms and was stopped`);
   const version = /nginx version: \S*?\/?(\d+\.\d+\.\d+)/.exec(r.stderr)?.[1];
   if (!version) throw new Error(`${file} does not look like nginx (nginx -V printed no version)`);
+  const configure = /^configure arguments: (.*)$/m.exec(r.stderr)?.[1];
   const prefix = /--prefix=(\S+)/.exec(r.stderr)?.[1];
-  return { path: file, version, prefix };
+  const modulesPath = /--modules-path=(\S+)/.exec(r.stderr)?.[1];
+  return { path: file, version, prefix, modulesPath, configure };
 }
