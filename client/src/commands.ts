@@ -6,14 +6,10 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { probe, parseTarget } from '../../server/src/probe/probe';
 import { formatReport } from '../../server/src/probe/report';
 
-export const INSERT_UPGRADE_MAP = 'nginxWebSocket.insertUpgradeMap';
-export const CHECK_ENDPOINT = 'nginxWebSocket.checkEndpoint';
-/** Server-side names (server/src/lsp/commands.ts). */
-const SERVER_INSERT_UPGRADE_MAP = 'nginxWebSocket.server.insertUpgradeMap';
-const ENDPOINTS_REQUEST = 'nginxWebSocket/endpoints';
-export const TRUST_NOTIFICATION = 'nginxWebSocket/didChangeTrust';
+import { CLIENT_COMMANDS, ENDPOINTS_REQUEST, SERVER_COMMAND, type EndpointSuggestion } from '../../server/src/protocol';
 
-interface EndpointSuggestion { url: string; reason: string; file: string; offset: number }
+export const INSERT_UPGRADE_MAP = CLIENT_COMMANDS.insertUpgradeMap;
+export const CHECK_ENDPOINT = CLIENT_COMMANDS.checkEndpoint;
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   let channel: vscode.OutputChannel | undefined;
@@ -21,7 +17,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   context.subscriptions.push(
     { dispose: () => channel?.dispose() },
     vscode.commands.registerCommand(INSERT_UPGRADE_MAP, () =>
-      client.sendRequest('workspace/executeCommand', { command: SERVER_INSERT_UPGRADE_MAP, arguments: [vscode.window.activeTextEditor?.document.uri.toString()] }),
+      client.sendRequest('workspace/executeCommand', { command: SERVER_COMMAND.insertUpgradeMap, arguments: [vscode.window.activeTextEditor?.document.uri.toString()] }),
     ),
     vscode.commands.registerCommand(CHECK_ENDPOINT, () => checkEndpoint(client, output)),
   );

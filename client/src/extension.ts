@@ -1,7 +1,9 @@
 // Starts the language server (dist/server.js) over IPC and registers the palette commands.
 import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { registerCommands, TRUST_NOTIFICATION } from './commands';
+import { TRUST_NOTIFICATION } from '../../server/src/protocol';
+import { registerCommands } from './commands';
+import { registerStatus } from './status';
 
 /** Language ids we serve: ours, and the one another popular nginx extension registers. */
 export const LANGUAGE_IDS = ['nginx', 'NGINX'];
@@ -20,8 +22,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'untitled', language },
     ]),
     synchronize: { configurationSection: 'nginxWebSocket' },
-    // the server runs no executable (nginx -t) in a workspace the user has not trusted
-    initializationOptions: { trusted: workspace.isTrusted },
+    // the server runs no executable (nginx -t) in a workspace the user has not trusted, and
+    // takes a client that does not say as untrusted: say it, either way
+    initializationOptions: { trusted: workspace.isTrusted === true },
   };
   // the id matches the settings prefix, so `nginxWebSocket.trace.server` is honoured
   const c = new LanguageClient('nginxWebSocket', 'nginx WebSocket', serverOptions, clientOptions);
@@ -29,6 +32,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   await c.start();
   context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void c.sendNotification(TRUST_NOTIFICATION, { trusted: true })));
   registerCommands(context, c);
+  registerStatus(context, c);
 }
 
 export async function deactivate(): Promise<void> {

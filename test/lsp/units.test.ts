@@ -11,6 +11,7 @@ import { locationPath } from '../../server/src/lsp/endpoints';
 import { RULES } from '../../server/src/core/rules/index';
 import { workspaceOf } from '../util/fixture';
 import { REPO } from './harness';
+import { alreadyReported } from '../../server/src/lsp/publisher';
 
 describe('nginx -t output', () => {
   it('reads both stderr shapes, the last " in file:line", and drops sandbox artifacts', () => {
@@ -61,7 +62,7 @@ describe('manifest', () => {
     assert.equal(pkg.contributes.snippets, undefined);
   });
   it('commands are in the palette for nginx files only', () => {
-    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command), ['nginxWebSocket.insertUpgradeMap', 'nginxWebSocket.checkEndpoint']);
+    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command), ['nginxWebSocket.insertUpgradeMap', 'nginxWebSocket.checkEndpoint', 'nginxWebSocket.runNginxTest']);
     for (const m of pkg.contributes.menus.commandPalette) assert.equal(m.when, 'editorLangId == nginx || editorLangId == NGINX');
   });
 });
@@ -99,5 +100,19 @@ describe('endpoint paths', () => {
     assert.equal(locationPath(['~', '^/live/(.*)$']), '/live/');
     assert.equal(locationPath(['~*', '^/api/v1\\.0/ws$']), '/api/v1.0/ws');
     assert.equal(locationPath(['@backend']), undefined);
+  });
+});
+
+describe('nginx -t and our own checks: one report per problem', () => {
+  const d = (line: number, endLine: number, message: string, data?: unknown) => ({ range: { start: { line, character: 0 }, end: { line: endLine, character: 1 } }, message, ...(data ? { data } : {}) });
+  const ours = [d(4, 6, 'unknown "connection_upgrade" variable: no map defines $connection_upgrade, so "nginx -t" fails.')];
+  it('same line (within ours), same message start: already reported', () => {
+    assert.equal(alreadyReported(d(5, 5, 'unknown "connection_upgrade" variable'), ours), true);
+    assert.equal(alreadyReported(d(5, 5, 'nginx words: explained', { nginx: 'unknown "connection_upgrade" variable' }), ours), true);
+  });
+  it('another line or another message: reported', () => {
+    assert.equal(alreadyReported(d(8, 8, 'unknown "connection_upgrade" variable'), ours), false);
+    assert.equal(alreadyReported(d(5, 5, 'unknown "upgrade" variable'), ours), false);
+    assert.equal(alreadyReported(d(5, 5, 'unknown "connection_upgrade" variable'), []), false);
   });
 });
