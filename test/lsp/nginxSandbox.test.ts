@@ -198,7 +198,7 @@ test('every path nginx -t opens for writing, creates or chowns lies in its tempo
     const logs = await save();
     assert.ok(logs.some((l) => /^nginx -t \S+ on .*nginx\.conf: ok$/.test(l)), logs.join('\n'));
     const traced = fs.readdirSync(bin).filter((f) => f.startsWith('trace.')).map((f) => fs.readFileSync(path.join(bin, f), 'utf8')).join('');
-    const writes = traced.split('\n').filter((l) => /^\d+ (creat|mkdir|mkdirat|chown|lchown|fchownat|rename|renameat2?|unlink|unlinkat|truncate|symlink|symlinkat|link|linkat)\(|^\d+ open(at)?\(.*O_(WRONLY|RDWR|CREAT|TRUNC|APPEND)/.test(l));
+    const writes = traced.split('\n').filter((l) => /^\d+\s+(creat|mkdir|mkdirat|chown|lchown|fchownat|rename|renameat2?|unlink|unlinkat|truncate|symlink|symlinkat|link|linkat)\(|^\d+\s+open(at)?\(.*O_(WRONLY|RDWR|CREAT|TRUNC|APPEND)/.test(l));
     assert.ok(writes.length >= 3, `the trace saw nginx write (the pid, the logs, the temp paths):\n${traced}`);
     const outside = writes.filter((l) => !/"([^"]*)"/.exec(l)?.[1].startsWith(sandboxDir));
     assert.deepEqual(outside, [], 'nginx -t wrote nothing outside its prefix');

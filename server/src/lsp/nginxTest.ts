@@ -80,6 +80,7 @@ export class NginxTester {
     this.status({ state: 'running', detail: `nginx -t running on ${roots.map((r) => r.root).join(', ')}` });
     const results = await Promise.all(roots.map((r) => this.test(project, r, binary, settings.nginx.timeoutMs, severity)));
     const done = results.filter((r): r is NginxTestStatus => !!r);
+    roots.forEach((r, i) => { if (results[i]) this.results.set(r.root, results[i]!); });
     if (!done.length) return;
     const worst = (['failed', 'notRun', 'incomplete', 'passed'] as const).map((s) => done.find((r) => r.state === s)).find(Boolean)!;
     this.status(worst);
