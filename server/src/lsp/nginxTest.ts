@@ -145,9 +145,11 @@ export class NginxTester {
     let result: RunResult | undefined;
     let messages: NginxMessage[] = [];
     try {
+      // the rounds share one time budget: a tree that needs many is still stopped after timeoutMs
+      const deadline = Date.now() + timeoutMs;
       for (let round = 0; round < MAX_ROUNDS; round++) {
         sandbox.write();
-        result = await runFile(binary.path, sandbox.args, timeoutMs, abort.signal);
+        result = await runFile(binary.path, sandbox.args, Math.max(1, deadline - Date.now()), abort.signal);
         if (result.aborted || result.timedOut || result.spawnError) break;
         messages = parseNginxOutput(result.stderr);
         const fatal = messages.find((m) => m.level === 'emerg' || m.level === 'alert' || m.level === 'crit');

@@ -225,7 +225,7 @@ export function buildSandbox(src: SandboxSource): Sandbox {
     all.push(n);
     if (!copied.has(n.file)) return;
     const d = n.d;
-    if (d.name === 'pid') setsPid = true;
+    if (d.name === 'pid' && n.ctx !== 'handler') setsPid = true; // (a map key may be called pid)
     const w = WRITES[d.name];
     const arg = w ? d.args[w.arg] : undefined;
     if (w && arg && !w.skip?.test(arg.value) && n.ctx !== 'handler') {
@@ -298,12 +298,12 @@ export function buildSandbox(src: SandboxSource): Sandbox {
   const at = (m: NginxMessage, name?: string | RegExp): ENode | undefined => {
     if (!m.file || m.line === undefined) return undefined;
     const file = toOriginal(m.file);
-    const hits = all.filter((n) => n.file === file && lineOf(file, n.d.span.start) <= m.line! && m.line! <= lineOf(file, n.d.endOffset >= 0 ? n.d.endOffset : n.d.span.end)
+    const hits = all.filter((n) => n.file === file && (n.ctx !== 'handler' || n.d.name === 'include') && lineOf(file, n.d.span.start) <= m.line! && m.line! <= lineOf(file, n.d.endOffset >= 0 ? n.d.endOffset : n.d.span.end)
       && (name === undefined || (typeof name === 'string' ? n.d.name === name : name.test(n.d.name))));
     return hits[hits.length - 1]; // the innermost
   };
   /** Directives with an argument naming `p` (as nginx resolved it, in the copy). */
-  const naming = (p: string, name: RegExp) => all.filter((n) => name.test(n.d.name) && n.d.args.some((a) => !a.value.includes('$') && path.posix.resolve(confPrefix, a.value) === p));
+  const naming = (p: string, name: RegExp) => all.filter((n) => name.test(n.d.name) && (n.ctx !== 'handler' || n.d.name === 'include') && n.d.args.some((a) => !a.value.includes('$') && path.posix.resolve(confPrefix, a.value) === p));
   const done = new Set<string>();
   const once = (key: string) => !done.has(key) && !!done.add(key);
   const exists = (p: string) => { try { fs.statSync(p); return true; } catch { return false; } };
