@@ -147,3 +147,19 @@ test('installedModule: only a root-owned file nobody else can write, really insi
   assert.equal(installedModule(path.join(mods, '../modules/../ws/evil.so'), [mods]), false);
   assert.equal(installedModule(path.join(mods, 'missing.so'), [mods]), false);
 });
+
+test('a glob include points at a list of the copies of what it matched, in nginx\'s order', (t) => {
+  const { sb, copy, read } = sandboxOf({
+    '/ws/nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n    include /etc/nginx/conf.d/*.conf;\n}\n',
+    '/ws/conf.d/b.conf': 'server { listen 81; }\n',
+    '/ws/conf.d/a.conf': 'server { listen 80; }\n',
+  });
+  t.after(() => sb.dispose());
+  const lists = [...copy().matchAll(/include "?([^";]+)"?;/g)].map((m) => m[1]);
+  assert.equal(lists.length, 2);
+  for (const list of lists) {
+    const included = [...read(list).matchAll(/include "?([^";]+)"?;/g)].map((m) => sb.toOriginal(m[1]));
+    assert.deepEqual(included, ['/ws/conf.d/a.conf', '/ws/conf.d/b.conf'], 'the re-rooted /etc/nginx glob too');
+    assert.equal(read(read(list).match(/include "?([^";]+)"?;/)![1]), 'server { listen 80; }\n');
+  }
+});

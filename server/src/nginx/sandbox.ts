@@ -3,7 +3,8 @@
 // - every file of the root's include graph is copied: those under `base` with their relative
 //   paths (every other entry of the directories on the way is symlinked, so certificates and
 //   htpasswd files read relative to the config stay readable), those elsewhere under
-//   `_outside/<their absolute path>`, and every include (glob or not) points at the copies;
+//   `_outside/<their absolute path>`, and every include points at the copies (a glob at a
+//   generated file that includes the copies of what it matched, in order);
 // - paths nginx opens or creates even with -t (pid, lock_file, error_log, access_log, the
 //   *_temp_path and *_cache_path directories) are rewritten into a scratch directory, at any
 //   depth and in every file, one word each, so every line keeps its number. nginx's compiled-in
@@ -213,6 +214,7 @@ export function buildSandbox(src: SandboxSource): Sandbox {
   const blank = (n: ENode) => edit(n.file, n.d.span.start, n.d.span.end, '', true);
 
   let scratch = 0;
+  let includes = 0;
   const scratchPath = (name: string) => quote(path.posix.join(run, `w${++scratch}-${path.posix.basename(name).replace(/[^\w.-]/g, '_') || 'path'}`));
   let setsPid = false;
   const modulesDirs = [src.binary.modulesPath ?? (src.binary.prefix ? path.posix.join(src.binary.prefix, 'modules') : undefined), '/usr/lib/nginx/modules'].filter((d): d is string => !!d);
@@ -233,8 +235,15 @@ export function buildSandbox(src: SandboxSource): Sandbox {
     } else if (d.name === 'include' && d.args[0]) {
       const a = d.args[0].value;
       const r = src.resolveInclude(a);
-      // every include points at the copies: a glob keeps its pattern, in the copied directory
-      if (r.files.length && r.path.startsWith('/')) word(n.file, d.args[0], quote(inCopy(r.path)));
+      // every include points at the copies: one file directly; a glob at a generated list of
+      // includes of the copies of what it matched, in nginx's order (the copies' layout need not
+      // mirror the directory the glob lists: a file may be known by another of its paths)
+      if (r.files.length === 1 && !r.glob) word(n.file, d.args[0], quote(inCopy(r.files[0])));
+      else if (r.files.length) {
+        const list = path.posix.join(run, `include-${++includes}.conf`);
+        fs.writeFileSync(list, r.files.map((f) => `include ${quote(inCopy(f))};\n`).join(''));
+        word(n.file, d.args[0], quote(list));
+      }
     } else if (d.name === 'load_module' && d.args[0] && n.ctx !== 'handler') {
       const a = d.args[0].value;
       const file = a.startsWith('/') ? a : src.binary.prefix ? path.posix.join(src.binary.prefix, a) : undefined;
