@@ -163,3 +163,11 @@ test('a glob include points at a list of the copies of what it matched, in nginx
     assert.equal(read(read(list).match(/include "?([^";]+)"?;/)![1]), 'server { listen 80; }\n');
   }
 });
+
+test('a message about a redirected path names the path the user wrote', (t) => {
+  const { sb, copy } = sandboxOf({ '/ws/nginx.conf': 'events {}\nhttp {\n    access_log /var/log/app/access.log;\n}\n' });
+  t.after(() => sb.dispose());
+  const scratch = /access_log (\S+);/.exec(copy().split('\n')[2])![1];
+  assert.notEqual(scratch, '/var/log/app/access.log');
+  assert.equal(sb.unmap(`open() "${scratch}" failed (13: Permission denied)`), 'open() "/var/log/app/access.log" failed (13: Permission denied)');
+});

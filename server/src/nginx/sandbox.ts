@@ -215,7 +215,13 @@ export function buildSandbox(src: SandboxSource): Sandbox {
 
   let scratch = 0;
   let includes = 0;
-  const scratchPath = (name: string) => quote(path.posix.join(run, `w${++scratch}-${path.posix.basename(name).replace(/[^\w.-]/g, '_') || 'path'}`));
+  /** Scratch path → the path the user wrote, so nginx's messages about it name the user's. */
+  const scratchOf = new Map<string, string>();
+  const scratchPath = (name: string) => {
+    const p = path.posix.join(run, `w${++scratch}-${path.posix.basename(name).replace(/[^\w.-]/g, '_') || 'path'}`);
+    scratchOf.set(p, name);
+    return quote(p);
+  };
   let setsPid = false;
   const modulesDirs = [src.binary.modulesPath ?? (src.binary.prefix ? path.posix.join(src.binary.prefix, 'modules') : undefined), '/usr/lib/nginx/modules'].filter((d): d is string => !!d);
   const notes: SetAside[] = [];
@@ -301,7 +307,8 @@ export function buildSandbox(src: SandboxSource): Sandbox {
   const toOriginal = (p: string) => (under(outside, p) ? p.slice(outside.length) || '/' : under(tree, p) ? path.posix.join(base, path.posix.relative(tree, p)) : p);
   const outsideRe = new RegExp(escapeRe(outside) + '(?=/)', 'g');
   const treeRe = new RegExp(escapeRe(tree) + '(?=/|\\b)', 'g');
-  const unmap = (m: string) => m.replace(outsideRe, '').replace(treeRe, base);
+  const scratchRe = new RegExp(`${escapeRe(run)}/w\\d+-[\\w.-]*`, 'g');
+  const unmap = (m: string) => m.replace(scratchRe, (p) => scratchOf.get(p) ?? p).replace(outsideRe, '').replace(treeRe, base);
 
   /** The directive nginx names by its copy path and line. */
   const at = (m: NginxMessage, name?: string | RegExp): ENode | undefined => {
