@@ -56,8 +56,8 @@ const HTTP_DEFAULTS: { name: string; module?: string }[] = [
   { name: 'scgi_temp_path', module: 'scgi' },
 ];
 
-/** Rounds of "nginx stopped on X: set X aside, run again" before giving up. */
-export const MAX_ROUNDS = 12;
+/** Rounds of "nginx stopped on X: set X aside, run again" before giving up (they share nginx.timeoutMs). */
+export const MAX_ROUNDS = 32;
 
 // A placeholder certificate and its key, for nginx -t only: it stands in for a certificate that
 // exists only on the server, so the rest of the configuration can be checked. It is self-signed,
