@@ -171,3 +171,22 @@ test('a message about a redirected path names the path the user wrote', (t) => {
   assert.notEqual(scratch, '/var/log/app/access.log');
   assert.equal(sb.unmap(`open() "${scratch}" failed (13: Permission denied)`), 'open() "/var/log/app/access.log" failed (13: Permission denied)');
 });
+
+test('a CA bundle, DH parameters or ticket key that is not on this machine, as nginx words it', (t) => {
+  const main = 'events {}\nhttp {\n    server {\n        ssl_trusted_certificate /etc/nope/ca.pem;\n        ssl_dhparam /etc/nope/dh.pem;\n        ssl_session_ticket_key /etc/nope/ticket.key;\n    }\n}\n';
+  const { sb, copy } = sandboxOf({ '/ws/nginx.conf': main });
+  t.after(() => sb.dispose());
+  const c = sb.args[sb.args.indexOf('-c') + 1];
+  const ca = sb.setAside({ level: 'emerg', message: 'SSL_CTX_load_verify_locations("/etc/nope/ca.pem") failed (SSL: error:80000002:system library::No such file or directory:calling fopen(/etc/nope/ca.pem, r))' });
+  assert.equal(ca?.span.start, main.indexOf('ssl_trusted_certificate'));
+  assert.match(ca!.message, /^SSL_CTX_load_verify_locations\("\/etc\/nope\/ca\.pem"\) failed: the file is not on this machine/);
+  const dh = sb.setAside({ level: 'emerg', message: 'BIO_new_file("/etc/nope/dh.pem") failed (SSL: error:80000002:system library::No such file or directory:calling fopen(/etc/nope/dh.pem, r))' });
+  assert.equal(dh?.span.start, main.indexOf('ssl_dhparam'));
+  const key = sb.setAside({ level: 'emerg', message: 'open() "/etc/nope/ticket.key" failed (2: No such file or directory)', file: c, line: 6 });
+  assert.equal(key?.span.start, main.indexOf('ssl_session_ticket_key'));
+  sb.write();
+  const out = copy().split('\n');
+  assert.match(out[3], /ssl_trusted_certificate \S+\/placeholder\.crt;/, 'a CA bundle gets the placeholder');
+  assert.equal(out[4].trim(), '');
+  assert.equal(out[5].trim(), '');
+});
