@@ -14,6 +14,7 @@ const NOT_RUN: Record<NonNullable<NginxTestStatus['reason']>, string> = {
   timeout: 'timed out',
   error: 'not run',
   noFile: 'not run',
+  notYet: 'not run yet',
 };
 
 /** What the item shows for a status: an icon and a few words. */

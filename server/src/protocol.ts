@@ -36,7 +36,7 @@ export interface EndpointSuggestion {
  * Information diagnostics); notRun: it did not run, `reason` says why.
  */
 export type NginxTestState = 'running' | 'passed' | 'failed' | 'incomplete' | 'notRun';
-export type NginxTestReason = 'untrusted' | 'noBinary' | 'disabled' | 'fragment' | 'unseen' | 'timeout' | 'error' | 'noFile';
+export type NginxTestReason = 'untrusted' | 'noBinary' | 'disabled' | 'fragment' | 'unseen' | 'timeout' | 'error' | 'noFile' | 'notYet';
 
 export interface NginxTestStatus {
   state: NginxTestState;

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspSession, uriOf } from './harness';
 import { NGINX, requireNginx } from '../util/nginx';
-import { SERVER_COMMAND } from '../../server/src/protocol';
+import { SERVER_COMMAND, TRUST_NOTIFICATION } from '../../server/src/protocol';
 
 const fromNginx = (d: Diagnostic[]) => d.filter((x) => x.source === 'nginx -t');
 const NOBODY = { uid: 65534, gid: 65534 };
@@ -315,5 +315,10 @@ test('a client that says nothing about trust is untrusted', async (t) => {
   await s.until('the reason is logged', () => s.logs.some((l) => l.includes('not trusted')));
   await s.until('the status says why', () => statuses.at(-1)?.reason === 'untrusted');
   assert.equal(s.history.flatMap((h) => fromNginx(h.diagnostics)).length, 0);
+  // the user grants trust: the status bar says it may run now, and the next save runs it
+  await s.rpc.sendNotification(TRUST_NOTIFICATION, { trusted: true });
+  await s.until('not run yet', () => statuses.at(-1)?.reason === 'notYet');
+  await s.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(main) } });
+  await s.until('failed', () => statuses.at(-1)?.state === 'failed');
   await s.stop();
 });

@@ -89,6 +89,7 @@ export class NginxTester {
   /** Trust or settings changed: drop what may no longer be shown. */
   async refresh(): Promise<void> {
     if (!this.ctx.trusted) return this.clear([...this.byRoot.keys()]);
+    if (!this.results.size) this.status({ state: 'notRun', reason: 'notYet', detail: 'nginx -t has not run yet: save an nginx file, or click to run it' });
     for (const root of [...this.byRoot.keys()]) {
       const [s] = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, [this.ctx.projects.owner(root).scopeUri]);
       if (!s.nginx.testOnSave) this.clear([root]);
