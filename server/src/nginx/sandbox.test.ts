@@ -190,3 +190,32 @@ test('a CA bundle, DH parameters or ticket key that is not on this machine, as n
   assert.equal(out[4].trim(), '');
   assert.equal(out[5].trim(), '');
 });
+
+test('host names nginx would look up in DNS are 127.0.0.1 in the copy: nginx -t never asks the network', (t) => {
+  const main = [
+    'events {}',
+    'http {',
+    '    upstream app { server backend.internal:8080 max_fails=3; server 10.0.0.7:8080; server localhost:9000; }',
+    '    server {',
+    '        listen api.example.com:8080;',
+    '        listen 8081;',
+    '        location /a { proxy_pass http://api.internal:9000/x; }',
+    '        location /b { proxy_pass http://app; }',
+    '        location /c { proxy_pass http://$upstream_name; }',
+    '        location /d { fastcgi_pass unix:/run/php.sock; }',
+    '        location /e { grpc_pass grpc://[::1]:50051; }',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+  const { sb, copy } = sandboxOf({ '/ws/nginx.conf': main });
+  t.after(() => sb.dispose());
+  const out = copy().split('\n');
+  assert.equal(out.length, main.split('\n').length);
+  assert.match(out[2], /server 127\.0\.0\.1:8080 max_fails=3; server 10\.0\.0\.7:8080; server localhost:9000;/);
+  assert.match(out[4], /listen 127\.0\.0\.1:8080;/);
+  assert.match(out[5], /listen 8081;/);
+  assert.match(out[6], /proxy_pass http:\/\/127\.0\.0\.1:9000\/x;/);
+  // an upstream's own name, a variable, a socket and an address stay as written
+  for (const i of [7, 8, 9, 10]) assert.equal(out[i].trim(), main.split('\n')[i].trim());
+});

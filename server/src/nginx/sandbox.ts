@@ -56,6 +56,38 @@ const HTTP_DEFAULTS: { name: string; module?: string }[] = [
   { name: 'scgi_temp_path', module: 'scgi' },
 ];
 
+/**
+ * Directives whose argument names a host nginx resolves while it reads the configuration, with
+ * the contexts where it does (`server` names one only inside `upstream`).
+ */
+const RESOLVES: Record<string, { url: boolean; ctx?: RegExp }> = {
+  proxy_pass: { url: true },
+  grpc_pass: { url: true },
+  uwsgi_pass: { url: true },
+  scgi_pass: { url: true },
+  fastcgi_pass: { url: true },
+  memcached_pass: { url: true },
+  server: { url: false, ctx: /^(stream-)?upstream$/ },
+  listen: { url: false },
+};
+
+/**
+ * The host name in a host-bearing argument that nginx would look up in DNS, or undefined when it
+ * needs no lookup (an address, localhost, a unix: socket, a variable, a port alone, `*`) or names
+ * an upstream block of the configuration.
+ */
+export function resolvedHost(value: string, url: boolean, upstreams: ReadonlySet<string>): string | undefined {
+  if (value.includes('$') || value.startsWith('unix:')) return undefined;
+  let v = value;
+  if (url) v = v.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  if (v.startsWith('[')) return undefined; // an IPv6 address
+  const host = v.split(/[:/?]/)[0];
+  if (!host || host === '*' || /^\d+$/.test(host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return undefined;
+  if (host.toLowerCase() === 'localhost' || upstreams.has(host.toLowerCase())) return undefined;
+  if (!/^[A-Za-z0-9_.-]+$/.test(host)) return undefined;
+  return host;
+}
+
 /** Rounds of "nginx stopped on X: set X aside, run again" before giving up (they share nginx.timeoutMs). */
 export const MAX_ROUNDS = 32;
 
@@ -229,10 +261,25 @@ export function buildSandbox(src: SandboxSource): Sandbox {
   let unseen: SetAside | undefined;
   const all: ENode[] = [];
 
+  // nginx resolves the host names of upstream servers, *_pass and listen while it reads the
+  // configuration: the copy names 127.0.0.1 instead, so nginx -t never asks DNS (nothing here
+  // reaches the network) and a host known only where the configuration is deployed is no error
+  const upstreams = new Set<string>();
+  walk(src.root.top, (n) => { if (n.d.name === 'upstream' && n.d.args[0] && n.ctx !== 'handler') upstreams.add(n.d.args[0].value.toLowerCase()); });
+
   walk(src.root.top, (n) => {
     all.push(n);
     if (!copied.has(n.file)) return;
     const d = n.d;
+    const res = RESOLVES[d.name];
+    if (res && d.args[0] && n.ctx !== 'handler' && (!res.ctx || res.ctx.test(n.ctx))) {
+      const host = resolvedHost(d.args[0].value, res.url, upstreams);
+      if (host) {
+        const raw = d.args[0].raw;
+        const i = raw.indexOf(host);
+        if (i >= 0) word(n.file, d.args[0], raw.slice(0, i) + '127.0.0.1' + raw.slice(i + host.length));
+      }
+    }
     if (d.name === 'pid' && n.ctx !== 'handler') setsPid = true; // (a map key may be called pid)
     const w = WRITES[d.name];
     const arg = w ? d.args[w.arg] : undefined;
