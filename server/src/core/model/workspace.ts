@@ -162,7 +162,10 @@ export class Workspace {
     return c;
   }
 
-  /** Every path known to be the same file as `file`: itself, its real path, the links to it. */
+  /**
+   * Every path known to be the same file as `file`: itself, its real path, the links to it. A path
+   * is known once read: after analysis() for every file the analysis reached.
+   */
   samePaths(file: FileId): FileId[] {
     const c = this.canonical(file);
     const a = this.aliases.get(c);
@@ -314,6 +317,7 @@ export class Workspace {
 
   /** Roots whose include graph reaches the file (under any of its paths). */
   rootsOf(file: FileId): RootAnalysis[] {
+    // the index first: analysing is what makes the paths of a file known (see samePaths)
     const byFile = this.index().roots;
     const paths = this.samePaths(file);
     if (paths.length === 1) return byFile.get(file) ?? [];
@@ -362,8 +366,9 @@ export class Workspace {
   findings(file: FileId): Finding[] {
     const out: Finding[] = [];
     const seen = new Set<string>();
+    const roots = this.rootsOf(file);
     const paths = this.samePaths(file);
-    for (const r of this.rootsOf(file)) {
+    for (const r of roots) {
       for (const p of paths) {
         for (const f of this.findingsOn(r, p)) {
           const k = `${f.span.start}:${f.span.end}:${f.code}:${f.message}`;
