@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from './core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis } from './core/model/workspace';
 import { posix } from 'node:path';
 import { lineStarts, positionAt } from './core/text';
 import { applyEdits, planFixes, MAX_FIX_PASSES } from './core/fix/apply';
@@ -152,7 +152,7 @@ interface Tree {
   dir: boolean;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : /(x|s|sh|ch)$/.test(word) ? 'es' : 's'}`;
 
 /** "2 errors, 0 warnings, 1 info, 3 hints": every severity by its name. */
 function summary(rows: JsonFinding[]): string {
@@ -194,8 +194,8 @@ class Reporter {
     return out;
   }
 
-  findings(): { real: FileId; path: FileId; list: Finding[] }[] {
-    return this.reported().map((x) => ({ ...x, list: this.ws.findings(x.path) }));
+  findings(from?: (root: RootAnalysis) => boolean): { real: FileId; path: FileId; list: Finding[] }[] {
+    return this.reported().map((x) => ({ ...x, list: this.ws.findings(x.path, from) }));
   }
 }
 
@@ -226,9 +226,13 @@ function fixFiles(ws: Workspace, report: Reporter, trees: Tree[], includes: bool
   for (;;) {
     const before = new Map<FileId, string>();
     const counts = new Map<FileId, number>();
-    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    // Fixes found by a fragment that asked what the rest of the workspace defines wait until the
+    // others are done: the map nginx.conf gets for its sites also serves a site not yet enabled,
+    // which would otherwise get a map of its own in the same pass.
+    let settled = false;
+    for (let pass = 0; pass < 2 * MAX_FIX_PASSES; pass++) {
       const safe: Fix[] = [];
-      for (const { list } of report.findings()) {
+      for (const { list } of report.findings(settled ? undefined : (r) => !r.readsWorkspaceVars)) {
         for (const f of list) {
           const fx = f.fixes?.find((x) => x.kind === 'safe');
           if (!fx) continue;
@@ -250,7 +254,9 @@ function fixFiles(ws: Workspace, report: Reporter, trees: Tree[], includes: bool
         changed = true;
       }
       for (const fx of plan.taken) for (const real of new Set(fx.edits.map((e) => e.file))) counts.set(real, (counts.get(real) ?? 0) + 1);
-      if (!changed) break;
+      if (changed) continue;
+      if (settled) break;
+      settled = true;
     }
     // write everything or, when a file cannot be written, nothing: compute again without it
     const prepared: PreparedWrite[] = [];

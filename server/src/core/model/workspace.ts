@@ -362,13 +362,15 @@ export class Workspace {
   /**
    * Findings located in one file, from every root that reaches it, without duplicates. A file
    * reached through a link gets them under the path asked for (the one open in the editor).
+   * `from` keeps only the findings of some roots.
    */
-  findings(file: FileId): Finding[] {
+  findings(file: FileId, from?: (root: RootAnalysis) => boolean): Finding[] {
     const out: Finding[] = [];
     const seen = new Set<string>();
     const roots = this.rootsOf(file);
     const paths = this.samePaths(file);
     for (const r of roots) {
+      if (from && !from(r)) continue;
       for (const p of paths) {
         for (const f of this.findingsOn(r, p)) {
           const k = `${f.span.start}:${f.span.end}:${f.code}:${f.message}`;
