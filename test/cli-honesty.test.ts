@@ -116,3 +116,28 @@ test('a file that cannot be replaced safely (hard links): left alone, with every
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a link in the tree to a file outside it: reported under the real path, fixed only with --fix-includes, and said so', () => {
+  const dir = temp();
+  try {
+    const tree = path.join(dir, 'tree');
+    fs.mkdirSync(path.join(tree, 'sites-enabled'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'elsewhere'));
+    fs.writeFileSync(path.join(tree, 'nginx.conf'), 'events {}\nhttp {\n    include sites-enabled/*;\n}\n');
+    const real = path.join(dir, 'elsewhere/chat');
+    const site = 'server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9000;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection "upgrade";\n    }\n}\n';
+    fs.writeFileSync(real, site);
+    const link = path.join(tree, 'sites-enabled/chat');
+    fs.symlinkSync(real, link);
+    const r = run('check', '--fix', tree);
+    assert.equal(r.err.trim(), `nginx-ws: not fixed: ${real}: outside the given paths, use --fix-includes (reached through ${link})`);
+    assert.equal(fs.readFileSync(real, 'utf8'), site);
+    assert.match(r.out, new RegExp(`^${real.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:5: hint: .*\\[ws-read-timeout\\]$`, 'm'));
+    const inc = run('check', '--fix-includes', tree);
+    assert.equal(inc.err.trim(), `nginx-ws: fixed ${real}: 1 fix (also reached as ${link}: a link, left as it is)`);
+    assert.ok(fs.lstatSync(link).isSymbolicLink());
+    assert.match(fs.readFileSync(real, 'utf8'), /proxy_read_timeout 600s;/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

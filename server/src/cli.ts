@@ -303,7 +303,11 @@ function fixFiles(ws: Workspace, report: Reporter, trees: Tree[], includes: bool
     break;
   }
   for (const [real, why] of blocked) log.push(`nginx-ws: not fixed: ${report.pathOf(real)}: ${why}`);
-  for (const real of outside) if (!blocked.has(real)) log.push(`nginx-ws: not fixed: ${report.pathOf(real)}: outside the given paths, use --fix-includes`);
+  for (const real of outside) {
+    if (blocked.has(real)) continue;
+    const links = ws.samePaths(real).filter((p) => p !== real && inTree(p));
+    log.push(`nginx-ws: not fixed: ${report.pathOf(real)}: outside the given paths, use --fix-includes${links.length ? ` (reached through ${links.join(', ')})` : ''}`);
+  }
   return { log, failed };
 }
 
