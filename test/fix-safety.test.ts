@@ -172,6 +172,9 @@ function debian(r: Rng, outsideDir: string, certbot: boolean): Layout {
     }
     files.push({ rel: `sites-available/site${i}`, text, ...storage(r), broken: faults.size > 0 });
     if (enabled) links.set(`sites-enabled/site${i}`, `../sites-available/site${i}`);
+    // two paths to one file, both included: nginx reads the site twice (a warning about the
+    // conflicting server name at most); its fixes are still written once
+    if (enabled && r.chance(0.2)) links.set(`sites-enabled/site${i}-again`, `../sites-available/./site${i}`);
   }
   files.push({ rel: 'snippets/websocket.conf', text: snippetBroken ? SNIPPET_BROKEN : SNIPPET_GOOD, ...storage(r), broken: snippetBroken });
   links.set('snippets/ws.conf', 'websocket.conf');
