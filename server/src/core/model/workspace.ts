@@ -177,10 +177,9 @@ export class Workspace {
   private overlayOf(file: FileId): string | undefined {
     const own = this.overlays.get(file);
     if (own !== undefined || this.overlays.size === 0) return own;
-    for (const p of this.samePaths(file)) {
-      const o = this.overlays.get(p);
-      if (o !== undefined) return o;
-    }
+    // by real path (few buffers are open): a path just forgotten by invalidate() still counts
+    const real = this.canonical(file);
+    for (const [p, text] of this.overlays) if (this.canonical(p) === real) return text;
     return undefined;
   }
 
