@@ -25,7 +25,7 @@ function copy(name: string): string {
 test('clean tree: exit 0 and a summary line', () => {
   const r = run('check', path.join(FIX, 'clean'));
   assert.equal(r.code, 0, r.out + r.err);
-  assert.match(r.out, /^1 file checked: 0 errors, 0 warnings, 0 other$/m);
+  assert.match(r.out, /^1 file checked: 0 errors, 0 warnings, 0 info, 0 hints$/m);
 });
 
 test('text output is file:line:col: severity: message [code], exit 1', () => {

@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from './core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis } from './core/model/workspace';
+import { posix } from 'node:path';
 import { lineStarts, positionAt } from './core/text';
-import { applyEdits, collectFixEdits, MAX_FIX_PASSES } from './core/fix/apply';
-import type { FileId, Finding, Severity } from './core/types';
-import { NodeHost, findNginxFiles, toFileId } from './host/node-host';
+import { applyEdits, planFixes, MAX_FIX_PASSES } from './core/fix/apply';
+import type { FileId, Finding, Fix, Severity } from './core/types';
+import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
+import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { docsUrl } from './core/docs';
 import { probeCommand } from './probe/cli';
 
-const USAGE = `usage: nginx-ws check [--format text|json] [--fix] [--nginx-version X.Y] [--rule ID=LEVEL]... [--extra-directive NAME]... PATH...
+const USAGE = `usage: nginx-ws check [--format text|json] [--fix | --fix-includes] [--nginx-version X.Y] [--rule ID=LEVEL]... [--extra-directive NAME]... [--max-files N] PATH...
        nginx-ws probe URL [--timeout MS] [--origin O] [--insecure] [--message TEXT] [--json]
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
         that file with whatever it includes. Exit 0 when clean, 1 when warnings or errors
-        remain, 2 on usage or I/O errors. --rule sets a rule's (or nginx code's) severity:
-        off, error, warning, info or hint.
+        remain, 2 on usage or I/O errors, a directory without nginx files, a scan stopped
+        at --max-files (default 20000) or a failed write. --rule sets a rule's (or nginx
+        code's) severity: off, error, warning, info or hint. --fix applies the safe fixes to
+        files inside the given paths (--fix-includes: also to files they include from
+        elsewhere) and says on stderr which files it changed.
 probe   perform a WebSocket handshake against ws:// or wss:// URL and report.`;
 
 export interface JsonFinding {
@@ -40,6 +45,8 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
 
   let format: 'text' | 'json' = 'text';
   let fix = false;
+  let fixIncludes = false;
+  let maxFiles = 20000;
   const options: AnalyzeOptions = { ...DEFAULT_OPTIONS };
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -53,6 +60,12 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
       if (v !== 'text' && v !== 'json') { errOut(`nginx-ws: --format takes "text" or "json", not "${v}"`); return 2; }
       format = v;
     } else if (a === '--fix') fix = true;
+    else if (a === '--fix-includes') fix = fixIncludes = true;
+    else if (a === '--max-files') {
+      const v = rest[++i];
+      if (!v || !/^[1-9]\d*$/.test(v)) { errOut(`nginx-ws: --max-files takes a positive number, not "${v ?? ''}"`); return 2; }
+      maxFiles = Number(v);
+    }
     else if (a === '--nginx-version') {
       const v = rest[++i];
       if (!v || !/^\d+\.\d+(\.\d+)?$/.test(v)) { errOut(`nginx-ws: --nginx-version takes a version like 1.22, not "${v ?? ''}"`); return 2; }
@@ -72,77 +85,243 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   }
   if (!paths.length) { errOut(`nginx-ws: no PATH given\n${USAGE}`); return 2; }
 
+  let status = 0;
   const files: FileId[] = [];
+  const trees: Tree[] = [];
   for (const p of paths) {
     let st: fs.Stats;
     try { st = fs.statSync(p); } catch { errOut(`nginx-ws: ${p}: no such file or directory`); return 2; }
-    if (st.isDirectory()) files.push(...findNginxFiles(toFileId(p)));
-    else {
+    const given = toFileId(p);
+    const real = toFileId(fs.realpathSync.native(p));
+    if (st.isDirectory()) {
+      const scan = scanNginxFilesSync(given, maxFiles);
+      if (!scan.files.length) {
+        errOut(`nginx-ws: ${p}: no nginx configuration file found (nginx.conf, *.conf, sites-available/*, sites-enabled/*, *.conf.template); name a file to check it anyway`);
+        status = 2;
+        continue;
+      }
+      if (scan.truncated) {
+        errOut(`nginx-ws: ${p}: ${scan.truncated} (--max-files); the files after ${scan.lastTaken} were not checked`);
+        status = 2;
+      }
+      files.push(...scan.files);
+      trees.push({ given, real, dir: true });
+    } else {
       try { fs.accessSync(p, fs.constants.R_OK); } catch { errOut(`nginx-ws: ${p}: permission denied`); return 2; }
-      files.push(toFileId(p));
+      files.push(given);
+      trees.push({ given, real, dir: false });
     }
   }
+  if (!files.length) return status;
 
   const ws = new Workspace(new NodeHost(), options);
   ws.setFiles(files);
+  const report = new Reporter(ws, files, trees);
 
   if (fix) {
-    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const all = collectFindings(ws, files);
-      const safe = all.flatMap((f) => (f.fixes ?? []).filter((x) => x.kind === 'safe').slice(0, 1));
-      if (!safe.length) break;
-      const byFile = collectFixEdits(safe);
-      let changed = 0;
-      for (const [file, edits] of byFile) {
-        const text = ws.text(file);
-        if (text === undefined) continue;
-        const r = applyEdits(text, edits);
-        if (r.text !== text) {
-          fs.writeFileSync(file, r.text);
-          ws.invalidate(file);
-          changed++;
-        }
-      }
-      if (!changed) break;
-    }
+    const r = fixFiles(ws, report, trees, fixIncludes);
+    for (const line of r.log) errOut(line);
+    if (r.failed) status = 2;
   }
 
-  const findings = collectFindings(ws, files);
-  const rows: JsonFinding[] = findings.map((f) => toJson(ws, f));
-  if (format === 'json') out(JSON.stringify(rows, null, 2));
+  const findings = report.findings();
+  const jsonOut = format === 'json';
+  const rows: JsonFinding[] = [];
+  const lineTables = new Map<FileId, number[]>();
+  for (const { path, list } of findings) {
+    if (!list.length) continue;
+    let ls = lineTables.get(path);
+    if (!ls) lineTables.set(path, (ls = lineStarts(ws.text(path) ?? '')));
+    for (const f of list) rows.push(toJson(path, ls, f));
+  }
+  if (jsonOut) out(JSON.stringify(rows, null, 2));
   else {
     for (const r of rows) out(`${r.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]`);
-    const errs = rows.filter((r) => r.severity === 'error').length;
-    const warns = rows.filter((r) => r.severity === 'warning').length;
-    out(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errs} error${errs === 1 ? '' : 's'}, ${warns} warning${warns === 1 ? '' : 's'}, ${rows.length - errs - warns} other`);
+    out(`${plural(findings.length, 'file')} checked: ${summary(rows)}`);
   }
-  return rows.some((r) => r.severity === 'error' || r.severity === 'warning') ? 1 : 0;
+  const failing = rows.some((r) => r.severity === 'error' || r.severity === 'warning') ? 1 : 0;
+  return Math.max(status, failing);
 }
 
-function collectFindings(ws: Workspace, files: FileId[]): Finding[] {
-  const seen = new Set<FileId>();
-  const all: Finding[] = [];
-  const order = new Set<FileId>(files);
-  for (const r of ws.analysis().values()) for (const f of r.files) order.add(f);
-  for (const f of order) {
-    if (seen.has(f)) continue;
-    seen.add(f);
-    all.push(...ws.findings(f));
-  }
-  return all;
+/** A path named on the command line. */
+interface Tree {
+  /** As given (absolute, links not resolved). */
+  given: FileId;
+  /** Its real path. */
+  real: FileId;
+  dir: boolean;
 }
 
-function toJson(ws: Workspace, f: Finding): JsonFinding {
-  const text = ws.text(f.file) ?? '';
-  const ls = lineStarts(text);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : /(x|s|sh|ch)$/.test(word) ? 'es' : 's'}`;
+
+/** "2 errors, 0 warnings, 1 info, 3 hints": every severity by its name. */
+function summary(rows: JsonFinding[]): string {
+  const n = (s: Severity) => rows.filter((r) => r.severity === s).length;
+  return `${plural(n('error'), 'error')}, ${plural(n('warning'), 'warning')}, ${n('info')} info, ${plural(n('hint'), 'hint')}`;
+}
+
+/**
+ * One file, one path: a file reached under several paths (sites-enabled/app, a link to
+ * sites-available/app; an include spelled with `..`) is reported once. The path shown is the one
+ * named on the command line for a file given there; otherwise the file's real path (links
+ * resolved), written under the directory as it was given (so `check /etc/nginx` shows
+ * /etc/nginx/… even when /etc/nginx is itself a link).
+ */
+class Reporter {
+  constructor(private readonly ws: Workspace, private readonly files: FileId[], private readonly trees: Tree[]) {}
+
+  /** The path a real file is reported under. */
+  pathOf(real: FileId): FileId {
+    for (const t of this.trees) if (!t.dir && t.real === real) return t.given;
+    for (const t of this.trees) {
+      if (t.dir && real.startsWith(t.real === '/' ? '/' : t.real + '/')) return t.given + real.slice(t.real === '/' ? 0 : t.real.length);
+    }
+    return real;
+  }
+
+  /** Every file checked, once per real file, in order: the files named or found, then those reached. */
+  reported(): { real: FileId; path: FileId }[] {
+    const order = new Set<FileId>(this.files);
+    for (const r of this.ws.analysis().values()) for (const f of r.files) order.add(f);
+    const seen = new Set<FileId>();
+    const out: { real: FileId; path: FileId }[] = [];
+    for (const f of order) {
+      const real = this.ws.canonical(f);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      out.push({ real, path: this.pathOf(real) });
+    }
+    return out;
+  }
+
+  findings(from?: (root: RootAnalysis) => boolean): { real: FileId; path: FileId; list: Finding[] }[] {
+    return this.reported().map((x) => ({ ...x, list: this.ws.findings(x.path, from) }));
+  }
+}
+
+interface FixResult {
+  log: string[];
+  /** A write failed (as opposed to a file left alone on purpose). */
+  failed: boolean;
+}
+
+/**
+ * --fix: the safe fixes, applied in memory pass after pass (a fix may enable another) and then
+ * written once per real file, each through a temporary file renamed over it. Files outside the
+ * named trees are left alone unless `includes`. A file that cannot be written is left out and
+ * the fixes are computed again without it, so that no fix is written half (a map in nginx.conf
+ * for a $connection_upgrade in a site).
+ */
+function fixFiles(ws: Workspace, report: Reporter, trees: Tree[], includes: boolean): FixResult {
+  const log: string[] = [];
+  let failed = false;
+  /** Real files not to touch, and why. */
+  const blocked = new Map<FileId, string>();
+  const inTree = (real: FileId) =>
+    trees.some((t) => {
+      const root = t.dir ? t.real : posix.dirname(t.real);
+      return real === t.real || real.startsWith(root === '/' ? '/' : root + '/');
+    });
+  const outside = new Set<FileId>();
+  for (;;) {
+    const before = new Map<FileId, string>();
+    const counts = new Map<FileId, number>();
+    // Fixes found by a fragment that asked what the rest of the workspace defines wait until the
+    // others are done: the map nginx.conf gets for its sites also serves a site not yet enabled,
+    // which would otherwise get a map of its own in the same pass.
+    let settled = false;
+    for (let pass = 0; pass < 2 * MAX_FIX_PASSES; pass++) {
+      const safe: Fix[] = [];
+      for (const { list } of report.findings(settled ? undefined : (r) => !r.readsWorkspaceVars)) {
+        for (const f of list) {
+          const fx = f.fixes?.find((x) => x.kind === 'safe');
+          if (!fx) continue;
+          const reals = fx.edits.map((e) => ws.canonical(e.file));
+          if (reals.some((r) => ws.text(r) === undefined || blocked.has(r))) continue;
+          const away = reals.filter((r) => !includes && !inTree(r));
+          if (away.length) { for (const r of away) outside.add(r); continue; }
+          safe.push(fx);
+        }
+      }
+      const plan = planFixes(safe, (f) => ws.canonical(f));
+      let changed = false;
+      for (const [real, edits] of plan.edits) {
+        const text = ws.text(real)!;
+        const next = applyEdits(text, edits).text;
+        if (next === text) continue;
+        if (!before.has(real)) before.set(real, text);
+        ws.setOverlay(real, next);
+        changed = true;
+      }
+      for (const fx of plan.taken) for (const real of new Set(fx.edits.map((e) => e.file))) counts.set(real, (counts.get(real) ?? 0) + 1);
+      if (changed) continue;
+      if (settled) break;
+      settled = true;
+    }
+    // write everything or, when a file cannot be written, nothing: compute again without it
+    const prepared: PreparedWrite[] = [];
+    let refused: FileId | undefined;
+    for (const [real, text] of before) {
+      const next = ws.text(real)!;
+      if (next === text) continue;
+      try {
+        prepared.push(prepareWrite(real, next, text));
+      } catch (e) {
+        const system = !(e instanceof NotWritten);
+        failed ||= system;
+        blocked.set(real, `${system ? 'cannot write: ' : ''}${(e as Error).message}`);
+        refused = real;
+        break;
+      }
+    }
+    if (refused !== undefined) {
+      for (const p of prepared) p.abort();
+      for (const real of before.keys()) ws.setOverlay(real, undefined);
+      // the refused file is blocked now, so every attempt has one file fewer to write
+      continue;
+    }
+    for (const p of prepared) {
+      const real = toFileId(p.real);
+      try {
+        p.commit();
+      } catch (e) {
+        // a rename that fails leaves this file as it was; the others are already in place
+        failed = true;
+        log.push(`nginx-ws: not fixed: ${report.pathOf(real)}: cannot write: ${(e as Error).message}`);
+        ws.setOverlay(real, undefined);
+        continue;
+      }
+      const shown = report.pathOf(real);
+      const n = counts.get(real) ?? 0;
+      const others = ws.samePaths(real).filter((x) => x !== shown && x !== real);
+      const links = others.length ? ` (also reached as ${others.join(', ')}: ${others.length === 1 ? 'a link' : 'links'}, left as ${others.length === 1 ? 'it is' : 'they are'})` : '';
+      const through = shown !== real ? ` (through a link: ${real} was changed)` : '';
+      log.push(`nginx-ws: fixed ${shown}: ${plural(n, 'fix')}${through}${links}`);
+    }
+    // the disk now holds what the overlays said
+    for (const real of before.keys()) ws.setOverlay(real, undefined);
+    break;
+  }
+  for (const [real, why] of blocked) log.push(`nginx-ws: not fixed: ${report.pathOf(real)}: ${why}`);
+  for (const real of outside) {
+    if (blocked.has(real)) continue;
+    const links = ws.samePaths(real).filter((p) => p !== real && inTree(p));
+    log.push(`nginx-ws: not fixed: ${report.pathOf(real)}: outside the given paths, use --fix-includes${links.length ? ` (reached through ${links.join(', ')})` : ''}`);
+  }
+  return { log, failed };
+}
+
+/** Where a finding is reported, 1-based, from the line table of its file. The one place offsets become lines. */
+export function placeOf(ls: number[], f: Finding): { line: number; column: number; endLine: number; endColumn: number } {
   const s = positionAt(ls, f.span.start);
   const e = positionAt(ls, f.span.end);
+  return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+}
+
+function toJson(file: FileId, ls: number[], f: Finding): JsonFinding {
   return {
-    file: f.file,
-    line: s.line + 1,
-    column: s.character + 1,
-    endLine: e.line + 1,
-    endColumn: e.character + 1,
+    file,
+    ...placeOf(ls, f),
     severity: f.severity,
     code: f.code,
     message: f.message,

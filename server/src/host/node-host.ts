@@ -75,6 +75,10 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
+function isFile(p: string): boolean {
+  try { return fs.statSync(p).isFile(); } catch { return false; }
+}
+
 function isDir(p: string): boolean {
   try { return fs.statSync(p).isDirectory(); } catch { return false; }
 }
@@ -100,6 +104,8 @@ export interface ScanResult {
   dirs: number;
   /** Why the scan stopped early, when it did. */
   truncated?: string;
+  /** When it stopped at the limit: the last file it took (the walk is depth first, in name order). */
+  lastTaken?: string;
 }
 
 /**
@@ -118,9 +124,12 @@ function* walkNginxFiles(root: string, limit: number, out: ScanResult): Generato
       const p = path.posix.join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== 'node_modules' && !e.name.startsWith('.')) subdirs.push(p);
-      } else if (e.isFile() && (isNginxFileName(p) || (e.name.endsWith('.conf') && looksLikeNginx(p)))) {
+      } else if ((e.isFile() || (e.isSymbolicLink() && isFile(p))) && (isNginxFileName(p) || (e.name.endsWith('.conf') && looksLikeNginx(p)))) {
+        // a link to a file (sites-enabled/app -> ../sites-available/app) is one more path of it:
+        // the workspace knows both are one file
         if (out.files.length >= limit) {
           out.truncated = `stopped after ${limit} nginx files`;
+          out.lastTaken = out.files[out.files.length - 1];
           return;
         }
         out.files.push(p);
@@ -134,9 +143,15 @@ function* walkNginxFiles(root: string, limit: number, out: ScanResult): Generato
 
 /** Every nginx file under a directory (skips VCS folders and node_modules). */
 export function findNginxFiles(root: string, limit = 20000): string[] {
+  return scanNginxFilesSync(root, limit).files;
+}
+
+/** findNginxFiles, saying whether it stopped at the limit (and where). */
+export function scanNginxFilesSync(root: string, limit = 20000): ScanResult {
   const out: ScanResult = { files: [], dirs: 0 };
   for (const _ of walkNginxFiles(root, limit, out)) { /* one directory per step */ }
-  return out.files.sort();
+  out.files.sort();
+  return out;
 }
 
 /**

@@ -63,10 +63,19 @@ function quickFixes(ctx: ServerContext, project: Project, file: FileId, version:
   return out;
 }
 
-/** Core edits → documentChanges with versioned ids (null: not open); undefined when an edit cannot be placed. */
+/**
+ * Core edits → documentChanges with versioned ids (null: not open); undefined when an edit cannot
+ * be placed. Edits of one real file under several paths go to the one path it is shown at (the
+ * path it is open under), and the same edit twice is made once.
+ */
 export function workspaceEdit(ctx: ServerContext, project: Project, edits: TextEdit[]): WorkspaceEdit | undefined {
   const byFile = new Map<FileId, TextEdit[]>();
-  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const e of edits) {
+    const file = project.pathFor(e.file);
+    const list = byFile.get(file) ?? [];
+    if (!list.some((o) => o.span.start === e.span.start && o.span.end === e.span.end && o.text === e.text)) list.push({ ...e, file });
+    byFile.set(file, list);
+  }
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   for (const [file, list] of byFile) {
     const uri = uriOf(ctx, file);

@@ -5,7 +5,7 @@ import { applyEdits, collectFixEdits, MAX_FIX_PASSES } from '../core/fix/apply';
 import { HostError, type FileId, type Host, type TextEdit } from '../core/types';
 import type { Project } from './projects';
 
-/** Final text of every file the safe fixes of `file`'s findings change. Touches no disk. */
+/** Final text of every file the safe fixes of `file`'s findings change, by real path. Touches no disk. */
 export function fixAllTexts(project: Project, file: FileId): Map<FileId, string> {
   const live = project.ws;
   // reads through the live workspace: open buffers, cached disk texts and read errors alike
@@ -17,6 +17,8 @@ export function fixAllTexts(project: Project, file: FileId): Map<FileId, string>
       return text;
     },
     glob: (pattern) => live.glob(pattern),
+    // the live workspace's idea of which paths are one file: a fix found under two paths of it is one fix
+    realpath: (f) => live.canonical(f),
   };
   const scratch = new Workspace(host, live.options);
   scratch.setFiles([...project.scanned, ...project.open]);
@@ -24,7 +26,7 @@ export function fixAllTexts(project: Project, file: FileId): Map<FileId, string>
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const safe = scratch.findings(file).flatMap((f) => (f.fixes ?? []).filter((x) => x.kind === 'safe').slice(0, 1));
     let changed = false;
-    for (const [f, edits] of collectFixEdits(safe)) {
+    for (const [f, edits] of collectFixEdits(safe, (x) => scratch.canonical(x))) {
       const text = scratch.text(f);
       if (text === undefined) continue;
       const next = applyEdits(text, edits).text;

@@ -20,11 +20,32 @@ export class Project {
     return this.folder !== undefined && (file === this.folder || file.startsWith(this.folder.endsWith('/') ? this.folder : this.folder + '/'));
   }
 
-  /** Every file whose findings this project can produce: scanned, open, and reached through includes. */
+  /**
+   * Every file whose findings this project can produce: scanned, open, and reached through
+   * includes; once per real file, under the path pathFor() gives.
+   */
   knownFiles(): FileId[] {
-    const out = new Set<FileId>([...this.scanned, ...this.open]);
-    for (const r of this.ws.analysis().values()) for (const f of r.files) out.add(f);
+    const all = new Set<FileId>([...this.scanned, ...this.open]);
+    for (const r of this.ws.analysis().values()) for (const f of r.files) all.add(f);
+    const out = new Set<FileId>();
+    for (const f of all) out.add(this.pathFor(f));
     return [...out].sort();
+  }
+
+  /**
+   * The one path a file is shown under when it has several (sites-enabled/app, a link to
+   * sites-available/app): the path it is open under; else its real path, when that is in the
+   * folder; else the first of its paths that is.
+   */
+  pathFor(file: FileId): FileId {
+    this.ws.analysis();
+    const paths = this.ws.samePaths(file);
+    if (paths.length === 1) return file;
+    const open = paths.find((p) => this.open.has(p));
+    if (open !== undefined) return open;
+    const real = this.ws.canonical(file);
+    if (this.folder === undefined || this.contains(real)) return real;
+    return paths.find((p) => this.contains(p)) ?? real;
   }
 
   addScanned(files: Iterable<FileId>): void {

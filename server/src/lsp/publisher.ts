@@ -132,7 +132,14 @@ export class Publisher {
     this.sources.clear();
 
     const open = (f: FileId) => this.ctx.openUris.has(f);
-    const queue = [...this.pending].sort((a, b) => Number(open(b)) - Number(open(a)));
+    // one publication per real file, under the path it is shown at (several paths of a file are one file)
+    const asked = new Map<FileId, FileId[]>();
+    for (const f of this.pending) {
+      const shownAt = this.ctx.projects.owner(f).pathFor(f);
+      const l = asked.get(shownAt);
+      if (l) l.push(f); else asked.set(shownAt, [f]);
+    }
+    const queue = [...asked.keys()].sort((a, b) => Number(open(b)) - Number(open(a)));
     const started = performance.now();
     for (let i = 0; i < queue.length; i++) {
       if (epoch !== this.epoch) return false;
@@ -141,7 +148,7 @@ export class Publisher {
       } catch (e) {
         this.ctx.connection.console.error(`diagnostics for ${queue[i]} failed: ${(e as Error).stack ?? e}`);
       }
-      this.pending.delete(queue[i]);
+      for (const f of asked.get(queue[i])!) this.pending.delete(f);
       if ((i + 1) % CHUNK === 0) await tick();
     }
     if (queue.length) {
@@ -155,7 +162,14 @@ export class Publisher {
     const { connection, caps } = this.ctx;
     const doc = docOf(this.ctx, file);
     const findings = project.ws.findings(file);
-    const extra = this.externalFor(file);
+    const paths = project.ws.samePaths(file);
+    const extra = paths.flatMap((p) => this.externalFor(p));
+    // the file's other paths show nothing (they showed it before it was opened under this one)
+    for (const p of paths) {
+      if (p === file || !this.shown.has(p)) continue;
+      void connection.sendDiagnostics({ uri: uriOf(this.ctx, p), diagnostics: [] });
+      this.shown.delete(p);
+    }
     if (!findings.length && !extra.length && !doc && !this.shown.has(file)) return;
     const maps = new Map<FileId, LineMap>();
     const env = {

@@ -24,20 +24,36 @@ export function applyEdits(text: string, edits: TextEdit[]): { text: string; app
   return { text: out + text.slice(at), applied: taken.length };
 }
 
-/** Groups the edits of whole fixes per file. A fix is taken only if none of its edits overlap a taken one. */
-export function collectFixEdits(fixes: Fix[]): Map<FileId, TextEdit[]> {
+/**
+ * Groups the edits of whole fixes per real file. `realOf` names the file each path is (the
+ * workspace's canonical()): two paths of one file (a link and its target) are one file, so the
+ * same fix found under both is taken once. A fix is taken only if none of its edits overlaps, or
+ * is the very same as, one already taken.
+ */
+export function planFixes(fixes: Fix[], realOf: (file: FileId) => FileId = (f) => f): { edits: Map<FileId, TextEdit[]>; taken: Fix[] } {
   const byFile = new Map<FileId, TextEdit[]>();
+  const taken: Fix[] = [];
   const overlaps = (e: TextEdit) =>
     (byFile.get(e.file) ?? []).some((o) => e.span.start < o.span.end && o.span.start < e.span.end || (e.span.start === o.span.start && e.span.end === o.span.end));
-  for (const f of fixes) {
-    if (f.edits.some(overlaps)) continue;
-    for (const e of f.edits) {
-      const l = byFile.get(e.file) ?? [];
-      l.push(e);
-      byFile.set(e.file, l);
+  for (const fix of fixes) {
+    const edits = fix.edits.map((e) => {
+      const real = realOf(e.file);
+      return real === e.file ? e : { ...e, file: real };
+    });
+    if (edits.some(overlaps)) continue;
+    // edits of one fix among themselves are the rule's own business (it made them for one text)
+    for (const e of edits) {
+      const l = byFile.get(e.file);
+      if (l) l.push(e); else byFile.set(e.file, [e]);
     }
+    taken.push({ ...fix, edits });
   }
-  return byFile;
+  return { edits: byFile, taken };
+}
+
+/** planFixes' edits: the edits of the fixes taken, per file. */
+export function collectFixEdits(fixes: Fix[], realOf?: (file: FileId) => FileId): Map<FileId, TextEdit[]> {
+  return planFixes(fixes, realOf).edits;
 }
 
 /** Upper bound on fix-all passes: fixes that enable other fixes converge well before this. */

@@ -97,6 +97,8 @@ export class Workspace {
   private canon = new Map<FileId, FileId>();
   /** Real path → the other paths (links) read that are the same file. */
   private aliases = new Map<FileId, Set<FileId>>();
+  /** See index(). */
+  private indexed: { of: Map<FileId, RootAnalysis>; roots: Map<FileId, RootAnalysis[]>; findings: WeakMap<Finding[], Map<FileId, Finding[]>> } | undefined;
 
   constructor(private readonly host: Host, public options: AnalyzeOptions = DEFAULT_OPTIONS) {}
 
@@ -132,6 +134,7 @@ export class Workspace {
       this.states.delete(p);
       this.dirty.add(p);
     }
+    this.states.delete(this.canonical(file));
     // a link may have been made, removed or pointed elsewhere
     this.forgetPath(file);
     this.roots = undefined;
@@ -159,7 +162,10 @@ export class Workspace {
     return c;
   }
 
-  /** Every path known to be the same file as `file`: itself, its real path, the links to it. */
+  /**
+   * Every path known to be the same file as `file`: itself, its real path, the links to it. A path
+   * is known once read: after analysis() for every file the analysis reached.
+   */
   samePaths(file: FileId): FileId[] {
     const c = this.canonical(file);
     const a = this.aliases.get(c);
@@ -171,10 +177,9 @@ export class Workspace {
   private overlayOf(file: FileId): string | undefined {
     const own = this.overlays.get(file);
     if (own !== undefined || this.overlays.size === 0) return own;
-    for (const p of this.samePaths(file)) {
-      const o = this.overlays.get(p);
-      if (o !== undefined) return o;
-    }
+    // by real path (few buffers are open): a path just forgotten by invalidate() still counts
+    const real = this.canonical(file);
+    for (const [p, text] of this.overlays) if (this.canonical(p) === real) return text;
     return undefined;
   }
 
@@ -208,8 +213,10 @@ export class Workspace {
     return this.state(file).error;
   }
 
+  /** One state per real file: every path of a file reads the same text and shares one parse. */
   private state(file: FileId): FileState {
-    let s = this.states.get(file);
+    const real = this.canonical(file);
+    let s = this.states.get(real);
     if (s) return s;
     s = {};
     const overlay = this.overlayOf(file);
@@ -225,7 +232,7 @@ export class Workspace {
       s.error = `skipped: ${Math.round(s.text.length / 1048576)} MB is larger than the ${MAX_FILE_BYTES / 1048576} MB limit`;
       s.text = undefined;
     }
-    this.states.set(file, s);
+    this.states.set(real, s);
     return s;
   }
 
@@ -309,29 +316,70 @@ export class Workspace {
 
   /** Roots whose include graph reaches the file (under any of its paths). */
   rootsOf(file: FileId): RootAnalysis[] {
-    const all = [...this.analysis().values()];
+    // the index first: analysing is what makes the paths of a file known (see samePaths)
+    const byFile = this.index().roots;
     const paths = this.samePaths(file);
-    return paths.length === 1 ? all.filter((r) => r.files.has(file)) : all.filter((r) => paths.some((p) => r.files.has(p)));
+    if (paths.length === 1) return byFile.get(file) ?? [];
+    const out = new Set<RootAnalysis>();
+    for (const p of paths) for (const r of byFile.get(p) ?? []) out.add(r);
+    return [...out];
+  }
+
+  /**
+   * The latest analysis looked up by file: the roots that reach each path, and each root's
+   * findings by the path they are on. Built once per analysis (and per re-judging), so that
+   * asking every file for its findings is linear in files and findings.
+   */
+  private index(): { roots: Map<FileId, RootAnalysis[]>; findings: WeakMap<Finding[], Map<FileId, Finding[]>> } {
+    const roots = this.analysis();
+    if (this.indexed?.of === roots) return this.indexed;
+    const byFile = new Map<FileId, RootAnalysis[]>();
+    for (const r of roots.values()) {
+      for (const f of r.files) {
+        const l = byFile.get(f);
+        if (l) l.push(r); else byFile.set(f, [r]);
+      }
+    }
+    this.indexed = { of: roots, roots: byFile, findings: new WeakMap() };
+    return this.indexed;
+  }
+
+  private findingsOn(r: RootAnalysis, file: FileId): Finding[] {
+    const cache = this.index().findings;
+    let m = cache.get(r.findings);
+    if (!m) {
+      m = new Map();
+      for (const f of r.findings) {
+        const l = m.get(f.file);
+        if (l) l.push(f); else m.set(f.file, [f]);
+      }
+      cache.set(r.findings, m);
+    }
+    return m.get(file) ?? [];
   }
 
   /**
    * Findings located in one file, from every root that reaches it, without duplicates. A file
    * reached through a link gets them under the path asked for (the one open in the editor).
+   * `from` keeps only the findings of some roots.
    */
-  findings(file: FileId): Finding[] {
+  findings(file: FileId, from?: (root: RootAnalysis) => boolean): Finding[] {
     const out: Finding[] = [];
     const seen = new Set<string>();
+    const roots = this.rootsOf(file);
     const paths = this.samePaths(file);
-    for (const r of this.rootsOf(file)) {
-      for (const f of r.findings) {
-        if (f.file !== file && (paths.length === 1 || !paths.includes(f.file))) continue;
-        const k = `${f.span.start}:${f.span.end}:${f.code}:${f.message}`;
-        if (seen.has(k)) continue;
-        seen.add(k);
-        out.push(f.file === file ? f : underPath(f, f.file, file));
+    for (const r of roots) {
+      if (from && !from(r)) continue;
+      for (const p of paths) {
+        for (const f of this.findingsOn(r, p)) {
+          const k = `${f.span.start}:${f.span.end}:${f.code}:${f.message}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          out.push(f.file === file ? f : underPath(f, f.file, file));
+        }
       }
     }
-    if (!out.length && !this.files.has(file) && !this.overlays.has(file)) return out;
+    if (!out.length && !paths.some((p) => this.files.has(p) || this.overlays.has(p))) return out;
     const err = this.readError(file);
     if (err) out.push({ file, span: { start: 0, end: 0 }, severity: 'warning', code: 'nginx-file', message: `${basename(file)}: ${err}` });
     return out.sort((a, b) => a.span.start - b.span.start);
