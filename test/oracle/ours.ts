@@ -70,7 +70,8 @@ export function ourFirstError(text: string, extra: Record<string, string> = {}):
   const f = ourErrors(text, extra)[0];
   if (!f) return undefined;
   const body = f.file === CONF ? text : extra[f.file.slice(DIR.length + 1)];
-  return { message: asPrinted(f.message), line: lineOf(body, f.nginxAt ?? f.span.start), file: f.file.slice(DIR.length + 1), code: f.code };
+  // the line every edge shows (CLI, editor): where the span starts; it must be nginx's line
+  return { message: asPrinted(f.message), line: lineOf(body, f.span.start), file: f.file.slice(DIR.length + 1), code: f.code };
 }
 
 /** A few numbered lines around `line` (1-based), for failure messages. */

@@ -2,7 +2,7 @@ import { allowsArgCount, isKnownVariable, lookup, type Ctx, type DirectiveSpec }
 import type { Directive } from '../syntax/ast';
 import { isThirdPartyDirective } from '../data/thirdParty';
 import { literalArgs } from '../data/literalArgs';
-import type { FileId, Finding, Span } from '../types';
+import { AFTER_ALL, type FileId, type Finding, type Span } from '../types';
 import { childContext } from './contexts';
 import type { ENode, NodeCtx, RootAnalysis, Workspace } from './workspace';
 
@@ -22,7 +22,6 @@ export type NginxCode = 'nginx-syntax' | 'nginx-directive' | 'nginx-include' | '
 /** Include nesting deeper than this is reported instead of followed. */
 export const MAX_INCLUDE_DEPTH = 64;
 
-const UNKNOWN_VARIABLE_AT = Number.MAX_SAFE_INTEGER;
 /** `seen` key of the document root directive (root or alias) a level already has. */
 const DOCROOT = '#docroot:';
 
@@ -79,10 +78,23 @@ export function specsFor(name: string, opts: ValidateOptions): readonly Directiv
   return all;
 }
 
-/** Picks the context a file nobody includes was written for. */
+/**
+ * Whether a directive belongs to the main level only (user, pid, worker_processes, events, http…):
+ * a file that has one at top level is written for main, whatever else it holds.
+ */
+export function isMainOnly(name: string): boolean {
+  const specs = lookup(name);
+  return !!specs && specs.every((s) => s.contexts.every((c) => c === 'main'));
+}
+
+/**
+ * Picks the context a file nobody includes was written for. A file with a main-only directive at
+ * top level is main (a stray `location` next to `worker_processes` is nginx's error, not a hint
+ * that the file is a server snippet); otherwise the context that accepts the most of its names.
+ */
 export function inferContext(directives: Directive[], opts: ValidateOptions): Ctx {
   const names = directives.map((d) => d.name).filter((n) => n && n !== 'include');
-  if (names.some((n) => n === 'http' || n === 'events' || n === 'stream' || n === 'mail')) return 'main';
+  if (names.some(isMainOnly)) return 'main';
   const candidates: Ctx[] = ['location', 'server', 'http', 'main'];
   let best: Ctx = 'http';
   let bestScore = -1;
@@ -108,8 +120,9 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   const defined = new Set<string>();
   const uses: { name: string; file: FileId; span: Span }[] = [];
 
-  const report = (file: FileId, span: Span, code: NginxCode, message: string, nginxAt: number, severity: Finding['severity'] = 'error') => {
-    findings.push({ file, span, severity, code, message, nginxAt });
+  /** An nginx-level finding; `nginxAt`: where nginx reports it (its line), see Finding.nginxAt. */
+  const report = (file: FileId, span: Span, code: NginxCode, message: string, nginxAt: number | undefined, severity: Finding['severity'] = 'error', after?: Finding['after']) => {
+    findings.push(after ? { file, span, severity, code, message, nginxAt, after } : { file, span, severity, code, message, nginxAt });
   };
 
   /** Files whose syntax errors are reported, per reading mode (a handler block reads differently). */
@@ -261,8 +274,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         let http = node.parent;
         while (http && http.d.name !== 'http') http = http.parent;
         const close = http?.d.block?.close;
-        const after = close && http ? { file: http.file, offset: close.start } : { file: root, offset: Number.MAX_SAFE_INTEGER };
-        findings.push({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, after });
+        const after = close && http ? { file: http.file, offset: close.start } : { file: root, offset: AFTER_ALL };
+        report(file, nameOf(node.d), 'nginx-directive', `duplicate location "${loc.name}"`, at, 'error', after);
       }
       else seen.set(key, at);
     }
@@ -378,10 +391,40 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   if (kind === 'main' && complete && !sawUnknown && opts.directiveSet === 'reference') {
     for (const u of uses) {
       if (defined.has(u.name) || isKnownVariable(u.name)) continue;
-      report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, UNKNOWN_VARIABLE_AT);
+      // found once the whole configuration is read; nginx prints it with no file or line
+      report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, undefined, 'error', { file: root, offset: AFTER_ALL });
     }
   }
+  atNginxLines(ws, findings);
   return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed };
+}
+
+/**
+ * nginx prints the line where it detected an error: for a directive, the line of the `;`, `{`
+ * or `}` it had just read. Where that is a later line than a finding's span (a statement split
+ * over lines), the span becomes the statement's text on nginx's line (from its first word there
+ * through the terminator), and the related information points at the original span, where the
+ * statement starts: the line every edge shows (CLI text and JSON, the editor's Problems) is
+ * nginx's. Linear: each finding looks back from its nginxAt only as far as its own span.
+ */
+function atNginxLines(ws: Workspace, findings: Finding[]): void {
+  for (const f of findings) {
+    const at = f.nginxAt;
+    if (at === undefined || at <= f.span.start) continue;
+    const text = ws.text(f.file);
+    if (text === undefined) continue;
+    let nl = -1;
+    for (let i = Math.min(at, text.length) - 1; i >= f.span.start; i--) {
+      if (text.charCodeAt(i) === 10) { nl = i; break; }
+    }
+    if (nl < 0) continue;
+    let start = nl + 1;
+    while (start < at && (text[start] === ' ' || text[start] === '\t' || text[start] === '\r')) start++;
+    const c = text[at];
+    const end = at < text.length && (c === ';' || c === '{' || c === '}') ? at + 1 : Math.min(at, text.length);
+    f.related = [{ file: f.file, span: f.span, note: 'the statement starts here; nginx reports the error where it ends' }, ...(f.related ?? [])];
+    f.span = { start, end: Math.max(start, end) };
+  }
 }
 
 // ---- variables --------------------------------------------------------------------------
