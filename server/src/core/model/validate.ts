@@ -1,5 +1,5 @@
 import { allowsArgCount, isKnownVariable, lookup, type Ctx, type DirectiveSpec } from '../data/directives';
-import type { Directive } from '../syntax/ast';
+import type { Directive, SyntaxError } from '../syntax/ast';
 import { isThirdPartyDirective } from '../data/thirdParty';
 import { literalArgs } from '../data/literalArgs';
 import { AFTER_ALL, type FileId, type Finding, type Span } from '../types';
@@ -125,15 +125,51 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     findings.push(after ? { file, span, severity, code, message, nginxAt, after } : { file, span, severity, code, message, nginxAt });
   };
 
-  /** Files whose syntax errors are reported, per reading mode (a handler block reads differently). */
+  /**
+   * Files whose syntax errors are reported, per reading mode (a handler block reads differently).
+   * findings is kept in the order nginx meets them: a file's syntax errors are reported during
+   * its first reading, each just before the first directive nginx finishes after it (`reading`).
+   */
   const readAs = new Set<string>();
-  const addFile = (file: FileId, handler: boolean) => {
+  let reading: { file: FileId; errors: readonly SyntaxError[]; next: number } | undefined;
+  /** Reports the syntax errors of the file being read that nginx meets before offset `to`. */
+  const syntaxUpTo = (to: number) => {
+    const r = reading;
+    if (!r) return;
+    while (r.next < r.errors.length && r.errors[r.next].span.start <= to) {
+      const e = r.errors[r.next++];
+      report(r.file, e.span, 'nginx-syntax', e.message, e.span.start, e.severity ?? 'error');
+    }
+  };
+  /** Reads a file (walks it with `body`), reporting its syntax errors on the first reading in this mode. */
+  const readFile = (file: FileId, handler: boolean, body: () => void) => {
     files.add(file);
     const mode = `${handler ? 'handler' : 'directives'}:${file}`;
-    if (readAs.has(mode)) return;
+    const first = !readAs.has(mode);
     readAs.add(mode);
+    const outer = reading;
     const p = ws.parsed(file, handler);
-    if (p) for (const e of p.errors) report(file, e.span, 'nginx-syntax', e.message, e.span.start, e.severity ?? 'error');
+    reading = first && p?.errors.length ? { file, errors: p.errors, next: 0 } : undefined;
+    body();
+    syntaxUpTo(Number.MAX_SAFE_INTEGER);
+    reading = outer;
+  };
+  /**
+   * Errors nginx finds once a block is read (duplicate locations, when the http block ends):
+   * reported when the walk leaves that block, by its close offset.
+   */
+  const late = new Map<string, Finding[]>();
+  const reportLate = (f: Finding) => {
+    const k = `${f.after!.offset}:${f.after!.file}`;
+    const list = late.get(k);
+    if (list) list.push(f); else late.set(k, [f]);
+  };
+  const lateAt = (file: FileId, close: number) => {
+    const k = `${close}:${file}`;
+    const list = late.get(k);
+    if (!list) return;
+    late.delete(k);
+    for (const f of list) findings.push(f);
   };
 
   // Most directives hold no `$` and no `(?`: find that with one amortized forward scan per file
@@ -161,8 +197,9 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       // leaves share one empty list: only blocks ever get children
       const node: ENode = { d, file, ctx: nctx, parent, children: d.block ? [] : NO_CHILDREN, includedFrom, level: undefined, header: undefined };
       out.push(node);
-      if (!d.wordCount) continue; // `{` with no name: already a syntax error (`""` is a name)
       const at = d.endOffset >= 0 ? d.endOffset : d.span.end;
+      syntaxUpTo(at);
+      if (!d.wordCount) continue; // `{` with no name: already a syntax error (`""` is a name)
       const vars = mayHaveVariables(file, d);
       if (vars) collectVariables(d, vars, nctx, file, defined, uses);
 
@@ -243,9 +280,11 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       if (d.block) {
         const inner: NodeCtx = d.block.kind === 'handler' ? 'handler' : d.block.kind === 'opaque' ? 'opaque' : childContext(nctx as Ctx, d.name) ?? 'unknown';
         walk(d.block.children, file, inner, node, node.children, new Map(), chain);
+        if (d.block.close) syntaxUpTo(d.block.close.start);
         if (d.name === 'upstream' && inner === 'upstream' && d.block.close && !hasServer(node)) {
           report(file, nameOf(d), 'nginx-directive', 'no servers are inside upstream', d.block.close.start);
         }
+        if (late.size && d.block.close) lateAt(file, d.block.close.start);
       }
     }
   };
@@ -275,7 +314,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         while (http && http.d.name !== 'http') http = http.parent;
         const close = http?.d.block?.close;
         const after = close && http ? { file: http.file, offset: close.start } : { file: root, offset: AFTER_ALL };
-        report(file, nameOf(node.d), 'nginx-directive', `duplicate location "${loc.name}"`, at, 'error', after);
+        reportLate({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, after });
       }
       else seen.set(key, at);
     }
@@ -366,7 +405,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         complete = false; // (a cycle's content is known: it is not `unfollowed`)
         // nginx has no cycle check: it reads the file again in the include's context, and inside
         // map{}/types{}… that reading fails on the file's first `{` (nginx-tests' map.t does this)
-        if (handler) addFile(f, true);
+        if (handler) readFile(f, true, () => {});
         continue;
       }
       const err = ws.readError(f);
@@ -376,17 +415,19 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         unfollowed.add(node);
         continue;
       }
-      addFile(f, handler);
-      const p = ws.parsed(f, handler);
-      if (!p) continue;
-      walk(p.directives, f, nctx, parent, out, seen, [...chain, f], node);
+      readFile(f, handler, () => {
+        const p = ws.parsed(f, handler);
+        if (p) walk(p.directives, f, nctx, parent, out, seen, [...chain, f], node);
+      });
     }
   };
 
-  addFile(root, false);
   const top: ENode[] = [];
-  const p = ws.parsed(root);
-  if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
+  readFile(root, false, () => {
+    const p = ws.parsed(root);
+    if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
+  });
+  for (const list of late.values()) for (const f of list) findings.push(f);
 
   if (kind === 'main' && complete && !sawUnknown && opts.directiveSet === 'reference') {
     for (const u of uses) {
