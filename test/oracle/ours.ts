@@ -4,6 +4,7 @@ import { validateRoot, type ValidateOptions } from '../../server/src/core/model/
 import { Workspace } from '../../server/src/core/model/workspace';
 import type { Finding } from '../../server/src/core/types';
 import { MemoryHost } from '../util/fixture';
+import { posix } from 'node:path';
 
 const DIR = '/oracle';
 export const CONF = `${DIR}/nginx.conf`;
@@ -36,10 +37,30 @@ const OPTIONS: ValidateOptions = { extraDirectives: [], directiveSet: 'light-1.2
 export function ourErrors(text: string, extra: Record<string, string> = {}, links: Record<string, string> = {}): Finding[] {
   const files = new Map<string, string>([[CONF, text]]);
   for (const [rel, body] of Object.entries(extra)) files.set(`${DIR}/${rel}`, body);
-  const host = new MemoryHost(files, new Set(), new Map(Object.entries(links).map(([l, t]) => [`${DIR}/${l}`, `${DIR}/${t}`])));
+  // the memory host links files only: a linked folder links each file in it
+  const fileLinks = new Map<string, string>();
+  for (const [link, target] of Object.entries(links)) {
+    const to = resolveLink(link, target);
+    if (extra[to] !== undefined) fileLinks.set(`${DIR}/${link}`, `${DIR}/${to}`);
+    else for (const rel of Object.keys(extra)) if (rel.startsWith(to + '/')) fileLinks.set(`${DIR}/${link}${rel.slice(to.length)}`, `${DIR}/${rel}`);
+  }
+  const host = new MemoryHost(files, new Set(), fileLinks);
   const ws = new Workspace(host, { ...OPTIONS });
   ws.setFiles([...files.keys()]);
   return validateRoot(ws, CONF, 'main', 'main', OPTIONS).findings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'));
+}
+
+/** Where a link (relative path) points, relative to the config's folder. */
+function resolveLink(link: string, target: string): string {
+  return posix.normalize(posix.join(posix.dirname(link), target));
+}
+
+/** The file a relative path really is, through `links` (link → target as written): what nginx's named path is. */
+export function realFile(rel: string, links: Record<string, string> = {}): string {
+  for (const [link, target] of Object.entries(links)) {
+    if (rel === link || rel.startsWith(link + '/')) return resolveLink(link, target) + rel.slice(link.length);
+  }
+  return rel;
 }
 
 /**
@@ -54,7 +75,7 @@ export function asPrinted(message: string): string {
 export function ourFirstError(text: string, extra: Record<string, string> = {}, links: Record<string, string> = {}): OurError | undefined {
   const f = ourErrors(text, extra, links)[0];
   if (!f) return undefined;
-  const body = f.file === CONF ? text : extra[f.file.slice(DIR.length + 1)];
+  const body = f.file === CONF ? text : extra[realFile(f.file.slice(DIR.length + 1), links)];
   // the line every edge shows (CLI, editor): where the span starts; it must be nginx's line
   return { message: asPrinted(f.message), line: lineOf(body, f.span.start), file: f.file.slice(DIR.length + 1), code: f.code };
 }
