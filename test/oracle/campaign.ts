@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { generateDiamondMutants, generateIncludeMutants, generateLinkMutants, generateMutants, type Mutant, type Seed } from './mutate';
 import { withLocalPaths, type NginxVerdict } from '../util/nginx';
 import { isSyntaxClass, pool, runNginx } from './nginx';
-import { context, lineOf, ourErrors, ourFirstError, realFile } from './ours';
+import { context, DIR, lineOf, ourErrors, ourFirstError, realFile } from './ours';
 
 export interface Generator {
   name: string;
@@ -142,6 +142,8 @@ export async function runCampaign(seeds: Seed[], rngSeeds: number[], generators 
     if (split) res.split.compared++;
     if (realFile(e.file, m.links) !== 'nginx.conf') res.inIncluded++;
     const ours = ourFirstError(m.text, m.files, m.links);
+    // a path in a message: nginx's run prefix is shown as TESTDIR, ours is DIR
+    if (ours) ours.message = ours.message.split(DIR + '/').join(TESTDIR + '/');
     // nginx names a file by the path it opened (a link); compare the files themselves
     if (ours && ours.message === e.message && ours.line === e.line && realFile(ours.file, m.links) === realFile(e.file, m.links)) {
       res.agreed++;

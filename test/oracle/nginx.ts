@@ -43,7 +43,8 @@ export async function pool<T>(jobs: Array<() => Promise<T>>, limit = 4): Promise
 }
 
 /**
- * The classes of first error the differential test compares: lexical, context and arity.
+ * The classes of first error the differential test compares: lexical, context and arity, and
+ * an include whose file does not exist.
  * `unexpected "x" in condition` is not one: it is ngx_http_rewrite_if_condition's value check
  * (a sibling of `invalid condition "x"`), not the tokenizer's.
  */
@@ -62,6 +63,7 @@ export function isSyntaxClass(message: string): boolean {
     /^named location "[^"]*" can be on the server level only$/.test(message) ||
     /^duplicate location "/.test(message) ||
     /^too long parameter/.test(message) ||
+    /^open\(\) ".*" failed \(2: No such file or directory\)$/s.test(message) ||
     message === 'invalid number of the map parameters' ||
     message === 'invalid number of the geo parameters'
   );

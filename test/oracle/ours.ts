@@ -6,7 +6,7 @@ import type { Finding } from '../../server/src/core/types';
 import { MemoryHost } from '../util/fixture';
 import { posix } from 'node:path';
 
-const DIR = '/oracle';
+export const DIR = '/oracle';
 export const CONF = `${DIR}/nginx.conf`;
 
 export interface OurError {
@@ -47,7 +47,9 @@ export function ourErrors(text: string, extra: Record<string, string> = {}, link
   const host = new MemoryHost(files, new Set(), fileLinks);
   const ws = new Workspace(host, { ...OPTIONS });
   ws.setFiles([...files.keys()]);
-  return validateRoot(ws, CONF, 'main', 'main', OPTIONS).findings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'));
+  return validateRoot(ws, CONF, 'main', 'main', OPTIONS).findings.filter(
+    (f) => (f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive')) || (f.code === 'nginx-include' && f.message.startsWith('open() ')),
+  );
 }
 
 /** Where a link (relative path) points, relative to the config's folder. */
