@@ -43,8 +43,7 @@ export async function pool<T>(jobs: Array<() => Promise<T>>, limit = 4): Promise
 }
 
 /**
- * The classes of first error the differential test compares: lexical, context and arity, and
- * an include whose file does not exist.
+ * The classes of first error the differential test compares: lexical, context and arity.
  * `unexpected "x" in condition` is not one: it is ngx_http_rewrite_if_condition's value check
  * (a sibling of `invalid condition "x"`), not the tokenizer's.
  */
@@ -63,8 +62,12 @@ export function isSyntaxClass(message: string): boolean {
     /^named location "[^"]*" can be on the server level only$/.test(message) ||
     /^duplicate location "/.test(message) ||
     /^too long parameter/.test(message) ||
-    /^open\(\) ".*" failed \(2: No such file or directory\)$/s.test(message) ||
     message === 'invalid number of the map parameters' ||
     message === 'invalid number of the geo parameters'
   );
+}
+
+/** An include whose file does not exist (nginx-include). */
+export function isMissingInclude(message: string): boolean {
+  return /^open\(\) ".*" failed \(2: No such file or directory\)$/s.test(message);
 }
