@@ -66,8 +66,3 @@ export function isSyntaxClass(message: string): boolean {
     message === 'invalid number of the geo parameters'
   );
 }
-
-/** An include whose file does not exist (nginx-include). */
-export function isMissingInclude(message: string): boolean {
-  return /^open\(\) ".*" failed \(2: No such file or directory\)$/s.test(message);
-}
