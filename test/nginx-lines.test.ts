@@ -36,6 +36,8 @@ const CASES: Case[] = [
   { name: 'unknown directive, ";" two lines down', lines: [...H, '    frobnicate', '        on', '    ;', '}'], startsAt: 4 },
   { name: 'a bad location modifier, "{" on the next line', lines: [...H, '    server {', '        location == /x', '        {', '        }', '    }', '}'], startsAt: 5 },
   { name: 'an if condition over lines', lines: [...H, '    server {', '        location / {', '            if ($x', '                a)', '            {', '            }', '        }', '    }', '}'], startsAt: 6 },
+  // a rule that says it better replaces nginx's finding, at nginx's line, starting with nginx's words
+  { name: 'a map in a server, "{" two lines down', lines: [...H, '    server {', '        map $http_upgrade', '            $connection_upgrade', '        {', '            default upgrade;', "            '' close;", '        }', '    }', '}'], startsAt: 5 },
   { name: 'a missing include, its ";" on the next line', lines: [...H, '    include missing.conf', '    ;', '}'], startsAt: 4 },
   // context inference: a main file with a stray top-level location is judged as main
   { name: 'main file, stray location', lines: ['worker_processes 1;', 'events {}', 'http {', '    access_log off;', '}', 'location / {', '}'] },
@@ -65,8 +67,10 @@ test('nginx-level errors are shown on nginx\'s line, in the CLI and the editor',
     expected.set(names[i], { message: normal(v.error!.message, v.prefix), line, related: c.startsAt });
   });
 
-  // the finding with nginx's message (which one comes first is the differential test's business)
-  const withMessage = <T extends { code: string; message: string }>(rows: T[], message: string) => rows.find((r) => r.code.startsWith('nginx-') && normal(r.message, dir) === message);
+  // the finding whose message starts with nginx's (which one comes first is the differential
+  // test's business); an explanation may follow after a colon
+  const says = (ours: string, nginx: string) => ours === nginx || ours.startsWith(nginx + ': ');
+  const withMessage = <T extends { code: string; message: string }>(rows: T[], message: string) => rows.find((r) => says(normal(r.message, dir), message));
 
   await t.test('CLI --format json: line is nginx\'s', () => {
     const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', dir], { encoding: 'utf8', timeout: 30_000 });
@@ -75,7 +79,7 @@ test('nginx-level errors are shown on nginx\'s line, in the CLI and the editor',
       const want = expected.get(name)!;
       const got = withMessage(rows.filter((x) => path.basename(x.file) === name), want.message);
       assert.ok(got, `${name}: no finding "${want.message}" in ${JSON.stringify(rows.filter((x) => path.basename(x.file) === name))}`);
-      assert.deepEqual({ message: normal(got.message, dir), line: got.line }, { message: want.message, line: want.line }, `${name} (${CASES[names.indexOf(name)].name})`);
+      assert.equal(got.line, want.line, `${name} (${CASES[names.indexOf(name)].name}): ${got.message}`);
     }
   });
 
@@ -83,10 +87,11 @@ test('nginx-level errors are shown on nginx\'s line, in the CLI and the editor',
     const r = spawnSync(process.execPath, [CLI, 'check', dir], { encoding: 'utf8', timeout: 30_000 });
     for (const name of names) {
       const want = expected.get(name)!;
-      const row = r.stdout.split('\n').find((l) => l.startsWith(path.join(dir, name) + ':') && normal(l, dir).includes(`: ${want.message} [nginx-`));
+      const row = r.stdout.split('\n').find((l) => l.startsWith(path.join(dir, name) + ':') && (normal(l, dir).includes(`: ${want.message} [`) || normal(l, dir).includes(`: ${want.message}: `)));
       assert.ok(row, `${name}: no nginx-level line in\n${r.stdout}`);
-      const m = /^[^:]+:(\d+):\d+: (?:error|warning): (.*) \[nginx-[a-z]+\]$/.exec(row)!;
-      assert.deepEqual({ line: Number(m[1]), message: normal(m[2], dir) }, { line: want.line, message: want.message }, row);
+      const m = /^[^:]+:(\d+):\d+: (?:error|warning): (.*) \[[a-z-]+\]$/.exec(row)!;
+      assert.equal(Number(m[1]), want.line, row);
+      assert.ok(says(normal(m[2], dir), want.message), row);
     }
   });
 
@@ -97,9 +102,9 @@ test('nginx-level errors are shown on nginx\'s line, in the CLI and the editor',
       await session.rpc.sendNotification('initialized', {});
       for (const name of names) {
         const want = expected.get(name)!;
-        const p = await session.diagnostics(uriOf(path.join(dir, name)), (d) => d.some((x) => String(x.code).startsWith('nginx-')));
+        const p = await session.diagnostics(uriOf(path.join(dir, name)), (d) => d.length > 0);
         const text = (x: { message: string | { value: string } }) => normal(typeof x.message === 'string' ? x.message : x.message.value, dir);
-        const d = p.diagnostics.find((x) => String(x.code).startsWith('nginx-') && text(x) === want.message);
+        const d = p.diagnostics.find((x) => says(text(x), want.message));
         assert.ok(d, `${name}: no diagnostic "${want.message}" in ${JSON.stringify(p.diagnostics)}`);
         assert.equal(d.range.start.line + 1, want.line, name);
         const rel = d.relatedInformation?.find((x) => x.message.startsWith('the statement starts here'));

@@ -448,6 +448,9 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
  * statement starts: the line every edge shows (CLI text and JSON, the editor's Problems) is
  * nginx's. Linear: each finding looks back from its nginxAt only as far as its own span.
  */
+/** The note of the related location atNginxLines adds: where the statement starts. */
+export const STATEMENT_START_NOTE = 'the statement starts here; nginx reports the error where it ends';
+
 function atNginxLines(ws: Workspace, findings: Finding[]): void {
   for (const f of findings) {
     const at = f.nginxAt;
@@ -463,7 +466,7 @@ function atNginxLines(ws: Workspace, findings: Finding[]): void {
     while (start < at && (text[start] === ' ' || text[start] === '\t' || text[start] === '\r')) start++;
     const c = text[at];
     const end = at < text.length && (c === ';' || c === '{' || c === '}') ? at + 1 : Math.min(at, text.length);
-    f.related = [{ file: f.file, span: f.span, note: 'the statement starts here; nginx reports the error where it ends' }, ...(f.related ?? [])];
+    f.related = [{ file: f.file, span: f.span, note: STATEMENT_START_NOTE }, ...(f.related ?? [])];
     f.span = { start, end: Math.max(start, end) };
   }
 }
