@@ -447,6 +447,10 @@ export function generateIncludeMutants(seeds: Seed[], perSeed: number, seed = 1)
       const kind = MUTATION_KINDS[k++ % MUTATION_KINDS.length];
       const m = MUTATIONS[kind](rng, shape(intoInc ? inc : root));
       if (!m) continue;
+      if (rng() < SPLIT_SHARE) {
+        const sp = splitStatements(m.text, rng);
+        if (sp.split) { m.text = sp.text; m.mutation += ` + ${sp.split} statement(s) split over lines`; }
+      }
       const text = intoInc ? root : m.text;
       const files = { [INCLUDED]: intoInc ? m.text : inc };
       const key = text + '\0' + files[INCLUDED];
