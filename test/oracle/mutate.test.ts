@@ -10,6 +10,7 @@ import { loadSeeds } from './campaign';
 
 const fresh = Number(process.env.NGINX_WS_SEED || Math.floor(Math.random() * 2 ** 31));
 const SEEDS = [1, fresh];
+console.log(`mutate seed: ${fresh} (replay with NGINX_WS_SEED=${fresh})`);
 
 function tokens(text: string): string[] {
   const out: string[] = [];
