@@ -40,7 +40,7 @@ export interface RootAnalysis {
   complete: boolean;
   /** Everything reported in the root's files: nginx's checks and the rules'. */
   findings: Finding[];
-  /** What nginx's own checks (validate) found, before rules and settings. */
+  /** What nginx's own checks (validate) found, before rules and settings, in the order nginx meets them. */
   nginxFindings: Finding[];
   /** A fragment whose rules asked whether the rest of the workspace defines a variable. */
   readsWorkspaceVars?: boolean;
