@@ -61,6 +61,7 @@ export function isSyntaxClass(message: string): boolean {
     /^location "[^"]*" (is outside location|cannot be inside the (exact|named) location) "/.test(message) ||
     /^named location "[^"]*" can be on the server level only$/.test(message) ||
     /^duplicate location "/.test(message) ||
+    message === 'no servers are inside upstream' ||
     /^too long parameter/.test(message) ||
     message === 'invalid number of the map parameters' ||
     message === 'invalid number of the geo parameters'
