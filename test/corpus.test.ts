@@ -48,7 +48,7 @@ const ALL = verdicts();
 const texts = new Map(ALL.map((v) => [v.file, readFileSync(join(DIR, v.file), 'utf8')]));
 
 /** Where nginx meets a finding of a one-file config: its line, or just after the point a late one names. */
-const orderAt = (f: Finding) => (f.after ? f.after.offset + 0.5 : (f.nginxAt ?? f.span.start));
+const orderAt = (f: Finding) => (f.after ? f.after.offset + 0.5 : (f.span.start));
 
 /** Our error-severity nginx-syntax/nginx-directive findings, as nginx -c would meet them. */
 function ourErrors(file: string): Finding[] {
@@ -60,7 +60,7 @@ function ourErrors(file: string): Finding[] {
     .sort((a, b) => orderAt(a) - orderAt(b));
 }
 
-const where = (f: Finding) => `${f.file.slice(CONF_DIR.length + 1)}:${lineOf(texts.get(f.file.slice(CONF_DIR.length + 1)) ?? '', f.nginxAt ?? f.span.start)}`;
+const where = (f: Finding) => `${f.file.slice(CONF_DIR.length + 1)}:${lineOf(texts.get(f.file.slice(CONF_DIR.length + 1)) ?? '', f.span.start)}`;
 
 test(`corpus: all ${ALL.length} nginx-tests configs parse with zero syntax errors`, () => {
   const bad = ALL.filter((v) => parse(texts.get(v.file)!).errors.length > 0).map((v) => `${v.file}: ${parse(texts.get(v.file)!).errors.map((e) => e.message).join('; ')}`);
@@ -78,7 +78,7 @@ test(`corpus: the ${syntaxClass.length} configs nginx rejects for syntax/context
   const bad: string[] = [];
   for (const v of syntaxClass) {
     const f = ourErrors(v.file)[0];
-    const got = f && { message: asPrinted(f.message), file: f.file.slice(CONF_DIR.length + 1), line: lineOf(texts.get(f.file.slice(CONF_DIR.length + 1)) ?? '', f.nginxAt ?? f.span.start) };
+    const got = f && { message: asPrinted(f.message), file: f.file.slice(CONF_DIR.length + 1), line: lineOf(texts.get(f.file.slice(CONF_DIR.length + 1)) ?? '', f.span.start) };
     if (!got || got.message !== v.message || got.file !== v.at!.file || got.line !== v.at!.line) {
       bad.push(`${v.file}\n  nginx: ${v.message} at ${v.at!.file}:${v.at!.line}\n  ours:  ${got ? `${got.message} at ${got.file}:${got.line}` : 'no error'}\n${context(texts.get(v.file)!, v.at!.line)}`);
     }
@@ -93,7 +93,7 @@ test(`corpus: the ${otherErrors.length} configs nginx rejects otherwise get no e
     for (const f of ourErrors(v.file)) {
       // nginx read the whole file (a post-parse error) or everything before its error line
       const rel = f.file.slice(CONF_DIR.length + 1);
-      const line = lineOf(texts.get(rel) ?? '', f.nginxAt ?? f.span.start);
+      const line = lineOf(texts.get(rel) ?? '', f.span.start);
       const before = !v.at || (rel === v.file && v.at.file === v.file && line < v.at.line);
       if (before) bad.push(`${v.file}: ours ${f.message} at ${rel}:${line}; nginx: ${v.message}${v.at ? ` at ${v.at.file}:${v.at.line}` : ''}`);
     }

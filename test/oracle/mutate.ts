@@ -21,6 +21,8 @@ export interface Mutant {
   text: string;
   /** Other files next to nginx.conf (relative paths), for mutants split with `include`. */
   files?: Record<string, string>;
+  /** Symbolic links next to nginx.conf: link path → target as `ln -s` takes it (relative to the link's folder). */
+  links?: Record<string, string>;
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
@@ -296,6 +298,23 @@ const MUTATIONS: Record<string, Mutation> = {
     ])!;
     return { text: insert(s.text, t.at, (t.at ? '\n' : '') + line + '\n'), mutation: `insert ${JSON.stringify(line)} into ${t.path.join('/') || 'main'}` };
   },
+  'move-terminator': (rng, s) => {
+    const n = pick(rng, s.nodes.filter((x) => x.d.endOffset >= 0));
+    if (!n) return undefined;
+    const e = n.d.endOffset;
+    const t = s.text[e];
+    const text = remove(s.text, e, e + 1);
+    const later = s.nodes.filter((x) => x.d.span.start > e && x.d.words.length);
+    const next = later[0];
+    const how = pick(rng, ['next line', 'after the next word', 'after the next statement', 'before the next statement'])!;
+    let at = e;
+    let ins = '\n' + t;
+    if (how === 'after the next word' && next) at = next.d.words[0].span.end - 1;
+    else if (how === 'after the next statement' && next) { at = next.d.span.end - 1; ins = ' ' + t; }
+    else if (how === 'before the next statement' && next) { at = next.d.span.start - 1; ins = t + ' '; }
+    if (how !== 'next line' && !next) return undefined;
+    return { text: insert(text, at, ins), mutation: `move ${JSON.stringify(t)} of ${where(s, n.d)} ${how}` };
+  },
   'table-directive': (rng, s) => {
     const t = pick(rng, s.blocks)!;
     const name = pick(rng, LIGHT_NAMES)!;
@@ -309,11 +328,56 @@ const MUTATIONS: Record<string, Mutation> = {
 
 export const MUTATION_KINDS = Object.keys(MUTATIONS);
 
+/**
+ * Splits statements over lines as people wrap long directives: a newline (and an indent) in
+ * place of the spaces between two words, and before a `;` or `{`. Only gaps of plain spaces
+ * and tabs change, so nginx reads the same tokens; only the lines move. Statements are picked
+ * with probability `p`, their gaps with probability 1/2.
+ */
+export function splitStatements(text: string, rng: Rng, p = 0.5): { text: string; split: number } {
+  const parsed = parse(text);
+  const cuts: { from: number; to: number }[] = [];
+  let split = 0;
+  const gap = (from: number, to: number, empty: boolean) => {
+    if (to < from || (!empty && to === from)) return false;
+    for (let i = from; i < to; i++) if (text[i] !== ' ' && text[i] !== '\t') return false;
+    cuts.push({ from, to });
+    return true;
+  };
+  const walk = (list: Directive[]) => {
+    for (const d of list) {
+      if (d.words.length && rng() < p) {
+        let any = false;
+        const w = d.words;
+        for (let i = 1; i < w.length; i++) if (rng() < 0.5 && gap(w[i - 1].span.end, w[i].span.start, false)) any = true;
+        // an unquoted last word ending in a backslash would take the newline into itself
+        const last = w[w.length - 1];
+        if (d.endOffset >= 0 && rng() < 0.4 && !last.raw.endsWith('\\') && gap(last.span.end, d.endOffset, true)) any = true;
+        if (any) split++;
+      }
+      if (d.block && d.block.kind !== 'opaque') walk(d.block.children);
+    }
+  };
+  walk(parsed.directives);
+  if (!cuts.length) return { text, split: 0 };
+  cuts.sort((a, b) => a.from - b.from);
+  let out = '';
+  let at = 0;
+  for (const c of cuts) {
+    out += text.slice(at, c.from) + '\n    ';
+    at = c.to;
+  }
+  return { text: out + text.slice(at), split };
+}
+
 const MODIFIERS: Record<string, (text: string) => string> = {
   crlf: (t) => t.replace(/\r?\n/g, '\r\n'),
   /** Old Mac line endings: nginx counts lines by LF only, so everything is on line 1. */
   cr: (t) => t.replace(/\r?\n/g, '\r'),
 };
+
+/** Share of mutants whose statements are also split over lines. */
+const SPLIT_SHARE = 0.4;
 
 /**
  * `perSeed` mutants of every seed, cycling through the mutation kinds so each kind is used
@@ -331,6 +395,10 @@ export function generateMutants(seeds: Seed[], perSeed: number, seed = 1, kinds:
       const m = MUTATIONS[kind](rng, s);
       if (!m) continue;
       let { text, mutation } = m;
+      if (rng() < SPLIT_SHARE) {
+        const sp = splitStatements(text, rng);
+        if (sp.split) { text = sp.text; mutation += ` + ${sp.split} statement(s) split over lines`; }
+      }
       const r = rng();
       if (r < 0.1) {
         text = MODIFIERS.crlf(text);
@@ -379,12 +447,119 @@ export function generateIncludeMutants(seeds: Seed[], perSeed: number, seed = 1)
       const kind = MUTATION_KINDS[k++ % MUTATION_KINDS.length];
       const m = MUTATIONS[kind](rng, shape(intoInc ? inc : root));
       if (!m) continue;
+      if (rng() < SPLIT_SHARE) {
+        const sp = splitStatements(m.text, rng);
+        if (sp.split) { m.text = sp.text; m.mutation += ` + ${sp.split} statement(s) split over lines`; }
+      }
       const text = intoInc ? root : m.text;
       const files = { [INCLUDED]: intoInc ? m.text : inc };
       const key = text + '\0' + files[INCLUDED];
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ id: `${sd.name}#inc${j}`, seed: sd.name, mutation: `include: contents of ${where(whole, b.d)} moved to ${INCLUDED}; ${kind} in ${intoInc ? INCLUDED : 'nginx.conf'}: ${m.mutation}`, text, files });
+      j++;
+    }
+  }
+  return out;
+}
+
+/** Applies one mutation of the cycle to one of `texts` (by name); undefined when it found nothing to do. */
+function mutateOne(rng: Rng, texts: Record<string, string>, kind: string): { name: string; text: string; mutation: string } | undefined {
+  const names = Object.keys(texts);
+  const name = pick(rng, names)!;
+  const m = MUTATIONS[kind](rng, shape(texts[name]));
+  if (!m) return undefined;
+  let { text, mutation } = m;
+  if (rng() < SPLIT_SHARE) {
+    const sp = splitStatements(text, rng);
+    if (sp.split) { text = sp.text; mutation += ` + ${sp.split} statement(s) split over lines`; }
+  }
+  return { name, text, mutation: `${kind} in ${name}: ${mutation}` };
+}
+
+/** Directive blocks of a seed whose contents can move to another file. */
+const movable = (s: Shape) => s.nodes.filter((n) => n.d.block?.kind === 'directives' && n.d.block.close && n.d.block.children.length > 0 && !n.handler);
+
+/** The seed with the contents of block `b` replaced by `by`, and those contents. */
+function hollow(text: string, b: Node, by: string): { root: string; inner: string } {
+  const open = b.d.block!.open.end;
+  const close = b.d.block!.close!.start;
+  return { root: text.slice(0, open) + by + text.slice(close), inner: text.slice(open, close).replace(/^[ \t]*\r?\n/, '') };
+}
+
+/**
+ * Include diamonds: one file reached twice through two paths. The contents of a block move to
+ * shared.conf; that block includes a.conf and another block of the same kind (or the same
+ * block again) includes b.conf, and both a.conf and b.conf include shared.conf. nginx reads
+ * shared.conf twice, each time in the context of its include; then one file is mutated.
+ */
+export function generateDiamondMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
+  const out: Mutant[] = [];
+  const seen = new Set<string>();
+  let k = 0;
+  for (const sd of seeds) {
+    const rng = prng(hash('diamond:' + sd.name) ^ seed);
+    const whole = shape(sd.text);
+    const blocks = movable(whole);
+    for (let j = 0, tries = 0; j < perSeed && tries < perSeed * 4; tries++) {
+      const b = pick(rng, blocks);
+      if (!b) break;
+      const { root: hollowed, inner } = hollow(sd.text, b, ' include a.conf; ');
+      // the second path: a sibling block of the same name, else the same block once more
+      const same = shape(hollowed).nodes.filter((n) => n.d.name === b.d.name && n.d.block?.kind === 'directives' && !n.handler && n.d.span.start !== b.d.span.start);
+      const other = rng() < 0.7 ? pick(rng, same) : undefined;
+      const root = other ? insert(hollowed, other.d.block!.open.end, ' include b.conf; ') : insert(hollowed, b.d.block!.open.end + ' include a.conf; '.length, 'include b.conf; ');
+      const texts: Record<string, string> = { 'nginx.conf': root, 'a.conf': 'include shared.conf;\n', 'b.conf': '\ninclude shared.conf;\n', 'shared.conf': inner };
+      let mutation = `diamond: contents of ${where(whole, b.d)} in shared.conf, through a.conf there and b.conf in ${other ? where(shape(hollowed), other.d) : 'the same block'}`;
+      if (rng() < 0.85) {
+        const m = mutateOne(rng, texts, MUTATION_KINDS[k++ % MUTATION_KINDS.length]);
+        if (!m) continue;
+        texts[m.name] = m.text;
+        mutation += `; ${m.mutation}`;
+      }
+      const { 'nginx.conf': text, ...files } = texts;
+      const key = JSON.stringify(texts);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ id: `${sd.name}#diamond${j}`, seed: sd.name, mutation, text, files });
+      j++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Layouts with symbolic links, which nginx follows: Debian's sites-enabled/site → a file in
+ * sites-available (included by a glob), or a linked folder (conf.d → conf.real). The contents
+ * of a block move to the linked file; then one of the files is mutated. nginx names the file by
+ * the path it opened (the link), which the comparison maps back to the file itself.
+ */
+export function generateLinkMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
+  const out: Mutant[] = [];
+  const seen = new Set<string>();
+  let k = 0;
+  for (const sd of seeds) {
+    const rng = prng(hash('links:' + sd.name) ^ seed);
+    const whole = shape(sd.text);
+    const blocks = movable(whole);
+    for (let j = 0, tries = 0; j < perSeed && tries < perSeed * 4; tries++) {
+      const b = pick(rng, blocks);
+      if (!b) break;
+      const debian = rng() < 0.5;
+      const { root, inner } = hollow(sd.text, b, debian ? ' include sites-enabled/*; ' : ' include conf.d/app.conf; ');
+      const real = debian ? 'sites-available/site' : 'conf.real/app.conf';
+      const links: Record<string, string> = debian ? { 'sites-enabled/site': '../sites-available/site' } : { 'conf.d': 'conf.real' };
+      const texts: Record<string, string> = { 'nginx.conf': root, [real]: inner };
+      let mutation = `${debian ? 'sites-enabled/site → ../sites-available/site' : 'conf.d → conf.real'}: contents of ${where(whole, b.d)} in ${real}`;
+      const m = mutateOne(rng, texts, MUTATION_KINDS[k++ % MUTATION_KINDS.length]);
+      if (!m) continue;
+      texts[m.name] = m.text;
+      mutation += `; ${m.mutation}`;
+      const { 'nginx.conf': text, ...files } = texts;
+      const key = JSON.stringify(texts);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ id: `${sd.name}#link${j}`, seed: sd.name, mutation, text, files, links });
       j++;
     }
   }

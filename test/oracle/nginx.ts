@@ -12,6 +12,8 @@ export interface RunOptions {
    */
   testdir?: string;
   timeoutMs?: number;
+  /** Symbolic links in the prefix: link path → target as `ln -s` takes it. */
+  links?: Record<string, string>;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface RunOptions {
  */
 export async function runNginx(text: string, opts: RunOptions = {}): Promise<NginxVerdict> {
   const at = (dir: string, t: string) => (opts.testdir ? t.split(opts.testdir).join(dir) : t);
-  const v = await nginxTest((dir) => Object.fromEntries(Object.entries({ ...opts.extra, 'nginx.conf': text }).map(([rel, t]) => [rel, at(dir, t)])), { timeoutMs: opts.timeoutMs });
+  const v = await nginxTest((dir) => Object.fromEntries(Object.entries({ ...opts.extra, 'nginx.conf': text }).map(([rel, t]) => [rel, at(dir, t)])), { timeoutMs: opts.timeoutMs, links: opts.links });
   // a message quoting a path of the config names the test directory, as the config does
   if (v.error && opts.testdir) v.error.message = v.error.message.split(v.prefix).join(opts.testdir);
   return v;
@@ -59,6 +61,7 @@ export function isSyntaxClass(message: string): boolean {
     /^location "[^"]*" (is outside location|cannot be inside the (exact|named) location) "/.test(message) ||
     /^named location "[^"]*" can be on the server level only$/.test(message) ||
     /^duplicate location "/.test(message) ||
+    message === 'no servers are inside upstream' ||
     /^too long parameter/.test(message) ||
     message === 'invalid number of the map parameters' ||
     message === 'invalid number of the geo parameters'

@@ -4,8 +4,9 @@ import { validateRoot, type ValidateOptions } from '../../server/src/core/model/
 import { Workspace } from '../../server/src/core/model/workspace';
 import type { Finding } from '../../server/src/core/types';
 import { MemoryHost } from '../util/fixture';
+import { posix } from 'node:path';
 
-const DIR = '/oracle';
+export const DIR = '/oracle';
 export const CONF = `${DIR}/nginx.conf`;
 
 export interface OurError {
@@ -26,35 +27,42 @@ export function lineOf(text: string, offset: number): number {
 const OPTIONS: ValidateOptions = { extraDirectives: [], directiveSet: 'light-1.22' };
 
 /**
- * Error-severity nginx-syntax / nginx-directive findings, in the order nginx would meet them.
+ * Error-severity nginx-syntax / nginx-directive findings, in the order nginx would meet them
+ * (validateRoot reports in nginx's reading order, included files where they are included).
  * The file is analysed as the main configuration (what `nginx -c` makes of it): a Workspace
  * would call a file without events/http at top level a fragment and infer its context, which
  * is right in an editor but not what the nginx under test does with a truncated mutant.
- * Other files (`extra`) sit next to it; nginx reads one where nginx.conf includes it (found
- * by its `include <name>;` text), so its findings sort at that point.
+ * Other files (`extra`, relative paths; `links`: relative link → relative target) sit next to it.
  */
-export function ourErrors(text: string, extra: Record<string, string> = {}): Finding[] {
+export function ourErrors(text: string, extra: Record<string, string> = {}, links: Record<string, string> = {}): Finding[] {
   const files = new Map<string, string>([[CONF, text]]);
   for (const [rel, body] of Object.entries(extra)) files.set(`${DIR}/${rel}`, body);
-  const ws = new Workspace(new MemoryHost(files), { ...OPTIONS });
+  // the memory host links files only: a linked folder links each file in it
+  const fileLinks = new Map<string, string>();
+  for (const [link, target] of Object.entries(links)) {
+    const to = resolveLink(link, target);
+    if (extra[to] !== undefined) fileLinks.set(`${DIR}/${link}`, `${DIR}/${to}`);
+    else for (const rel of Object.keys(extra)) if (rel.startsWith(to + '/')) fileLinks.set(`${DIR}/${link}${rel.slice(to.length)}`, `${DIR}/${rel}`);
+  }
+  const host = new MemoryHost(files, new Set(), fileLinks);
+  const ws = new Workspace(host, { ...OPTIONS });
   ws.setFiles([...files.keys()]);
-  const includedAt = (file: string): number => {
-    const m = new RegExp(`include\\s+${file.slice(DIR.length + 1).replace(/\./g, '\\.')}\\s*;`).exec(text);
-    return m ? m.index + m[0].length - 1 : Number.MAX_SAFE_INTEGER;
-  };
-  // where nginx meets the error: a late one (see Finding.after) just after the point it names
-  const key = (f: Finding): [number, number] => {
-    const file = f.after?.file ?? f.file;
-    const at = f.after ? f.after.offset + 0.5 : (f.nginxAt ?? f.span.start);
-    return file === CONF ? [at, -1] : [includedAt(file), at];
-  };
-  return validateRoot(ws, CONF, 'main', 'main', OPTIONS)
-    .findings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
-    .sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      return ka[0] - kb[0] || ka[1] - kb[1];
-    });
+  return validateRoot(ws, CONF, 'main', 'main', OPTIONS).findings.filter(
+    (f) => (f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive')) || (f.code === 'nginx-include' && f.message.startsWith('open() ')),
+  );
+}
+
+/** Where a link (relative path) points, relative to the config's folder. */
+function resolveLink(link: string, target: string): string {
+  return posix.normalize(posix.join(posix.dirname(link), target));
+}
+
+/** The file a relative path really is, through `links` (link → target as written): what nginx's named path is. */
+export function realFile(rel: string, links: Record<string, string> = {}): string {
+  for (const [link, target] of Object.entries(links)) {
+    if (rel === link || rel.startsWith(link + '/')) return resolveLink(link, target) + rel.slice(link.length);
+  }
+  return rel;
 }
 
 /**
@@ -66,11 +74,12 @@ export function asPrinted(message: string): string {
   return b.length <= 1024 ? message : b.subarray(0, 1024).toString('utf8');
 }
 
-export function ourFirstError(text: string, extra: Record<string, string> = {}): OurError | undefined {
-  const f = ourErrors(text, extra)[0];
+export function ourFirstError(text: string, extra: Record<string, string> = {}, links: Record<string, string> = {}): OurError | undefined {
+  const f = ourErrors(text, extra, links)[0];
   if (!f) return undefined;
-  const body = f.file === CONF ? text : extra[f.file.slice(DIR.length + 1)];
-  return { message: asPrinted(f.message), line: lineOf(body, f.nginxAt ?? f.span.start), file: f.file.slice(DIR.length + 1), code: f.code };
+  const body = f.file === CONF ? text : extra[realFile(f.file.slice(DIR.length + 1), links)];
+  // the line every edge shows (CLI, editor): where the span starts; it must be nginx's line
+  return { message: asPrinted(f.message), line: lineOf(body, f.span.start), file: f.file.slice(DIR.length + 1), code: f.code };
 }
 
 /** A few numbered lines around `line` (1-based), for failure messages. */

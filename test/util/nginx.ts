@@ -13,7 +13,7 @@
 // Debian loads dynamic modules only through /etc/nginx/nginx.conf (modules-enabled/*.conf);
 // with our own -c no module is loaded, which is what directiveSet 'light-1.22' models.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from '../../server/src/core/syntax/parser';
@@ -91,6 +91,8 @@ export interface TestOptions {
   /** -g directives ('' for none); by default the pid file goes into the prefix. */
   globals?: string;
   timeoutMs?: number;
+  /** Symbolic links to make in the prefix: link path (relative to it) → target as `ln -s` takes it. */
+  links?: Record<string, string>;
 }
 
 /** Writes the files (a function gets the prefix first, for texts that name it) into a fresh prefix. */
@@ -101,6 +103,10 @@ function prepare(files: Files | ((prefix: string) => Files), opts: TestOptions):
   for (const [rel, text] of all instanceof Map ? all : Object.entries(all)) {
     mkdirSync(dirname(join(prefix, rel)), { recursive: true });
     writeFileSync(join(prefix, rel), text);
+  }
+  for (const [link, target] of Object.entries(opts.links ?? {})) {
+    mkdirSync(dirname(join(prefix, link)), { recursive: true });
+    symlinkSync(target, join(prefix, link));
   }
   const globals = opts.globals ?? `pid ${join(prefix, 'nginx.pid')};`;
   return { prefix, args: ['-t', '-q', '-e', 'stderr', '-p', prefix + '/', '-c', join(prefix, opts.main ?? 'nginx.conf'), ...(globals ? ['-g', globals] : [])] };

@@ -56,12 +56,22 @@ export interface Finding {
   message: string;
   related?: Related[];
   fixes?: Fix[];
-  /** Offset where nginx itself would report this error (its line), when that differs from span. */
+  /**
+   * Offset where nginx reports this error: the line nginx prints is this offset's line. Set on
+   * every nginx-level finding nginx reports with a line (the `;`, `{` or `}` it had just read, the
+   * offending character, the end of the file); undefined for those nginx reports with no line
+   * (unknown variables) and for the product's own findings. For nginx-level findings `span`
+   * starts on this line too (see validate.ts, atNginxLine).
+   */
   nginxAt?: number;
   /**
-   * For errors nginx finds only once it has read a whole block (a duplicate location, when the
-   * http block ends): where that is. They come after every error met before that point,
-   * whatever their own line.
+   * Ordering only, for errors nginx finds once it has read further than their own statement (a
+   * duplicate location when the http block ends, unknown variables after the whole
+   * configuration): the point nginx has reached then. They come after every error met before
+   * that point, whatever their own line. AFTER_ALL as offset: after every file is read.
    */
   after?: { file: FileId; offset: number };
 }
+
+/** `after.offset` of the checks nginx runs once the whole configuration is read (past any file's end). */
+export const AFTER_ALL = Number.MAX_SAFE_INTEGER;

@@ -1,8 +1,8 @@
 import { allowsArgCount, isKnownVariable, lookup, type Ctx, type DirectiveSpec } from '../data/directives';
-import type { Directive } from '../syntax/ast';
+import type { Directive, SyntaxError } from '../syntax/ast';
 import { isThirdPartyDirective } from '../data/thirdParty';
 import { literalArgs } from '../data/literalArgs';
-import type { FileId, Finding, Span } from '../types';
+import { AFTER_ALL, type FileId, type Finding, type Span } from '../types';
 import { childContext } from './contexts';
 import type { ENode, NodeCtx, RootAnalysis, Workspace } from './workspace';
 
@@ -22,7 +22,6 @@ export type NginxCode = 'nginx-syntax' | 'nginx-directive' | 'nginx-include' | '
 /** Include nesting deeper than this is reported instead of followed. */
 export const MAX_INCLUDE_DEPTH = 64;
 
-const UNKNOWN_VARIABLE_AT = Number.MAX_SAFE_INTEGER;
 /** `seen` key of the document root directive (root or alias) a level already has. */
 const DOCROOT = '#docroot:';
 
@@ -79,10 +78,23 @@ export function specsFor(name: string, opts: ValidateOptions): readonly Directiv
   return all;
 }
 
-/** Picks the context a file nobody includes was written for. */
+/**
+ * Whether a directive belongs to the main level only (user, pid, worker_processes, events, http…):
+ * a file that has one at top level is written for main, whatever else it holds.
+ */
+export function isMainOnly(name: string): boolean {
+  const specs = lookup(name);
+  return !!specs && specs.every((s) => s.contexts.every((c) => c === 'main'));
+}
+
+/**
+ * Picks the context a file nobody includes was written for. A file with a main-only directive at
+ * top level is main (a stray `location` next to `worker_processes` is nginx's error, not a hint
+ * that the file is a server snippet); otherwise the context that accepts the most of its names.
+ */
 export function inferContext(directives: Directive[], opts: ValidateOptions): Ctx {
   const names = directives.map((d) => d.name).filter((n) => n && n !== 'include');
-  if (names.some((n) => n === 'http' || n === 'events' || n === 'stream' || n === 'mail')) return 'main';
+  if (names.some(isMainOnly)) return 'main';
   const candidates: Ctx[] = ['location', 'server', 'http', 'main'];
   let best: Ctx = 'http';
   let bestScore = -1;
@@ -108,19 +120,56 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   const defined = new Set<string>();
   const uses: { name: string; file: FileId; span: Span }[] = [];
 
-  const report = (file: FileId, span: Span, code: NginxCode, message: string, nginxAt: number, severity: Finding['severity'] = 'error') => {
-    findings.push({ file, span, severity, code, message, nginxAt });
+  /** An nginx-level finding; `nginxAt`: where nginx reports it (its line), see Finding.nginxAt. */
+  const report = (file: FileId, span: Span, code: NginxCode, message: string, nginxAt: number | undefined, severity: Finding['severity'] = 'error', after?: Finding['after']) => {
+    findings.push(after ? { file, span, severity, code, message, nginxAt, after } : { file, span, severity, code, message, nginxAt });
   };
 
-  /** Files whose syntax errors are reported, per reading mode (a handler block reads differently). */
+  /**
+   * Files whose syntax errors are reported, per reading mode (a handler block reads differently).
+   * findings is kept in the order nginx meets them: a file's syntax errors are reported during
+   * its first reading, each just before the first directive nginx finishes after it (`reading`).
+   */
   const readAs = new Set<string>();
-  const addFile = (file: FileId, handler: boolean) => {
+  let reading: { file: FileId; errors: readonly SyntaxError[]; next: number } | undefined;
+  /** Reports the syntax errors of the file being read that nginx meets before offset `to`. */
+  const syntaxUpTo = (to: number) => {
+    const r = reading;
+    if (!r) return;
+    while (r.next < r.errors.length && r.errors[r.next].span.start <= to) {
+      const e = r.errors[r.next++];
+      report(r.file, e.span, 'nginx-syntax', e.message, e.span.start, e.severity ?? 'error');
+    }
+  };
+  /** Reads a file (walks it with `body`), reporting its syntax errors on the first reading in this mode. */
+  const readFile = (file: FileId, handler: boolean, body: () => void) => {
     files.add(file);
     const mode = `${handler ? 'handler' : 'directives'}:${file}`;
-    if (readAs.has(mode)) return;
+    const first = !readAs.has(mode);
     readAs.add(mode);
+    const outer = reading;
     const p = ws.parsed(file, handler);
-    if (p) for (const e of p.errors) report(file, e.span, 'nginx-syntax', e.message, e.span.start, e.severity ?? 'error');
+    reading = first && p?.errors.length ? { file, errors: p.errors, next: 0 } : undefined;
+    body();
+    syntaxUpTo(Number.MAX_SAFE_INTEGER);
+    reading = outer;
+  };
+  /**
+   * Errors nginx finds once a block is read (duplicate locations, when the http block ends):
+   * reported when the walk leaves that block, by its close offset.
+   */
+  const late = new Map<string, Finding[]>();
+  const reportLate = (f: Finding) => {
+    const k = `${f.after!.offset}:${f.after!.file}`;
+    const list = late.get(k);
+    if (list) list.push(f); else late.set(k, [f]);
+  };
+  const lateAt = (file: FileId, close: number) => {
+    const k = `${close}:${file}`;
+    const list = late.get(k);
+    if (!list) return;
+    late.delete(k);
+    for (const f of list) findings.push(f);
   };
 
   // Most directives hold no `$` and no `(?`: find that with one amortized forward scan per file
@@ -148,8 +197,9 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       // leaves share one empty list: only blocks ever get children
       const node: ENode = { d, file, ctx: nctx, parent, children: d.block ? [] : NO_CHILDREN, includedFrom, level: undefined, header: undefined };
       out.push(node);
-      if (!d.wordCount) continue; // `{` with no name: already a syntax error (`""` is a name)
       const at = d.endOffset >= 0 ? d.endOffset : d.span.end;
+      syntaxUpTo(at);
+      if (!d.wordCount) continue; // `{` with no name: already a syntax error (`""` is a name)
       const vars = mayHaveVariables(file, d);
       if (vars) collectVariables(d, vars, nctx, file, defined, uses);
 
@@ -230,9 +280,11 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       if (d.block) {
         const inner: NodeCtx = d.block.kind === 'handler' ? 'handler' : d.block.kind === 'opaque' ? 'opaque' : childContext(nctx as Ctx, d.name) ?? 'unknown';
         walk(d.block.children, file, inner, node, node.children, new Map(), chain);
+        if (d.block.close) syntaxUpTo(d.block.close.start);
         if (d.name === 'upstream' && inner === 'upstream' && d.block.close && !hasServer(node)) {
           report(file, nameOf(d), 'nginx-directive', 'no servers are inside upstream', d.block.close.start);
         }
+        if (late.size && d.block.close) lateAt(file, d.block.close.start);
       }
     }
   };
@@ -261,8 +313,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         let http = node.parent;
         while (http && http.d.name !== 'http') http = http.parent;
         const close = http?.d.block?.close;
-        const after = close && http ? { file: http.file, offset: close.start } : { file: root, offset: Number.MAX_SAFE_INTEGER };
-        findings.push({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, after });
+        const after = close && http ? { file: http.file, offset: close.start } : { file: root, offset: AFTER_ALL };
+        reportLate({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, after });
       }
       else seen.set(key, at);
     }
@@ -353,7 +405,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         complete = false; // (a cycle's content is known: it is not `unfollowed`)
         // nginx has no cycle check: it reads the file again in the include's context, and inside
         // map{}/types{}… that reading fails on the file's first `{` (nginx-tests' map.t does this)
-        if (handler) addFile(f, true);
+        if (handler) readFile(f, true, () => {});
         continue;
       }
       const err = ws.readError(f);
@@ -363,25 +415,60 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         unfollowed.add(node);
         continue;
       }
-      addFile(f, handler);
-      const p = ws.parsed(f, handler);
-      if (!p) continue;
-      walk(p.directives, f, nctx, parent, out, seen, [...chain, f], node);
+      readFile(f, handler, () => {
+        const p = ws.parsed(f, handler);
+        if (p) walk(p.directives, f, nctx, parent, out, seen, [...chain, f], node);
+      });
     }
   };
 
-  addFile(root, false);
   const top: ENode[] = [];
-  const p = ws.parsed(root);
-  if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
+  readFile(root, false, () => {
+    const p = ws.parsed(root);
+    if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
+  });
+  for (const list of late.values()) for (const f of list) findings.push(f);
 
   if (kind === 'main' && complete && !sawUnknown && opts.directiveSet === 'reference') {
     for (const u of uses) {
       if (defined.has(u.name) || isKnownVariable(u.name)) continue;
-      report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, UNKNOWN_VARIABLE_AT);
+      // found once the whole configuration is read; nginx prints it with no file or line
+      report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, undefined, 'error', { file: root, offset: AFTER_ALL });
     }
   }
+  atNginxLines(ws, findings);
   return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed };
+}
+
+/**
+ * nginx prints the line where it detected an error: for a directive, the line of the `;`, `{`
+ * or `}` it had just read. Where that is a later line than a finding's span (a statement split
+ * over lines), the span becomes the statement's text on nginx's line (from its first word there
+ * through the terminator), and the related information points at the original span, where the
+ * statement starts: the line every edge shows (CLI text and JSON, the editor's Problems) is
+ * nginx's. Linear: each finding looks back from its nginxAt only as far as its own span.
+ */
+/** The note of the related location atNginxLines adds: where the statement starts. */
+export const STATEMENT_START_NOTE = 'the statement starts here; nginx reports the error where it ends';
+
+function atNginxLines(ws: Workspace, findings: Finding[]): void {
+  for (const f of findings) {
+    const at = f.nginxAt;
+    if (at === undefined || at <= f.span.start) continue;
+    const text = ws.text(f.file);
+    if (text === undefined) continue;
+    let nl = -1;
+    for (let i = Math.min(at, text.length) - 1; i >= f.span.start; i--) {
+      if (text.charCodeAt(i) === 10) { nl = i; break; }
+    }
+    if (nl < 0) continue;
+    let start = nl + 1;
+    while (start < at && (text[start] === ' ' || text[start] === '\t' || text[start] === '\r')) start++;
+    const c = text[at];
+    const end = at < text.length && (c === ';' || c === '{' || c === '}') ? at + 1 : Math.min(at, text.length);
+    f.related = [{ file: f.file, span: f.span, note: STATEMENT_START_NOTE }, ...(f.related ?? [])];
+    f.span = { start, end: Math.max(start, end) };
+  }
 }
 
 // ---- variables --------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import type { Directive, ParsedFile } from '../syntax/ast';
 import type { Level } from './effective';
 import { HostError, type FileId, type Finding, type Host, type Severity } from '../types';
 import { dirname, hasGlob, resolveFrom, basename } from './paths';
-import { inferContext, validateRoot, type ValidateOptions } from './validate';
+import { inferContext, isMainOnly, validateRoot, type ValidateOptions } from './validate';
 import { judge, modelOf } from '../rules/run';
 
 /** Where a directive stands once includes are expanded. */
@@ -40,7 +40,7 @@ export interface RootAnalysis {
   complete: boolean;
   /** Everything reported in the root's files: nginx's checks and the rules'. */
   findings: Finding[];
-  /** What nginx's own checks (validate) found, before rules and settings. */
+  /** What nginx's own checks (validate) found, before rules and settings, in the order nginx meets them. */
   nginxFindings: Finding[];
   /** A fragment whose rules asked whether the rest of the workspace defines a variable. */
   readsWorkspaceVars?: boolean;
@@ -462,8 +462,24 @@ function hasInclude(d: Directive): boolean {
   return d.name === 'include' || (d.block?.children ?? []).some(hasInclude);
 }
 
-function isMainFile(p: ParsedFile | undefined): boolean {
-  return !!p && p.directives.some((d) => d.name === 'http' || d.name === 'events' || d.name === 'stream' || d.name === 'mail');
+/** Main-only directives that also fill files made to be included at main level (modules-enabled/*.conf). */
+const INCLUDED_AT_MAIN = new Set(['load_module', 'env']);
+
+/**
+ * A main configuration (judged as nginx -c would, with its includes resolved from its folder):
+ * events, http, stream or mail at top level, or two main-level directives there (`user` and
+ * `worker_processes`; `error_log` counts beside another). A file with only one, or only
+ * load_module lines, is a fragment, though its context is still main (inferContext).
+ */
+export function isMainFile(p: ParsedFile | undefined): boolean {
+  if (!p) return false;
+  const main = new Set<string>();
+  for (const d of p.directives) {
+    const n = d.name;
+    if (n === 'http' || n === 'events' || n === 'stream' || n === 'mail') return true;
+    if (n === 'error_log' || (isMainOnly(n) && !INCLUDED_AT_MAIN.has(n))) main.add(n);
+  }
+  return main.size >= 2;
 }
 
 /** glob(3) pattern → RegExp over absolute paths (no path separator crossing). */

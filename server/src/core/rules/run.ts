@@ -1,5 +1,6 @@
 import { buildModel, type WsModel } from '../model/effective';
 import type { AnalyzeOptions, RootAnalysis, Workspace } from '../model/workspace';
+import { STATEMENT_START_NOTE } from '../model/validate';
 import type { FileId, Finding } from '../types';
 import { lineStarts, positionAt } from '../text';
 import { RULES } from './index';
@@ -38,12 +39,12 @@ export function runRules(
   options: AnalyzeOptions,
   rules: readonly Rule[] = RULES,
   definedElsewhere?: (name: string) => boolean,
-): { findings: Finding[]; replaced: Set<string> } {
+): { findings: Finding[]; replaced: Map<string, Finding> } {
   const text = (file: FileId) => ws.text(file) ?? '';
   const model = modelOf(ws, root, options);
   model.definedElsewhere = root.kind === 'fragment' ? definedElsewhere : undefined;
   const out: Finding[] = [];
-  const replaced = new Set<string>();
+  const replaced = new Map<string, Finding>();
   for (const rule of rules) {
     const setting = options.rules?.[rule.meta.id];
     if (setting === 'off') continue;
@@ -54,8 +55,9 @@ export function runRules(
       if (template === undefined) throw new Error(`rule ${rule.meta.id}: unknown messageId ${r.messageId}`);
       if (r.fixes?.length && rule.meta.fix === 'none') throw new Error(`rule ${rule.meta.id} reports a fix but declares fix: 'none'`);
       const fixes = r.fixes?.map((f) => ({ ...f, kind: rule.meta.fix === 'safe' ? f.kind : 'suggestion' as const }));
-      out.push({ file, span, severity: setting ?? r.severity ?? rule.meta.severity, code: rule.meta.id, message: format(template, r.data), related: r.related, fixes });
-      if (r.replacesNginx) replaced.add(`${file}:${span.start}`);
+      const f: Finding = { file, span, severity: setting ?? r.severity ?? rule.meta.severity, code: rule.meta.id, message: format(template, r.data), related: r.related, fixes };
+      out.push(f);
+      if (r.replacesNginx) replaced.set(`${file}:${span.start}`, f);
     };
     try {
       rule.check({ root, model, options, text, report });
@@ -70,7 +72,19 @@ export function runRules(
 /** A root's findings: validate's (minus those a rule replaced, after settings) and the rules'. */
 export function judge(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions, definedElsewhere?: (name: string) => boolean): Finding[] {
   const { findings, replaced } = runRules(ws, root, options, RULES, definedElsewhere);
-  const nginx = replaced.size ? root.nginxFindings.filter((f) => !(f.code.startsWith('nginx-') && replaced.has(`${f.file}:${f.span.start}`))) : root.nginxFindings;
+  let nginx = root.nginxFindings;
+  if (replaced.size) {
+    // a finding nginx reports where its statement ends (validate's atNginxLines) keeps the
+    // statement's start in its first related location: the rule's finding takes nginx's place
+    const by = (f: Finding) => {
+      const own = replaced.get(`${f.file}:${f.span.start}`);
+      if (own || f.related?.[0]?.note !== STATEMENT_START_NOTE) return own;
+      const r = replaced.get(`${f.file}:${f.related[0].span.start}`);
+      if (r) { r.span = f.span; r.related = [f.related[0], ...(r.related ?? [])]; }
+      return r;
+    };
+    nginx = nginx.filter((f) => !(f.code.startsWith('nginx-') && by(f)));
+  }
   return [...applyNginxSettings(ws, nginx, options), ...findings];
 }
 
