@@ -2,6 +2,8 @@ import { allowsArgCount, isKnownVariable, lookup, type Ctx, type DirectiveSpec }
 import type { Directive } from '../syntax/ast';
 import { isThirdPartyDirective } from '../data/thirdParty';
 import { literalArgs } from '../data/literalArgs';
+import { isNotIn122 } from '../data/valueTypes';
+import { isUpTo122, ValueChecks } from './values';
 import type { FileId, Finding, Span } from '../types';
 import { childContext } from './contexts';
 import type { ENode, NodeCtx, RootAnalysis, Workspace } from './workspace';
@@ -14,6 +16,8 @@ export interface ValidateOptions {
    * 'light-1.22': only what Debian's nginx-light 1.22 knows, to compare with that binary.
    */
   directiveSet: 'reference' | 'light-1.22';
+  /** The nginx version the configuration is for ('1.22', '1.29.7'); empty: 1.22. */
+  nginxVersion?: string;
 }
 
 /** Codes of the nginx-level findings (rules use their own ids). */
@@ -76,6 +80,11 @@ export function specsFor(name: string, opts: ValidateOptions): readonly Directiv
     const light = all.filter((s) => s.inLight122);
     return light.length ? light : undefined;
   }
+  // directives that appeared after nginx 1.22 (`http2 on`) are unknown to it
+  if (isUpTo122(opts.nginxVersion) && all.some((s) => isNotIn122(s.module, name))) {
+    const old = all.filter((s) => !isNotIn122(s.module, name));
+    return old.length ? old : undefined;
+  }
   return all;
 }
 
@@ -107,6 +116,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   const lookups: RootAnalysis['lookups'] = { paths: new Set(), globs: [] };
   const defined = new Set<string>();
   const uses: { name: string; file: FileId; span: Span }[] = [];
+  const values = new ValueChecks(opts);
 
   const report = (file: FileId, span: Span, code: NginxCode, message: string, nginxAt: number, severity: Finding['severity'] = 'error') => {
     findings.push({ file, span, severity, code, message, nginxAt });
@@ -215,6 +225,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
           else seen.set(key, at).set(DOCROOT + d.name, at);
         } else seen.set(key, at);
       }
+      values.check({ d, file, parent, ctx: nctx, at }, spec);
       if (d.name === 'if' && spec.module === 'ngx_http_rewrite_module') {
         const bad = ifConditionError(d.args.map((a) => a.value));
         if (bad) {
@@ -375,6 +386,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   const p = ws.parsed(root);
   if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
 
+  values.finish(root, kind, complete);
+  for (const f of values.findings) findings.push(f);
   if (kind === 'main' && complete && !sawUnknown && opts.directiveSet === 'reference') {
     for (const u of uses) {
       if (defined.has(u.name) || isKnownVariable(u.name)) continue;
