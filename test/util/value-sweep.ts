@@ -9,7 +9,7 @@ import { nginxTest, withLocalPaths } from './nginx';
 export const PROBE_CONTEXTS: readonly Ctx[] = ['location', 'server', 'http', 'upstream', 'main', 'events'];
 
 /** The values every typed position is tried with: each tells two types apart. */
-export const SAMPLES = ['on', 'off', 'maybe', '10', '0', '-1', '10k', '10mb', '10g', '75q', '1h30m', '500ms', '1y', '2M'];
+export const SAMPLES = ['on', 'off', 'maybe', '10', '0', '3', '100', '-1', '10k', '10mb', '10g', '75q', '1h30m', '500ms', '1y', '2M'];
 
 /** Names that are never probed: the harness passes `pid` with -g; `include` reads files. */
 const SKIP = new Set(['pid', 'include']);
@@ -62,15 +62,15 @@ export function quoted(v: string): string {
   return /^[^\s;{}"'#\\]+$/.test(v) ? v : `"${v.replace(/["\\]/g, '\\$&')}"`;
 }
 
-/** The spec nginx uses for a name in the probe context: nginx-light 1.22, not a block. */
-export function probeSpec(name: string): { spec: DirectiveSpec; ctx: Ctx } | undefined {
-  if (SKIP.has(name)) return undefined;
-  const specs = (lookup(name) ?? []).filter((s) => s.inLight122 && !s.block);
-  for (const ctx of PROBE_CONTEXTS) {
-    const spec = specs.find((s) => s.contexts.includes(ctx));
-    if (spec) return { spec, ctx };
+/** The specs nginx-light 1.22 has for a name (one per module, not blocks), each with the context it is probed in. */
+export function probeSpecs(name: string): { spec: DirectiveSpec; ctx: Ctx }[] {
+  if (SKIP.has(name)) return [];
+  const out: { spec: DirectiveSpec; ctx: Ctx }[] = [];
+  for (const spec of (lookup(name) ?? []).filter((s) => s.inLight122 && !s.block)) {
+    const ctx = PROBE_CONTEXTS.find((c) => spec.contexts.includes(c));
+    if (ctx) out.push({ spec, ctx });
   }
-  return undefined;
+  return out;
 }
 
 /**
@@ -81,15 +81,14 @@ export function probeSpec(name: string): { spec: DirectiveSpec; ctx: Ctx } | und
 export function slots(): Slot[] {
   const out: Slot[] = [];
   for (const name of directiveNames()) {
-    const p = probeSpec(name);
-    if (!p) continue;
-    const { spec, ctx } = p;
-    if (allowsArgCount(spec, 1, 'light122')) out.push({ name, module: spec.module, ctx, count: 1, position: 0, fillers: [''] });
-    // a one-word default fills both places of a two-word form (keepalive_timeout 75s 75s)
-    let def = spec.default.trim().split(/\s+/);
-    if (def.length === 1) def = [def[0], def[0]];
-    if (allowsArgCount(spec, 2, 'light122') && def.length === 2 && def.every((w) => /^[A-Za-z0-9._:-]+$/.test(w))) {
-      for (const position of [0, 1]) out.push({ name, module: spec.module, ctx, count: 2, position, fillers: def.slice() });
+    for (const { spec, ctx } of probeSpecs(name)) {
+      if (allowsArgCount(spec, 1, 'light122')) out.push({ name, module: spec.module, ctx, count: 1, position: 0, fillers: [''] });
+      // a one-word default fills both places of a two-word form (keepalive_timeout 75s 75s)
+      let def = spec.default.trim().split(/\s+/);
+      if (def.length === 1) def = [def[0], def[0]];
+      if (allowsArgCount(spec, 2, 'light122') && def.length === 2 && def.every((w) => /^[A-Za-z0-9._:-]+$/.test(w))) {
+        for (const position of [0, 1]) out.push({ name, module: spec.module, ctx, count: 2, position, fillers: def.slice() });
+      }
     }
   }
   return out;

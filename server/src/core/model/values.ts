@@ -77,7 +77,21 @@ type PortVerdict = { port: number | undefined } | { error: string } | undefined;
  * `portOnly`: `listen 8080` is a port.
  */
 function portOf(url: string, opts: { uri: boolean; portOnly: boolean }): PortVerdict {
-  if (url.startsWith('[') || /^unix:/i.test(url)) return undefined;
+  if (/^unix:/i.test(url)) return undefined;
+  if (url.startsWith('[')) {
+    // ngx_parse_inet6_url: [address] then :port or nothing (then the URI part, where allowed)
+    const close = url.indexOf(']');
+    if (close < 0) return undefined;
+    let tail = url.slice(close + 1);
+    const cut = tail.search(/[/?]/);
+    if (cut >= 0) {
+      if (!opts.uri) return undefined;
+      tail = tail.slice(0, cut);
+    }
+    if (tail === '') return { port: undefined };
+    if (!tail.startsWith(':')) return undefined;
+    return portText(tail.slice(1));
+  }
   let host = url;
   const cut = host.search(/[/?]/);
   if (cut >= 0) {
@@ -93,7 +107,13 @@ function portOf(url: string, opts: { uri: boolean; portOnly: boolean }): PortVer
     }
     return { port: undefined };
   }
-  const n = atoi(host.slice(colon + 1));
+  return portText(host.slice(colon + 1));
+}
+
+/** A port's text: 1 to 65535. A range (`8000-8010`, which the Debian build accepts) is not judged. */
+function portText(t: string): PortVerdict {
+  if (/^[0-9]+-[0-9]+$/.test(t)) return undefined;
+  const n = atoi(t);
   if (n === null) return undefined;
   return n === undefined || n < 1 || n > 65535 ? { error: 'invalid port' } : { port: n };
 }
@@ -172,11 +192,14 @@ export class ValueChecks {
     if (url.includes('$')) return; // compiled: judged per request
     const scheme = schemes.exec(url);
     if (site.d.name === 'proxy_pass' && !scheme) {
-      this.report(site.file, w.span, 'invalid URL prefix', site.at);
+      // the span starts where the value does (inside quotes), as ws-proxy-pass-scheme's, which replaces it for ws://
+      const q = w.quote === 'none' ? 0 : 1;
+      this.report(site.file, { start: w.span.start + q, end: Math.max(w.span.start + q, w.span.end - q) }, 'invalid URL prefix', site.at);
       return;
     }
     const rest = url.slice(scheme ? scheme[0].length : 0);
-    const p = portOf(rest, { uri: true, portOnly: false });
+    // only proxy_pass takes a URI part; elsewhere a `/` is "invalid host" (not modelled)
+    const p = portOf(rest, { uri: site.d.name === 'proxy_pass', portOnly: false });
     if (!p) return;
     if ('error' in p) {
       this.report(site.file, w.span, `${p.error} in upstream "${rest}"`, site.at);
@@ -184,6 +207,7 @@ export class ValueChecks {
     }
     const cut = rest.search(/[/?]/);
     const hostPort = cut >= 0 ? rest.slice(0, cut) : rest;
+    if (hostPort.startsWith('[')) return;
     const host = hostPort.includes(':') ? hostPort.slice(0, hostPort.indexOf(':')) : hostPort;
     this.addUpstream({ host, port: p.port, create: false, file: site.file, at: site.at, span: w.span });
   }
@@ -230,20 +254,20 @@ export class ValueChecks {
     }
     // a host name is resolved before the parameters are read: its verdict depends on DNS
     const host = addr.includes(':') ? addr.slice(0, addr.indexOf(':')) : addr;
-    if (!p || !(host === '*' || /^[0-9]+$/.test(host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host))) return;
+    const unix = /^unix:/i.test(addr);
+    if (!unix && (!p || !(host === '*' || addr.startsWith('[') || /^[0-9]+$/.test(host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)))) return;
     for (let i = 1; i < args.length; i++) {
       const v = args[i].value;
       if (LISTEN_FLAGS_122.has(v) || (!this.upTo122 && LISTEN_FLAGS_LATER.includes(v))) continue;
       const eq = v.indexOf('=');
       const name = eq > 0 ? v.slice(0, eq) : '';
       const val = v.slice(eq + 1);
-      const fine = (ok: boolean) => ok; // a parameter with a value nginx may refuse in its own words: stop
-      if (name === 'fastopen' || name === 'backlog') { if (fine(atoi(val) !== undefined && atoi(val) !== null && (name !== 'backlog' || atoi(val) !== 0))) continue; return; }
-      if (name === 'rcvbuf' || name === 'sndbuf') { if (fine(sizeOk(val) === true)) continue; return; }
-      if (name === 'ipv6only' || name === 'so_keepalive') { if (fine(val === 'on' || val === 'off')) continue; return; }
+      // a parameter whose value nginx refuses in its own words ("invalid backlog"): stop there
+      const n = atoi(val);
+      if (name === 'fastopen' || name === 'backlog') { if (typeof n === 'number' && (name !== 'backlog' || n !== 0)) continue; return; }
+      if (name === 'rcvbuf' || name === 'sndbuf') { if (sizeOk(val) === true) continue; return; }
+      if (name === 'ipv6only' || name === 'so_keepalive') { if (val === 'on' || val === 'off') continue; return; }
       if (name === 'accept_filter') continue; // a warning on Linux
-      if (!this.upTo122 && name === 'setfib') return;
-      if (v === 'spdy' || v === 'quic' || v === 'multipath') return; // their own messages
       this.report(site.file, args[i].span, `invalid parameter "${v}"`, site.at);
       return;
     }
