@@ -54,6 +54,8 @@ interface UpstreamEntry {
 const LISTEN_FLAGS_122 = new Set(['default_server', 'default', 'bind', 'deferred', 'reuseport', 'ssl', 'http2', 'proxy_protocol']);
 /** Added by later versions (the current reference's syntax). */
 const LISTEN_FLAGS_LATER = ['quic', 'multipath'];
+/** Main-level names that do not by themselves make a file the main configuration. */
+const MAIN_BLOCKS = new Set(['http', 'stream', 'mail', 'include']);
 /** Upstream balancers whose servers cannot be `backup` (ngx_http_upstream_*_init flags). */
 const NO_BACKUP = new Set(['ip_hash', 'hash', 'random']);
 /** Upstream `server` parameters of NGINX Plus (and of nginx after 1.22: resolve, service=). */
@@ -124,6 +126,8 @@ export class ValueChecks {
   private readonly upstreams: UpstreamEntry[] = [];
   private readonly noBackup = new WeakSet<object>();
   private sawEvents = false;
+  /** A main-level directive other than a block or include: the file is a main configuration, not a piece of one. */
+  private sawMainDirective = false;
 
   constructor(private readonly opts: ValueOptions) {
     this.upTo122 = isUpTo122(opts.nginxVersion);
@@ -138,7 +142,10 @@ export class ValueChecks {
   /** One directive that passed nginx's context and argument-count checks. */
   check(site: ValueSite, spec: DirectiveSpec): void {
     const { d } = site;
-    if (d.name === 'events' && site.ctx === 'main') this.sawEvents = true;
+    if (site.ctx === 'main') {
+      if (d.name === 'events') this.sawEvents = true;
+      else if (!MAIN_BLOCKS.has(d.name)) this.sawMainDirective = true;
+    }
     if (this.typed(site, spec)) return;
     const m = spec.module;
     if (m === 'ngx_http_upstream_module') {
@@ -155,8 +162,11 @@ export class ValueChecks {
 
   /** The checks nginx makes once the whole configuration is read. */
   finish(root: FileId, kind: 'main' | 'fragment', complete: boolean): void {
-    // ngx_event_init_conf: with no file or line in nginx's output; reported on line 1
-    if (kind === 'main' && complete && !this.sawEvents) {
+    // ngx_event_init_conf: with no file or line in nginx's output; reported on line 1. Only for
+    // what is surely a main configuration: a file with just `http {}` may be a piece of one
+    // that some nginx.conf outside the workspace includes.
+    const main = this.sawMainDirective || /(^|\/)nginx\.conf$/.test(root);
+    if (kind === 'main' && complete && main && !this.sawEvents) {
       this.report(root, { start: 0, end: 0 }, 'no "events" section in configuration', 0, { file: root, offset: Number.MAX_SAFE_INTEGER });
     }
   }
