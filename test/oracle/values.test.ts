@@ -16,7 +16,7 @@ import { generateValueMutants } from './values-mutate';
 import { nginxVersion, requireNginx, withLocalPaths, type NginxVerdict } from '../util/nginx';
 import { pool, runNginx } from './nginx';
 import { context, ourErrors, ourFirstError, lineOf } from './ours';
-import { configFor, lineOf as probeLine, slots, slotKey, type Slot } from '../util/value-sweep';
+import { configFor, lineOf as probeLine, quoted, slots, slotKey, type Slot } from '../util/value-sweep';
 import { argType, typedSlots } from '../../server/src/core/data/valueTypes';
 
 const FIXED_SEED = 20261202;
@@ -147,7 +147,13 @@ function probeCases(seed: number, count: number): Case[] {
     const s: Slot = one(rng, all);
     const t = argType(s.module, s.name, s.count, s.position)!;
     const value = drawValue(t.type.kind, rng, t.type.values);
-    const line = probeLine(s, value);
+    let line = probeLine(s, value);
+    // a list of words (proxy_next_upstream error timeout): the drawn word among good ones
+    if (s.count === 1 && argType(s.module, s.name, 3, 2) && rng() < 0.6) {
+      const words = [one(rng, t.type.values!), one(rng, t.type.values!)];
+      words.splice(rnd(rng, 3), 0, value);
+      line = `${s.name} ${words.map(quoted).join(' ')};`;
+    }
     cases.push({ id: `p${seed}-${k}`, text: configFor(s.ctx, line, split), what: `${slotKey(s)} ${t.type.kind}: ${line}${split ? ' (";" on the next line)' : ''}` });
   }
   // the events section, missing or present

@@ -31,6 +31,8 @@ interface RawSlot {
   v?: 1;
   /** Later nginx versions: values the current reference adds (a list), or 0: not checked after 1.22. */
   x?: string[] | 0;
+  /** 1: a list of words (a bitmask): every argument, whatever their number, is of this type. */
+  m?: 1;
 }
 
 interface RawData {
@@ -54,13 +56,17 @@ const raw = data as unknown as RawData;
 export const VALUE_TYPES_SOURCE: string = raw.source;
 
 const slots = new Map<string, ArgType>();
+/** "module:name" of the lists of words, to the type of each word. */
+const lists = new Map<string, ArgType>();
 for (const [key, s] of Object.entries(raw.slots)) {
-  slots.set(key, Object.freeze({ type: decodeType(s.t), variables: s.v === 1, later: s.x === 0 ? undefined : Object.freeze(s.x ?? []) }));
+  const t: ArgType = Object.freeze({ type: decodeType(s.t), variables: s.v === 1, later: s.x === 0 ? undefined : Object.freeze(s.x ?? []) });
+  slots.set(key, t);
+  if (s.m) lists.set(key.slice(0, key.indexOf('/')), t);
 }
 
 /** The type of argument `position` of `module:name` written with `count` arguments; undefined: not typed. */
 export function argType(module: string, name: string, count: number, position: number): ArgType | undefined {
-  return slots.get(`${module}:${name}/${count}/${position}`);
+  return slots.get(`${module}:${name}/${count}/${position}`) ?? lists.get(`${module}:${name}`);
 }
 
 /** Every typed slot key (for tests and docs). */
