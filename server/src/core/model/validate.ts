@@ -209,6 +209,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         skipBlock(node, file);
         continue;
       }
+      const reported = findings.length;
       const valueDup = VALUE_DUP_NAMES.has(d.name) ? VALUE_DUPS[spec.module + ':' + d.name] : undefined;
       if (valueDup) {
         if (valueDup(d.args.map((a) => a.value), spec.module + ':' + d.name, seen, at)) {
@@ -225,7 +226,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
           else seen.set(key, at).set(DOCROOT + d.name, at);
         } else seen.set(key, at);
       }
-      values.check({ d, file, parent, ctx: nctx, at }, spec);
+      // nginx's set() handler: the duplicate check first, then the value (one error per directive)
+      if (findings.length === reported) values.check({ d, file, parent, ctx: nctx, at }, spec);
       if (d.name === 'if' && spec.module === 'ngx_http_rewrite_module') {
         const bad = ifConditionError(d.args.map((a) => a.value));
         if (bad) {

@@ -123,7 +123,8 @@ function portText(t: string): PortVerdict {
 export class ValueChecks {
   readonly findings: Finding[] = [];
   private readonly upTo122: boolean;
-  private readonly upstreams: UpstreamEntry[] = [];
+  /** ngx_http_upstream_add's list, by lower-cased name (nginx compares names case-insensitively). */
+  private readonly upstreams = new Map<string, UpstreamEntry[]>();
   private readonly noBackup = new WeakSet<object>();
   private sawEvents = false;
   /** A main-level directive other than a block or include: the file is a main configuration, not a piece of one. */
@@ -230,8 +231,9 @@ export class ValueChecks {
   /** ngx_http_upstream_add: the same name twice, and a port where an upstream{} has none. */
   private addUpstream(u: UpstreamEntry) {
     const key = u.host.toLowerCase();
-    for (const e of this.upstreams) {
-      if (e.host.toLowerCase() !== key) continue;
+    const same = this.upstreams.get(key) ?? [];
+    this.upstreams.set(key, same);
+    for (const e of same) {
       if (u.create && e.create) {
         this.report(u.file, u.span, `duplicate upstream "${u.host}"`, u.at);
         return;
@@ -249,7 +251,7 @@ export class ValueChecks {
       if (u.create) e.create = true;
       return;
     }
-    this.upstreams.push({ ...u });
+    same.push({ ...u });
   }
 
   /** ngx_http_core_listen: the address's port, then each parameter. */
