@@ -6,7 +6,7 @@
 // Wherever nginx refuses a value for a reason these checks model, our first error must have
 // nginx's message and line; where nginx accepts, we report no error; where nginx refuses for
 // another reason, we say nothing or what nginx says. A fresh seed every run (printed; replay
-// with VALUE_SEED=n) plus a fixed one.
+// with VALUE_SEED=n) plus a fixed one; VALUE_CASES and VALUE_PER_SEED make a longer run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -167,7 +167,7 @@ test('the value-type probe, replayed against the real nginx', async () => {
   assert.ok(version?.startsWith('nginx/1.22.'), `${version ?? 'nginx'} is not the modelled nginx 1.22 (Debian nginx-light): set NGINX_BIN`);
   const problems: string[] = [];
   for (const seed of seeds()) {
-    const r = await compare(probeCases(seed, 300));
+    const r = await compare(probeCases(seed, Number(process.env.VALUE_CASES ?? 300)));
     console.log(summary('value probe', seed, r));
     assert.ok(r.modelled >= 100, `seed ${seed}: only ${r.modelled} cases refused for a modelled reason`);
     assert.ok(r.accepted >= 50, `seed ${seed}: only ${r.accepted} cases accepted`);
@@ -199,7 +199,7 @@ test('value mutants: our first error is nginx\'s', async () => {
   const problems: string[] = [];
   let modelled = 0;
   for (const seed of seeds()) {
-    const mutants: Mutant[] = generateValueMutants(accepted, 3, prng(seed));
+    const mutants: Mutant[] = generateValueMutants(accepted, Number(process.env.VALUE_PER_SEED ?? 3), prng(seed));
     const r = await compare(mutants.map((m) => ({ id: m.id, text: m.text, what: m.mutation })), TESTDIR);
     console.log(summary(`value mutants of ${accepted.length} seeds`, seed, r));
     modelled += r.modelled;

@@ -84,7 +84,8 @@ export function slots(): Slot[] {
     for (const { spec, ctx } of probeSpecs(name)) {
       if (allowsArgCount(spec, 1, 'light122')) out.push({ name, module: spec.module, ctx, count: 1, position: 0, fillers: [''] });
       // a one-word default fills both places of a two-word form (keepalive_timeout 75s 75s)
-      let def = spec.default.trim().split(/\s+/);
+      // (a default that differs per platform, `8 4k|8k`, gives its first)
+      let def = spec.default.trim().split(/\s+/).map((w) => w.split('|')[0]);
       if (def.length === 1) def = [def[0], def[0]];
       if (allowsArgCount(spec, 2, 'light122') && def.length === 2 && def.every((w) => /^[A-Za-z0-9._:-]+$/.test(w))) {
         for (const position of [0, 1]) out.push({ name, module: spec.module, ctx, count: 2, position, fillers: def.slice() });
