@@ -53,7 +53,7 @@ function sites(text: string): Site[] {
 type Edit = { at: Word | { span: { start: number; end: number } }; text: string; what: string };
 
 /** The mutations one directive allows, each as an edit of the seed text. */
-function mutationsOf(s: Site, rng: Rng): Edit[] {
+function mutationsOf(s: Site, rng: Rng, includes: boolean): Edit[] {
   const { d, path } = s;
   const args = d.args;
   const out: Edit[] = [];
@@ -75,6 +75,9 @@ function mutationsOf(s: Site, rng: Rng): Edit[] {
     const bare = v.replace(/^https?:\/\//i, '');
     for (const x of [bare, `ws://${bare}`, `HTTP://${bare}`, `http://${bare.replace(/:\d+/, '')}:99999`, `http://${bare.replace(/:\d+/, '')}:0`, `http://${bare.replace(/[:/].*$/, '')}:8080`]) out.push({ at: args[0], text: word(x), what: `proxy_pass → ${x}` });
   }
+  if (/^(fastcgi|uwsgi|scgi|grpc|memcached)_pass$/.test(d.name) && args[0] && !args[0].value.includes('$')) {
+    for (const x of [`http://${args[0].value}`, `${args[0].value}/`, `${args[0].value.replace(/:\d+$/, '')}:70000`]) out.push({ at: args[0], text: word(x), what: `${d.name} → ${x}` });
+  }
   if (d.name === 'listen' && inner === 'server' && args[0]) {
     const v = args[0].value;
     const host = v.includes(':') ? v.slice(0, v.lastIndexOf(':') + 1) : '';
@@ -93,7 +96,8 @@ function mutationsOf(s: Site, rng: Rng): Edit[] {
     const name = args[args.length - 1];
     for (const m of ['==', '~~', '=~', '^~', '=', '~*', '!~']) out.push({ at: { span: { start: args[0].span.start, end: name.span.start } }, text: `${m} `, what: `location modifier → ${m}` });
   }
-  if (d.name === 'events' && path.length === 0) out.push({ at: { span: d.span }, text: '', what: 'remove the events section' });
+  // (an include may hold an events section: the check waits for every file, so only without one)
+  if (d.name === 'events' && path.length === 0 && !includes) out.push({ at: { span: d.span }, text: '', what: 'remove the events section' });
   return out;
 }
 
@@ -105,7 +109,8 @@ export function generateValueMutants(seeds: Seed[], perSeed: number, rng: () => 
   for (const seed of seeds) {
     const all = sites(seed.text);
     const options: { s: Site; e: Edit }[] = [];
-    for (const s of all) for (const e of mutationsOf(s, rng)) options.push({ s, e });
+    const includes = all.some((s) => s.d.name === 'include');
+    for (const s of all) for (const e of mutationsOf(s, rng, includes)) options.push({ s, e });
     if (!options.length) continue;
     const seen = new Set<string>();
     for (let k = 0; k < perSeed * 3 && seen.size < perSeed; k++) {

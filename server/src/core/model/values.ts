@@ -75,33 +75,36 @@ type PortVerdict = { port: number | undefined } | { error: string } | undefined;
 
 /**
  * The port of a host[:port] as ngx_parse_inet_url reads it (the first `:` starts the port);
- * undefined when the reading is not modelled (IPv6, unix:, a path where none is allowed).
+ * undefined when the reading is not modelled (unix:, an IPv6 address not closed).
  * `portOnly`: `listen 8080` is a port.
  */
 function portOf(url: string, opts: { uri: boolean; portOnly: boolean }): PortVerdict {
+  const portText = (t: string) => portTextOf(t, opts.portOnly);
   if (/^unix:/i.test(url)) return undefined;
   if (url.startsWith('[')) {
-    // ngx_parse_inet6_url: [address] then :port or nothing (then the URI part, where allowed)
+    // ngx_parse_inet6_url: [address], a URI part from `/` where allowed, then :port or nothing
     const close = url.indexOf(']');
-    if (close < 0) return undefined;
+    if (close < 0) return { error: 'invalid host' };
     let tail = url.slice(close + 1);
-    const cut = tail.search(/[/?]/);
+    const cut = tail.indexOf('/');
     if (cut >= 0) {
-      if (!opts.uri) return undefined;
+      if (!opts.uri) return { error: 'invalid host' };
       tail = tail.slice(0, cut);
     }
     if (tail === '') return { port: undefined };
-    if (!tail.startsWith(':')) return undefined;
+    if (!tail.startsWith(':')) return { error: 'invalid host' };
     return portText(tail.slice(1));
   }
   let host = url;
   const cut = host.search(/[/?]/);
   if (cut >= 0) {
-    if (!opts.uri) return undefined; // "invalid host": not modelled
+    // a path where none is allowed (`fastcgi_pass http://…`, `listen 1.2.3.4:80/x`)
+    if (!opts.uri) return { error: 'invalid host' };
     host = host.slice(0, cut);
   }
   const colon = host.indexOf(':');
   if (colon < 0) {
+    if (opts.portOnly && /^[0-9]+-[0-9]+$/.test(host)) return portText(host);
     if (opts.portOnly && /^[0-9]+$/.test(host)) {
       const n = atoi(host);
       if (n === null || n === undefined) return undefined;
@@ -112,9 +115,19 @@ function portOf(url: string, opts: { uri: boolean; portOnly: boolean }): PortVer
   return portText(host.slice(colon + 1));
 }
 
-/** A port's text: 1 to 65535. A range (`8000-8010`, which the Debian build accepts) is not judged. */
-function portText(t: string): PortVerdict {
-  if (/^[0-9]+-[0-9]+$/.test(t)) return undefined;
+/**
+ * A port's text: 1 to 65535. `listen` also takes a range (`8000-8010`: the nginx 1.22 build of
+ * Debian does), each end a port, the first not above the second; elsewhere a range is not judged.
+ */
+function portTextOf(t: string, listen: boolean): PortVerdict {
+  const range = /^([0-9]+)-([0-9]+)$/.exec(t);
+  if (range) {
+    if (!listen) return undefined;
+    const [a, b] = [atoi(range[1]), atoi(range[2])];
+    if (a === null || b === null || a === undefined || b === undefined) return undefined;
+    if (a < 1 || a > 65535 || b < 1 || b > 65535) return { error: 'invalid port' };
+    return a > b ? { error: 'invalid port range' } : { port: undefined };
+  }
   const n = atoi(t);
   if (n === null) return undefined;
   return n === undefined || n < 1 || n > 65535 ? { error: 'invalid port' } : { port: n };
@@ -209,7 +222,7 @@ export class ValueChecks {
       return;
     }
     const rest = url.slice(scheme ? scheme[0].length : 0);
-    // only proxy_pass takes a URI part; elsewhere a `/` is "invalid host" (not modelled)
+    // only proxy_pass takes a URI part; elsewhere a `/` is "invalid host"
     const p = portOf(rest, { uri: site.d.name === 'proxy_pass', portOnly: false });
     if (!p) return;
     if ('error' in p) {
@@ -267,17 +280,21 @@ export class ValueChecks {
     // a host name is resolved before the parameters are read: its verdict depends on DNS
     const host = addr.includes(':') ? addr.slice(0, addr.indexOf(':')) : addr;
     const unix = /^unix:/i.test(addr);
-    if (!unix && (!p || !(host === '*' || addr.startsWith('[') || /^[0-9]+$/.test(host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)))) return;
+    if (!unix && (!p || !(host === '*' || addr.startsWith('[') || /^[0-9]+(-[0-9]+)?$/.test(host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)))) return;
     for (let i = 1; i < args.length; i++) {
       const v = args[i].value;
       if (LISTEN_FLAGS_122.has(v) || (!this.upTo122 && LISTEN_FLAGS_LATER.includes(v))) continue;
       const eq = v.indexOf('=');
       const name = eq > 0 ? v.slice(0, eq) : '';
       const val = v.slice(eq + 1);
-      // a parameter whose value nginx refuses in its own words ("invalid backlog"): stop there
+      // a parameter with a value: `invalid backlog "backlog=x"`; where nginx's words are not modelled, stop
       const n = atoi(val);
-      if (name === 'fastopen' || name === 'backlog') { if (typeof n === 'number' && (name !== 'backlog' || n !== 0)) continue; return; }
-      if (name === 'rcvbuf' || name === 'sndbuf') { if (sizeOk(val) === true) continue; return; }
+      const bad = (ok: boolean | null) => {
+        if (ok === false) this.report(site.file, args[i].span, `invalid ${name} "${v}"`, site.at);
+        return ok !== true;
+      };
+      if (name === 'fastopen' || name === 'backlog') { if (bad(n === null ? null : n !== undefined && (name !== 'backlog' || n !== 0))) return; continue; }
+      if (name === 'rcvbuf' || name === 'sndbuf') { if (bad(sizeOk(val))) return; continue; }
       if (name === 'ipv6only' || name === 'so_keepalive') { if (val === 'on' || val === 'off') continue; return; }
       if (name === 'accept_filter') continue; // a warning on Linux
       this.report(site.file, args[i].span, `invalid parameter "${v}"`, site.at);
