@@ -72,6 +72,9 @@ test('nginxVersion: directives and values of later versions are nginx 1.22\'s er
   assert.deepEqual(errors({ 'nginx.conf': v2 }, { nginxVersion: '1.29.7' }), []);
   // what no version accepts stays an error
   assert.deepEqual(errors({ 'nginx.conf': conf('sendfile maybe;') }, { nginxVersion: '1.29.7' }), ['invalid value "maybe" in "sendfile" directive, it must be "on" or "off"']);
+  // variables: judged as nginx 1.22 does (proxy_limit_rate takes none), not after it (1.27.0 does)
+  assert.deepEqual(errors({ 'nginx.conf': conf('proxy_limit_rate $r;\nmap $args $r { default 1k; }') }), ['"proxy_limit_rate" directive invalid value']);
+  assert.deepEqual(errors({ 'nginx.conf': conf('proxy_limit_rate $r;\nmap $args $r { default 1k; }') }, { nginxVersion: '1.27.0' }), []);
   const quic = conf('server { listen 127.0.0.1:443 quic; }');
   assert.deepEqual(errors({ 'nginx.conf': quic }), ['invalid parameter "quic"']);
   assert.deepEqual(errors({ 'nginx.conf': quic }, { nginxVersion: '1.25.0' }), []);

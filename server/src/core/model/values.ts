@@ -195,8 +195,9 @@ export class ValueChecks {
       const v = d.args[i].value;
       if (t.variables && v.includes('$')) continue;
       if (!this.upTo122) {
-        // a later nginx: the current reference's extra values, or not judged at all
-        if (!t.later) continue;
+        // a later nginx: many arguments have learnt variables since (proxy_limit_rate in 1.27.0);
+        // the current reference's extra values are accepted; a flag or list it opened is not judged
+        if (v.includes('$') || !t.later) continue;
         const lv = v.toLowerCase();
         if (t.later.some((x) => x.toLowerCase() === lv)) continue;
       }
