@@ -2,6 +2,8 @@ import { allowsArgCount, isKnownVariable, lookup, type Ctx, type DirectiveSpec }
 import type { Directive, SyntaxError } from '../syntax/ast';
 import { isThirdPartyDirective } from '../data/thirdParty';
 import { literalArgs } from '../data/literalArgs';
+import { isNotIn122 } from '../data/valueTypes';
+import { isUpTo122, ValueChecks } from './values';
 import { AFTER_ALL, type FileId, type Finding, type Span } from '../types';
 import { childContext } from './contexts';
 import type { ENode, NodeCtx, RootAnalysis, Workspace } from './workspace';
@@ -14,6 +16,8 @@ export interface ValidateOptions {
    * 'light-1.22': only what Debian's nginx-light 1.22 knows, to compare with that binary.
    */
   directiveSet: 'reference' | 'light-1.22';
+  /** The nginx version the configuration is for ('1.22', '1.29.7'); empty: 1.22. */
+  nginxVersion?: string;
 }
 
 /** Codes of the nginx-level findings (rules use their own ids). */
@@ -75,6 +79,11 @@ export function specsFor(name: string, opts: ValidateOptions): readonly Directiv
     const light = all.filter((s) => s.inLight122);
     return light.length ? light : undefined;
   }
+  // directives that appeared after nginx 1.22 (`http2 on`) are unknown to it
+  if (isUpTo122(opts.nginxVersion) && all.some((s) => isNotIn122(s.module, name))) {
+    const old = all.filter((s) => !isNotIn122(s.module, name));
+    return old.length ? old : undefined;
+  }
   return all;
 }
 
@@ -119,6 +128,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   const lookups: RootAnalysis['lookups'] = { paths: new Set(), globs: [] };
   const defined = new Set<string>();
   const uses: { name: string; file: FileId; span: Span }[] = [];
+  const values = new ValueChecks(opts);
 
   /** An nginx-level finding; `nginxAt`: where nginx reports it (its line), see Finding.nginxAt. */
   const report = (file: FileId, span: Span, code: NginxCode, message: string, nginxAt: number | undefined, severity: Finding['severity'] = 'error', after?: Finding['after']) => {
@@ -249,6 +259,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         skipBlock(node, file);
         continue;
       }
+      const reported = findings.length;
       const valueDup = VALUE_DUP_NAMES.has(d.name) ? VALUE_DUPS[spec.module + ':' + d.name] : undefined;
       if (valueDup) {
         if (valueDup(d.args.map((a) => a.value), spec.module + ':' + d.name, seen, at)) {
@@ -264,6 +275,12 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
           if (seen.has(DOCROOT + other)) report(file, nameOf(d), 'nginx-directive', `"${d.name}" directive is duplicate, "${other}" directive was specified earlier`, at);
           else seen.set(key, at).set(DOCROOT + d.name, at);
         } else seen.set(key, at);
+      }
+      // nginx's set() handler: the duplicate check first, then the value (one error per directive)
+      if (findings.length === reported) {
+        values.check({ d, file, parent, ctx: nctx, at }, spec);
+        // in nginx's reading order: the value errors of this directive, now
+        for (const f of values.drain()) findings.push(f);
       }
       if (d.name === 'if' && spec.module === 'ngx_http_rewrite_module') {
         const bad = ifConditionError(d.args.map((a) => a.value));
@@ -436,6 +453,9 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, undefined, 'error', { file: root, offset: AFTER_ALL });
     }
   }
+  // after the whole configuration is read (ngx_event_init_conf runs after the http block's variables)
+  values.finish(root, kind, complete);
+  for (const f of values.drain()) findings.push(f);
   atNginxLines(ws, findings);
   return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed };
 }

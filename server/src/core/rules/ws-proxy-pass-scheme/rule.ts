@@ -27,7 +27,8 @@ export const rule: Rule = {
       const http = scheme === 'wss' ? 'https' : 'http';
       const at = a.raw.toLowerCase().indexOf(scheme + '://');
       const span = { start: a.span.start + at, end: a.span.start + at + scheme.length };
-      ctx.report({ node: n, span, messageId, data: { scheme, http, name }, fixes: fix(`Use ${http}://`, [{ file: n.file, span, text: http }]) });
+      // the literal form says what nginx's own "invalid URL prefix" (nginx-directive) says, and more
+      ctx.report({ node: n, span, messageId, data: { scheme, http, name }, fixes: fix(`Use ${http}://`, [{ file: n.file, span, text: http }]), replacesNginx: messageId === 'literal' });
     };
     for (const n of ctx.model.named('proxy_pass')) {
       if (n.ctx === 'handler' || n.ctx === 'unknown') continue;
