@@ -127,7 +127,7 @@ function collectFindings(ws: Workspace, files: FileId[]): Finding[] {
   for (const f of order) {
     if (seen.has(f)) continue;
     seen.add(f);
-    all.push(...ws.findings(f));
+    for (const x of ws.findings(f)) all.push(x); // a spread of 250,000 findings overflows the stack
   }
   return all;
 }
