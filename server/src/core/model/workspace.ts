@@ -418,7 +418,59 @@ function isMainFile(p: ParsedFile | undefined): boolean {
   return !!p && p.directives.some((d) => d.name === 'http' || d.name === 'events' || d.name === 'stream' || d.name === 'mail');
 }
 
-/** glob(3) pattern → RegExp over absolute paths (no path separator crossing). */
+/** POSIX character classes inside a glob bracket, as JavaScript class ranges. */
+const GLOB_CLASSES: Record<string, string> = {
+  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', xdigit: '0-9a-fA-F',
+  space: ' \\t\\n\\r\\f\\v', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f', print: '\\x20-\\x7e', graph: '\\x21-\\x7e',
+  punct: '!-\\/:-@\\[-`{-~',
+};
+
+const hex4 = (c: number) => '\\u' + c.toString(16).padStart(4, '0');
+
+/**
+ * One bracket expression of a glob at `pattern[i] === '['`, read as glibc's glob(3) does
+ * (flags 0): `!` or `^` negates, a leading `]` is literal, `[:alpha:]` classes, a backslash
+ * is an ordinary character, and a reversed range such as `z-a` matches nothing (no error).
+ * Returns the RegExp source and the index after the `]`, or undefined when nothing closes
+ * the bracket (then `[` is an ordinary character).
+ */
+function globBracket(pattern: string, i: number): { re: string; next: number } | undefined {
+  let j = i + 1;
+  let negate = false;
+  if (pattern[j] === '!' || pattern[j] === '^') { negate = true; j++; }
+  const parts: string[] = [];
+  let first = true;
+  for (; j < pattern.length; j++) {
+    const c = pattern[j];
+    if (c === ']' && !first) {
+      // a class that can match nothing never matches; a negated one matches any one character but '/'
+      if (!parts.length) return { re: negate ? '[^/]' : '(?!)', next: j + 1 };
+      return { re: negate ? `[^/${parts.join('')}]` : `(?!/)[${parts.join('')}]`, next: j + 1 };
+    }
+    first = false;
+    if (c === '/') return undefined; // a bracket never spans a path separator
+    if (c === '[' && pattern[j + 1] === ':') {
+      const end = pattern.indexOf(':]', j + 2);
+      if (end > 0) {
+        const cls = GLOB_CLASSES[pattern.slice(j + 2, end)];
+        if (cls) parts.push(cls); // an unknown class adds nothing
+        j = end + 1;
+        continue;
+      }
+    }
+    const lo = pattern.charCodeAt(j);
+    if (pattern[j + 1] === '-' && j + 2 < pattern.length && pattern[j + 2] !== ']') {
+      const hi = pattern.charCodeAt(j + 2);
+      if (lo <= hi) parts.push(`${hex4(lo)}-${hex4(hi)}`); // reversed: an empty range
+      j += 2;
+      continue;
+    }
+    parts.push(hex4(lo));
+  }
+  return undefined;
+}
+
+/** glob(3) pattern → RegExp over absolute paths (no path separator crossing). Never throws. */
 export function globToRegExp(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
@@ -426,15 +478,17 @@ export function globToRegExp(pattern: string): RegExp {
     if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else if (c === '[') {
-      const j = pattern.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
+      const b = globBracket(pattern, i);
+      if (!b) re += '\\[';
       else {
-        let cls = pattern.slice(i + 1, j);
-        if (cls.startsWith('!')) cls = '^' + cls.slice(1);
-        re += '[' + cls.replace(/\\/g, '\\\\') + ']';
-        i = j;
+        re += b.re;
+        i = b.next - 1;
       }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else re += c.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
   }
-  return new RegExp('^' + re + '$');
+  try {
+    return new RegExp('^' + re + '$');
+  } catch {
+    return /(?!)/; // unreachable by construction; a glob must never stop the analysis
+  }
 }
