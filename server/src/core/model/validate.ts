@@ -21,6 +21,15 @@ export type NginxCode = 'nginx-syntax' | 'nginx-directive' | 'nginx-include' | '
 
 /** Include nesting deeper than this is reported instead of followed. */
 export const MAX_INCLUDE_DEPTH = 64;
+/** Blocks nested deeper than this across includes: the include there is not followed (later passes recurse by depth). */
+export const MAX_EXPANDED_DEPTH = 256;
+/**
+ * Budget of one root's include expansion: files read into the tree (a file included twice
+ * counts twice) and their total size. An include diamond or a glob whose files include it
+ * again doubles the tree at each level; past the budget includes are not expanded.
+ */
+export const MAX_INCLUDE_EXPANSIONS = 50_000;
+export const MAX_EXPANDED_BYTES = 64 * 1024 * 1024;
 
 const UNKNOWN_VARIABLE_AT = Number.MAX_SAFE_INTEGER;
 /** `seen` key of the document root directive (root or alias) a level already has. */
@@ -316,12 +325,29 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
 
   /** Include directives whose files were not read (missing, outside the workspace, a cycle…). */
   const unfollowed = new Set<ENode>();
+  /** The include expansion budget (see MAX_INCLUDE_EXPANSIONS): spent so far, and what it stopped. */
+  const budget = { expansions: 0, bytes: 0, first: undefined as { file: FileId; span: Span; at: number; why: string } | undefined, skipped: 0 };
+  /** Include cycles already reported, by include directive and file: a glob that includes itself meets each many times. */
+  const cycles = new Set<string>();
   const include = (node: ENode, arg: string, file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], handler: boolean) => {
     const d = node.d;
     const at = d.endSpan ? d.endSpan.start : d.span.end;
     const argSpan = d.args[0].span;
+    if (budget.first) {
+      budget.skipped++;
+      unfollowed.add(node);
+      return;
+    }
     if (chain.length >= MAX_INCLUDE_DEPTH) {
       report(file, argSpan, 'nginx-include', `include nesting deeper than ${MAX_INCLUDE_DEPTH} levels: not followed`, at, 'warning');
+      complete = false;
+      unfollowed.add(node);
+      return;
+    }
+    let depth = 0;
+    for (let a = parent; a && depth <= MAX_EXPANDED_DEPTH; a = a.parent) depth++;
+    if (depth > MAX_EXPANDED_DEPTH) {
+      report(file, argSpan, 'nginx-include', `blocks nested deeper than ${MAX_EXPANDED_DEPTH} levels across included files: not followed`, at, 'warning');
       complete = false;
       unfollowed.add(node);
       return;
@@ -348,6 +374,9 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     }
     for (const f of r.files) {
       if (chain.includes(f)) {
+        const key = `${file}\0${argSpan.start}\0${f}`;
+        if (cycles.has(key)) { complete = false; continue; }
+        cycles.add(key);
         const cycle = [...chain.slice(chain.indexOf(f)), f].map((x) => x.slice(x.lastIndexOf('/') + 1)).join(' → ');
         report(file, argSpan, 'nginx-include', `include cycle: ${cycle}; not followed`, at, 'error');
         complete = false; // (a cycle's content is known: it is not `unfollowed`)
@@ -363,6 +392,19 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         unfollowed.add(node);
         continue;
       }
+      const size = ws.text(f)?.length ?? 0;
+      if (budget.expansions + 1 > MAX_INCLUDE_EXPANSIONS || budget.bytes + size > MAX_EXPANDED_BYTES) {
+        const why = budget.expansions + 1 > MAX_INCLUDE_EXPANSIONS
+          ? `more than ${MAX_INCLUDE_EXPANSIONS.toLocaleString('en-US')} included files (a file counts each time it is included)`
+          : `more than ${MAX_EXPANDED_BYTES / 1048576} MB of included text (a file counts each time it is included)`;
+        budget.first = { file, span: argSpan, at, why };
+        budget.skipped++;
+        complete = false;
+        unfollowed.add(node);
+        return;
+      }
+      budget.expansions++;
+      budget.bytes += size;
       addFile(f, handler);
       const p = ws.parsed(f, handler);
       if (!p) continue;
@@ -373,7 +415,15 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   addFile(root, false);
   const top: ENode[] = [];
   const p = ws.parsed(root);
-  if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
+  if (p) {
+    budget.bytes += ws.text(root)?.length ?? 0;
+    walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
+  }
+  if (budget.first) {
+    const { file, span, at, why } = budget.first;
+    const more = budget.skipped - 1;
+    report(file, span, 'nginx-include', `include not expanded: this configuration expands to ${why}; this include and ${more.toLocaleString('en-US')} more after it were not followed, so what they hold is not checked`, at, 'warning');
+  }
 
   if (kind === 'main' && complete && !sawUnknown && opts.directiveSet === 'reference') {
     for (const u of uses) {
