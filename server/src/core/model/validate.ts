@@ -329,6 +329,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   const budget = { expansions: 0, bytes: 0, first: undefined as { file: FileId; span: Span; at: number; why: string } | undefined, skipped: 0 };
   /** Include cycles already reported, by include directive and file: a glob that includes itself meets each many times. */
   const cycles = new Set<string>();
+  /** Files outside the workspace, with the include in the workspace that led to each (see RootAnalysis). */
+  const outside: RootAnalysis['outside'] = new Map();
   const include = (node: ENode, arg: string, file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], handler: boolean) => {
     const d = node.d;
     const at = d.endSpan ? d.endSpan.start : d.span.end;
@@ -405,6 +407,8 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       }
       budget.expansions++;
       budget.bytes += size;
+      const entry = ws.isOutside(f, prefix) ? (outside.get(file) ?? { file, span: argSpan }) : undefined;
+      if (entry && !outside.has(f)) outside.set(f, entry);
       addFile(f, handler);
       const p = ws.parsed(f, handler);
       if (!p) continue;
@@ -431,7 +435,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       report(u.file, u.span, 'nginx-variable', `unknown "${u.name}" variable`, UNKNOWN_VARIABLE_AT);
     }
   }
-  return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed };
+  return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed, outside };
 }
 
 // ---- variables --------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import type { Ctx } from '../data/directives';
 import { parse } from '../syntax/parser';
 import type { Directive, ParsedFile } from '../syntax/ast';
 import type { Level } from './effective';
-import { HostError, type FileId, type Finding, type Host, type Severity } from '../types';
+import { HostError, type FileId, type Finding, type Host, type Severity, type Span } from '../types';
 import { dirname, hasGlob, resolveFrom, basename } from './paths';
 import { inferContext, validateRoot, type ValidateOptions } from './validate';
 import { judge, modelOf } from '../rules/run';
@@ -48,6 +48,12 @@ export interface RootAnalysis {
   unfollowed: Set<ENode>;
   /** Every path and glob its includes looked up: a file appearing there changes this root. */
   lookups: { paths: Set<string>; globs: RegExp[] };
+  /**
+   * Files reached outside the configuration's folder that the workspace does not hold (an
+   * absolute include of /etc/secret.conf): each with the include in the workspace that led
+   * there. What is found in them is reported at that include, without their text.
+   */
+  outside: Map<FileId, { file: FileId; span: Span }>;
 }
 
 export interface AnalyzeOptions extends ValidateOptions {
@@ -296,10 +302,10 @@ export class Workspace {
       if (!fresh.has(r) && !again) continue;
       if (again) for (const f of r.files) this.rejudged.add(f);
       r.readsWorkspaceVars = false;
-      r.findings = judge(this, r, this.options, (name) => {
+      r.findings = hideOutside(r, judge(this, r, this.options, (name) => {
         r.readsWorkspaceVars = true;
         return workspaceVars().has(name);
-      });
+      }));
     }
     this.roots = roots;
     this.previous = roots;
@@ -350,6 +356,15 @@ export class Workspace {
     return [...out];
   }
 
+  /**
+   * A file that is neither under the configuration's folder (`prefix`) nor one the workspace
+   * holds (scanned, named or open): /etc/secret.conf reached by an absolute include.
+   */
+  isOutside(file: FileId, prefix: string): boolean {
+    if (file.startsWith(prefix.endsWith('/') ? prefix : prefix + '/')) return false;
+    return !this.files.has(file) && !this.files.has(this.canonical(file));
+  }
+
   /** The prefix nginx would use for a root: the directory of the main config. */
   prefixOf(root: FileId, kind: 'main' | 'fragment'): string {
     const dir = dirname(root);
@@ -397,6 +412,42 @@ export class Workspace {
     if (files.length === 0 && arg.startsWith('/')) return { files, glob, path, outside: true };
     return { files, glob, path, outside: false };
   }
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/**
+ * Findings in files outside the workspace are not shown: their messages quote those files
+ * (an unknown directive's name, a variable, a header), and CI logs are often public. Each
+ * include that leads outside gets one finding instead, as severe as the worst it stands for,
+ * that names the file and counts what was found there.
+ */
+function hideOutside(r: RootAnalysis, findings: Finding[]): Finding[] {
+  if (!r.outside.size) return findings;
+  const kept: Finding[] = [];
+  const hidden = new Map<string, { at: { file: FileId; span: Span }; files: Set<FileId>; count: number; severity: Severity }>();
+  for (const f of findings) {
+    const at = r.outside.get(f.file);
+    if (!at) { kept.push(f); continue; }
+    const key = `${at.file}\0${at.span.start}`;
+    let h = hidden.get(key);
+    if (!h) hidden.set(key, (h = { at, files: new Set(), count: 0, severity: f.severity }));
+    h.files.add(f.file);
+    h.count++;
+    if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[h.severity]) h.severity = f.severity;
+  }
+  for (const h of hidden.values()) {
+    const names = [...h.files].map((f) => `"${f}"`);
+    const where = names.length === 1 ? names[0] : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more files` : ''}`;
+    kept.push({
+      file: h.at.file,
+      span: h.at.span,
+      severity: h.severity,
+      code: 'nginx-include',
+      message: `${h.count} problem${h.count === 1 ? '' : 's'} in ${where}, outside the workspace: not shown here, so that the file's text stays out of this report (check that file itself to see them)`,
+    });
+  }
+  return kept;
 }
 
 /** A finding of one path of a file, restated for another path of the same file. */
