@@ -1,5 +1,13 @@
-/** Offsets of each line's first character (LF-separated; a CR before LF stays on its line). */
+/**
+ * Offsets of each line's first character (LF-separated; a CR before LF stays on its line).
+ * For a large text the table is computed once while the text is among the last few asked
+ * for (callers that convert every finding's offset ask once per finding): do not change it.
+ */
 export function lineStarts(text: string): number[] {
+  return text.length < TABLE_FROM ? computeLineStarts(text) : tables.get(text);
+}
+
+function computeLineStarts(text: string): number[] {
   const starts = [0];
   let i = -1;
   while ((i = text.indexOf('\n', i + 1)) >= 0) starts.push(i + 1);
@@ -25,8 +33,8 @@ export function offsetAt(starts: number[], textLength: number, line: number, cha
   return Math.min(starts[line] + Math.max(0, character), next);
 }
 
-/** Texts at least this long have their line table kept (see lineTable). */
-const TABLE_FROM = 64 * 1024;
+/** Texts at least this long have their line table kept (see lineStarts). */
+const TABLE_FROM = 4096;
 
 /**
  * A value computed once per text while the text is among the last few asked for. Each hit
@@ -48,21 +56,12 @@ export class TextMemo<T> {
   }
 }
 
-const tables = new TextMemo(lineStarts);
-
-/**
- * lineStarts of a large text, kept while the text is among the last few asked for: helpers
- * called once per finding or fix (indentation, line ends) then cost a binary search instead
- * of a scan back over a line that, in a one-line file, is the whole file.
- */
-export function lineTable(text: string): number[] {
-  return tables.get(text);
-}
+const tables = new TextMemo(computeLineStarts);
 
 /** Offset of the first character of the line holding `offset`. */
 export function lineStartOf(text: string, offset: number): number {
   if (text.length < TABLE_FROM) return text.lastIndexOf('\n', offset - 1) + 1;
-  const starts = lineTable(text);
+  const starts = lineStarts(text);
   return starts[positionAt(starts, Math.min(Math.max(offset, 0), text.length)).line];
 }
 
@@ -72,7 +71,7 @@ export function lineEndOf(text: string, offset: number): number {
     const e = text.indexOf('\n', offset);
     return e < 0 ? text.length : e;
   }
-  const starts = lineTable(text);
+  const starts = lineStarts(text);
   const line = positionAt(starts, Math.min(Math.max(offset, 0), text.length)).line;
   return line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
 }
