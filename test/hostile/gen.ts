@@ -22,8 +22,12 @@ export interface HostileCase {
   what: string;
   /** Writes the layout into `dir`; returns the path (relative to dir) to give to `check`. */
   build(dir: string, rand: () => number): string;
-  /** A pattern the CLI output must contain: the finding that says what happened. */
+  /** A pattern one message of the CLI's findings must match: the finding that says what happened. */
   expect: RegExp;
+  /** A pattern no line of the CLI's output may match. */
+  absent?: RegExp;
+  /** The layout depends on the seed: run it with a fresh seed too. */
+  seeded?: boolean;
 }
 
 const write = (dir: string, rel: string, text: string) => {
@@ -66,8 +70,21 @@ export const HOSTILE: HostileCase[] = [
     name: `flood-${ {';': 'semicolon', '}': 'rbrace', '"': 'dquote', '{': 'lbrace', "'": 'squote' }[ch]}`,
     what: `250,000 × ${ch}`,
     build: (dir, rand) => { write(dir, 'nginx.conf', flood(ch, 250_000, rand)); return 'nginx.conf'; },
-    expect: /nginx-syntax/,
+    expect: /^unexpected/,
   })),
+  {
+    name: 'flood-mixed',
+    what: '250,000 characters drawn from ; } { " \' and spaces',
+    seeded: true,
+    build: (dir, rand) => {
+      const chars = ';}{"\' \n';
+      const out: string[] = [];
+      for (let i = 0; i < 250_000; i++) out.push(chars[Math.floor(rand() * chars.length)]);
+      write(dir, 'nginx.conf', out.join(''));
+      return 'nginx.conf';
+    },
+    expect: /unexpected|unexpected end of file/,
+  },
   {
     name: 'one-line-5mb',
     what: '5 MB config on a single line (servers with typos)',
@@ -100,6 +117,7 @@ export const HOSTILE: HostileCase[] = [
   {
     name: 'unknown-vars-40000',
     what: '40,000 unknown variables',
+    seeded: true,
     build: (dir, rand) => {
       const lines = [MAIN_HEAD, '    server {', '        listen 8080;', '        location / {'];
       const tag = Math.floor(rand() * 1e6);
@@ -179,5 +197,19 @@ export const HOSTILE: HostileCase[] = [
       return 'nginx.conf';
     },
     expect: /unknown directive "proxy_bufer_size"/,
+  },
+  {
+    name: 'outside-text',
+    what: 'an absolute include of a file outside the workspace with an unknown directive',
+    seeded: true,
+    build: (dir, rand) => {
+      const secret = `token_${Math.floor(rand() * 1e9).toString(36)}`;
+      write(dir, 'elsewhere/secret.conf', `${secret} on;\nadd_header X-Key $${secret};\n`);
+      write(dir, 'ws/nginx.conf', `events {}\nhttp {\n    include ${path.join(dir, 'elsewhere/secret.conf')};\n}\n`);
+      write(dir, 'SECRET', secret);
+      return 'ws/nginx.conf';
+    },
+    expect: /1 problem in ".*secret\.conf", outside the workspace: not shown/,
+    absent: /token_/,
   },
 ];
