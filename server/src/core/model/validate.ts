@@ -375,6 +375,12 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       return;
     }
     for (const f of r.files) {
+      if (budget.first) {
+        // the budget ran out inside an earlier file of this include: the rest are not read
+        budget.skipped++;
+        unfollowed.add(node);
+        return;
+      }
       if (chain.includes(f)) {
         const key = `${file}\0${argSpan.start}\0${f}`;
         if (cycles.has(key)) { complete = false; continue; }

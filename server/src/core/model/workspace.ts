@@ -480,8 +480,9 @@ const hex4 = (c: number) => '\\u' + c.toString(16).padStart(4, '0');
 
 /**
  * One bracket expression of a glob at `pattern[i] === '['`, read as glibc's glob(3) does
- * (flags 0): `!` or `^` negates, a leading `]` is literal, `[:alpha:]` classes, a backslash
- * is an ordinary character, and a reversed range such as `z-a` matches nothing (no error).
+ * (flags 0): `!` or `^` negates, a leading `]` is literal, `[:alpha:]` classes (at an unknown
+ * one glibc stops: only the items before it can match), a backslash is an ordinary character, and a reversed range
+ * such as `z-a` matches nothing (no error). Checked against nginx by test/hostile-units.test.ts.
  * Returns the RegExp source and the index after the `]`, or undefined when nothing closes
  * the bracket (then `[` is an ordinary character).
  */
@@ -491,9 +492,13 @@ function globBracket(pattern: string, i: number): { re: string; next: number } |
   if (pattern[j] === '!' || pattern[j] === '^') { negate = true; j++; }
   const parts: string[] = [];
   let first = true;
+  let invalid = false;
   for (; j < pattern.length; j++) {
     const c = pattern[j];
     if (c === ']' && !first) {
+      // glibc tries the items in order and gives up at an unknown class: only those before it
+      // can match, and a negated bracket then matches nothing
+      if (invalid && negate) return { re: '(?!)', next: j + 1 };
       // a class that can match nothing never matches; a negated one matches any one character but '/'
       if (!parts.length) return { re: negate ? '[^/]' : '(?!)', next: j + 1 };
       return { re: negate ? `[^/${parts.join('')}]` : `(?!/)[${parts.join('')}]`, next: j + 1 };
@@ -504,7 +509,8 @@ function globBracket(pattern: string, i: number): { re: string; next: number } |
       const end = pattern.indexOf(':]', j + 2);
       if (end > 0) {
         const cls = GLOB_CLASSES[pattern.slice(j + 2, end)];
-        if (cls) parts.push(cls); // an unknown class adds nothing
+        if (!cls) invalid = true;
+        else if (!invalid) parts.push(cls);
         j = end + 1;
         continue;
       }
@@ -512,11 +518,11 @@ function globBracket(pattern: string, i: number): { re: string; next: number } |
     const lo = pattern.charCodeAt(j);
     if (pattern[j + 1] === '-' && j + 2 < pattern.length && pattern[j + 2] !== ']') {
       const hi = pattern.charCodeAt(j + 2);
-      if (lo <= hi) parts.push(`${hex4(lo)}-${hex4(hi)}`); // reversed: an empty range
+      if (lo <= hi && !invalid) parts.push(`${hex4(lo)}-${hex4(hi)}`); // reversed: an empty range
       j += 2;
       continue;
     }
-    parts.push(hex4(lo));
+    if (!invalid) parts.push(hex4(lo));
   }
   return undefined;
 }
