@@ -73,6 +73,12 @@ export const HOSTILE: HostileCase[] = [
     expect: /^unexpected/,
   })),
   {
+    name: 'flood-2mb-semicolon',
+    what: '2 MB of ; (2 million syntax errors)',
+    build: (dir) => { write(dir, 'nginx.conf', ';'.repeat(2 * 1024 * 1024)); return 'nginx.conf'; },
+    expect: /more syntax errors in this file from here on are not listed/,
+  },
+  {
     name: 'flood-mixed',
     what: '250,000 characters drawn from ; } { " \' and spaces',
     seeded: true,

@@ -30,6 +30,8 @@ export const MAX_EXPANDED_DEPTH = 256;
  */
 export const MAX_INCLUDE_EXPANSIONS = 50_000;
 export const MAX_EXPANDED_BYTES = 64 * 1024 * 1024;
+/** Syntax errors listed per file; one more finding counts the rest (a file of 4 million `;`). */
+export const MAX_SYNTAX_FINDINGS = 10_000;
 
 const UNKNOWN_VARIABLE_AT = Number.MAX_SAFE_INTEGER;
 /** `seen` key of the document root directive (root or alias) a level already has. */
@@ -129,7 +131,13 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     if (readAs.has(mode)) return;
     readAs.add(mode);
     const p = ws.parsed(file, handler);
-    if (p) for (const e of p.errors) report(file, e.span, 'nginx-syntax', e.message, e.span.start, e.severity ?? 'error');
+    if (!p) return;
+    const n = Math.min(p.errors.length, MAX_SYNTAX_FINDINGS);
+    for (let i = 0; i < n; i++) { const e = p.errors[i]; report(file, e.span, 'nginx-syntax', e.message, e.span.start, e.severity ?? 'error'); }
+    if (p.errors.length > n) {
+      const e = p.errors[n];
+      report(file, e.span, 'nginx-syntax', `${(p.errors.length - n).toLocaleString('en-US')} more syntax errors in this file from here on are not listed (nginx stops at the first)`, e.span.start, 'warning');
+    }
   };
 
   // Most directives hold no `$` and no `(?`: find that with one amortized forward scan per file
