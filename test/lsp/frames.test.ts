@@ -1,11 +1,12 @@
-// Malformed input on the language server's stdin: after each bad frame (generated, fresh seed
+// Hostile input to the language server. Malformed input on its stdin: after each bad frame (generated, fresh seed
 // every run plus fixed ones) the next well-formed request is answered, and the server lives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LspSession } from './harness';
+import { spawnSync } from 'node:child_process';
+import { LspSession, uriOf } from './harness';
 import { rng } from '../hostile/gen';
 
 /** One malformed piece of input, chosen and shaped by `rand`. */
@@ -56,3 +57,25 @@ for (const seed of [1, 2, fresh]) {
     }
   });
 }
+
+test('an invalid glob range (include [z-a].conf;) stops no diagnostics; a FIFO in the folder blocks nothing', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-badglob-'));
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp {\n    include [z-a].conf;\n    include conf.d/*.conf;\n}\n');
+  fs.mkdirSync(path.join(dir, 'conf.d'));
+  const app = path.join(dir, 'conf.d/app.conf');
+  fs.writeFileSync(app, 'server {\n    listen 8080;\n    bogus_directive on;\n}\n');
+  spawnSync('mkfifo', [path.join(dir, 'conf.d/pipe.conf')]);
+  const s = LspSession.start();
+  try {
+    await s.initialize(dir);
+    await s.rpc.sendNotification('initialized', {});
+    const p = await s.diagnostics(uriOf(app), (d) => d.length > 0, 15_000);
+    assert.deepEqual(p.diagnostics.map((d) => d.message), ['unknown directive "bogus_directive"']);
+    const main = await s.diagnostics(uriOf(path.join(dir, 'nginx.conf')), (d) => d.some((x) => /pipe\.conf: skipped: not a regular file \(a named pipe\)/.test(String(x.message))), 15_000);
+    assert.ok(main.diagnostics.length >= 1);
+    assert.equal(await s.stop(), 0);
+  } finally {
+    if (s.child.exitCode === null) s.child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
