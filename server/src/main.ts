@@ -15,8 +15,22 @@ import { NginxTester } from './lsp/nginxTest';
 import { Projects } from './lsp/projects';
 import { Publisher } from './lsp/publisher';
 import { onWatchedFiles } from './lsp/workspace';
+import { FrameGuard } from './lsp/framing';
+import { format } from 'node:util';
 
-const connection = createConnection(ProposedFeatures.all);
+// Over stdio the frames are checked first: a malformed one is dropped, the next request answered.
+const stdio = process.argv.includes('--stdio');
+const connection = stdio
+  ? createConnection(ProposedFeatures.all, process.stdin.pipe(new FrameGuard((d) => connection.console.warn(`dropped ${d.bytes} bytes of input: ${d.reason}`))), process.stdout)
+  : createConnection(ProposedFeatures.all);
+if (stdio) {
+  // stdout carries the protocol: what the console prints goes to the client's log instead
+  const toLog = (level: 'log' | 'info' | 'warn' | 'error') => (...a: unknown[]) => connection.console[level](format(...a));
+  console.log = toLog('log');
+  console.info = toLog('info');
+  console.warn = toLog('warn');
+  console.error = toLog('error');
+}
 const guard = makeGuard(connection);
 logUncaught(connection);
 

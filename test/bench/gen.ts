@@ -76,3 +76,24 @@ export function includeTree(n: number): Map<string, string> {
   }
   return files;
 }
+
+/** The line each injected finding is: a misspelt directive nginx reports as unknown. */
+export const TYPO_LINE = '        proxy_bufer_size 4k;';
+
+/**
+ * bigConfig of `bytes` size (the same size whatever `typos`) with `typos` misspelt
+ * directives spread over its servers, one `unknown directive` finding each.
+ */
+export function findingsConfig(bytes: number, typos: number): string {
+  const lines = bigConfig(bytes - typos * (TYPO_LINE.length + 1)).split('\n');
+  const roots: number[] = [];
+  lines.forEach((l, i) => { if (/^ {8}root \/srv\/site\d+\/public;$/.test(l)) roots.push(i); });
+  const per = new Map<number, number>();
+  for (let k = 0; k < typos; k++) per.set(roots[k % roots.length], (per.get(roots[k % roots.length]) ?? 0) + 1);
+  const out: string[] = [];
+  lines.forEach((l, i) => {
+    out.push(l);
+    for (let k = per.get(i) ?? 0; k > 0; k--) out.push(TYPO_LINE);
+  });
+  return out.join('\n');
+}

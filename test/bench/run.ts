@@ -2,7 +2,11 @@
 //  1. throughput on a generated ~3 MB config: one bare JS pass over the characters (the floor),
 //     parse only, and the whole check (parse, include model, directive validation, every rule);
 //  2. a 1,000-file include tree on disk: cold analysis, and re-analysis after one file changes;
-//  3. keystroke → publishDiagnostics through the real language server on a 5,000-line file.
+//  3. keystroke → publishDiagnostics through the real language server on a 5,000-line file;
+//  4. the CLI end to end (process start to exit, --format json into a file) on a 3.1 MB config
+//     with 1k…8k findings, beside the in-process check of the same text;
+//  5. the inputs that were quadratic (a 5 MB single line, 8,000 servers, 40,000 unknown
+//     variables): the in-process check.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +14,9 @@ import { parse } from '../../server/src/core/syntax/parser';
 import { Workspace, DEFAULT_OPTIONS } from '../../server/src/core/model/workspace';
 import { NodeHost, findNginxFiles, toFileId } from '../../server/src/host/node-host';
 import { MemoryHost } from '../util/fixture';
-import { bigConfig, includeTree } from './gen';
+import { spawnSync } from 'node:child_process';
+import { bigConfig, findingsConfig, includeTree } from './gen';
+import { HOSTILE, rng } from '../hostile/gen';
 import { lspLatency } from './lsp';
 
 function median(xs: number[]): number {
@@ -101,6 +107,74 @@ async function main() {
   const lsp = await lspLatency(5000, 100);
   console.log(`LSP keystroke → publishDiagnostics, ${lsp.lines}-line file, ${lsp.samples} edits:`);
   console.log(`  p50 ${lsp.p50.toFixed(1)} ms   p99 ${lsp.p99.toFixed(1)} ms   max ${lsp.max.toFixed(1)} ms`);
+
+  cliRows();
+  quadratic();
+}
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+/** The CLI as a user runs it: a new process, JSON written to a file; wall time from spawn to exit. */
+function cliOnce(file: string, outFile: string): { ms: number; code: number | null; rows: number } {
+  const fd = fs.openSync(outFile, 'w');
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', file], { stdio: ['ignore', fd, 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  fs.closeSync(fd);
+  let rows = -1;
+  try { rows = (JSON.parse(fs.readFileSync(outFile, 'utf8')) as unknown[]).length; } catch { /* reported below as -1 */ }
+  if (r.status !== 0 && r.status !== 1) console.log(`  (exit ${r.status}: ${r.stderr.toString().slice(0, 200)})`);
+  return { ms, code: r.status, rows };
+}
+
+function cliRows(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngx-bench-cli-'));
+  try {
+    console.log('CLI end to end (node dist/cli.js check --format json, output to a file), 3.1 MB config; median of 3:');
+    console.log(`  ${'findings'.padStart(8)} ${'in-process'.padStart(11)} ${'CLI'.padStart(9)}   CLI ms added per 1k more findings (flat when linear)`);
+    let prev: { rows: number; cli: number } | undefined;
+    for (const typos of [1000, 2000, 4000, 8000]) {
+      const text = findingsConfig(3.1 * 1024 * 1024, typos);
+      const file = toFileId(path.join(dir, `nginx-${typos}.conf`));
+      fs.writeFileSync(file, text);
+      let n = 0;
+      const inProc = time(3, () => {
+        const ws = new Workspace(new MemoryHost(new Map([[file, text]])), DEFAULT_OPTIONS);
+        ws.setFiles([file]);
+        n = ws.findings(file).length;
+      });
+      const runs = [0, 1, 2].map(() => cliOnce(file, path.join(dir, 'out.json')));
+      const cli = median(runs.map((r) => r.ms));
+      const rows = runs[0].rows;
+      const slope = prev ? ((cli - prev.cli) / ((rows - prev.rows) / 1000)).toFixed(0) : '';
+      console.log(`  ${String(rows).padStart(8)} ${(inProc.toFixed(0) + ' ms').padStart(11)} ${(cli.toFixed(0) + ' ms').padStart(9)}   ${slope}${rows !== n ? `   (in-process: ${n} findings)` : ''}`);
+      prev = { rows, cli };
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The inputs that used to take 30–60 s: the in-process check (NodeHost on a temp folder). */
+function quadratic(): void {
+  console.log('Inputs that were quadratic, in-process check (first run, then median of 3 warm runs):');
+  for (const name of ['one-line-5mb', 'servers-8000', 'unknown-vars-40000']) {
+    const c = HOSTILE.find((h) => h.name === name)!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngx-bench-q-'));
+    try {
+      const file = toFileId(path.join(dir, c.build(dir, rng(1))));
+      const mb = fs.statSync(file).size / 1048576;
+      let n = 0;
+      const t = warmTime(1, 3, () => {
+        const ws = new Workspace(new NodeHost(), DEFAULT_OPTIONS);
+        ws.setFiles([file]);
+        n = ws.findings(file).length;
+      });
+      console.log(`  ${c.what.padEnd(52)} ${mb.toFixed(1)} MB ${String(n).padStart(6)} findings  ${t.warm.toFixed(0).padStart(5)} ms  (first ${t.first.toFixed(0)} ms)`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

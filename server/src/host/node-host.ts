@@ -8,10 +8,7 @@ export class NodeHost implements Host {
   read(file: FileId): string | undefined {
     let buf: Buffer;
     try {
-      const st = fs.statSync(file);
-      if (st.isDirectory()) throw new HostError('is a directory, not a file');
-      if (st.size > MAX_FILE_BYTES) throw new HostError(`skipped: ${(st.size / 1048576).toFixed(1)} MB is larger than the ${MAX_FILE_BYTES / 1048576} MB limit`);
-      buf = fs.readFileSync(file);
+      buf = readRegularFile(file, MAX_FILE_BYTES);
     } catch (e) {
       if (e instanceof HostError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
@@ -35,6 +32,53 @@ export class NodeHost implements Host {
       return file;
     }
   }
+}
+
+/** What a file that is not a regular file is, for the message that says it was not read. */
+function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'of another kind';
+}
+
+/**
+ * The bytes of a regular file, at most `limit` of them. Device files, FIFOs and sockets are
+ * refused before they are opened (`include /dev/zero;` never ends; opening a FIFO blocks until
+ * a writer comes), the open itself never blocks (O_NONBLOCK, in case the path was swapped for
+ * a FIFO after the check), and the size is what is read, not what stat said (/proc files
+ * say 0, a file may grow while it is read).
+ */
+export function readRegularFile(file: string, limit: number): Buffer {
+  const st = fs.statSync(file);
+  if (st.isDirectory()) throw new HostError('is a directory, not a file');
+  if (!st.isFile()) throw new HostError(`skipped: not a regular file (${kindOf(st)}), not read`);
+  if (st.size > limit) throw new HostError(tooLarge(st.size, limit));
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const fst = fs.fstatSync(fd);
+    if (!fst.isFile()) throw new HostError(`skipped: not a regular file (${kindOf(fst)}), not read`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const chunk = Math.min(Math.max(fst.size + 1, 65536), limit + 1);
+    for (;;) {
+      const b = Buffer.allocUnsafe(chunk);
+      const n = fs.readSync(fd, b, 0, b.length, null);
+      if (n === 0) break;
+      chunks.push(n === b.length ? b : b.subarray(0, n));
+      total += n;
+      if (total > limit) throw new HostError(tooLarge(total, limit));
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function tooLarge(size: number, limit: number): string {
+  return `skipped: ${(size / 1048576).toFixed(1)} MB is larger than the ${limit / 1048576} MB limit`;
 }
 
 /** glob(3) with flags 0, as nginx's include uses: sorted matches, no error when none. */
@@ -182,7 +226,8 @@ export async function scanNginxFiles(
 /** A bare *.conf outside nginx folders counts when its first lines look like nginx. */
 function looksLikeNginx(file: string): boolean {
   try {
-    const fd = fs.openSync(file, 'r');
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    if (!fs.fstatSync(fd).isFile()) { fs.closeSync(fd); return false; }
     const buf = Buffer.alloc(4096);
     const n = fs.readSync(fd, buf, 0, 4096, 0);
     fs.closeSync(fd);

@@ -19,7 +19,7 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
   const wants = (kind: string) => (only ? only.some((o) => kind === o || kind.startsWith(o + '.')) : kind === CodeActionKind.QuickFix);
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
-    actions.push(...quickFixes(ctx, project, file, version, project.ws.findings(file), params.context.diagnostics));
+    for (const a of quickFixes(ctx, project, file, version, project.ws.findings(file), params.context.diagnostics)) actions.push(a);
   }
   if (wants(FIX_ALL_KIND)) {
     const texts = fixAllTexts(project, file);

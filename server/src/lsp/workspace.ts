@@ -47,7 +47,7 @@ export function removeFolders(ctx: ServerContext, publisher: Publisher, folders:
   for (const folder of folders) {
     const root = uriToFile(folder.uri);
     const p = root === undefined ? undefined : ctx.projects.removeFolder(root);
-    if (p) orphaned.push(...p.knownFiles());
+    if (p) for (const f of p.knownFiles()) orphaned.push(f);
   }
   rehomeOpenFiles(ctx);
   publisher.refresh(orphaned); // now owned by another project or none: republished or cleared

@@ -1,7 +1,7 @@
 // `nginx-ws probe URL …`: argument parsing and output for the endpoint check.
 import { probe, parseTarget } from './probe';
 import type { ProbeOptions } from './probe';
-import { exitCodeFor, formatReport } from './report';
+import { exitCodeFor, formatReport, reportJson } from './report';
 
 export const PROBE_USAGE = `Usage: nginx-ws probe URL [options]
 
@@ -140,6 +140,6 @@ export async function probeCommand(
     signal: extra.signal,
     onProgress: extra.onProgress,
   });
-  out(args.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+  out(args.json ? reportJson(report) + '\n' : formatReport(report));
   return exitCodeFor(report);
 }

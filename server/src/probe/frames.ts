@@ -139,6 +139,10 @@ function strictUtf8(b: Uint8Array, what: string): string {
   }
 }
 
+/** At most this many raw frames, and this many payload bytes in all, are kept by a decoder. */
+export const MAX_RECORDED_FRAMES = 256;
+export const MAX_RECORDED_BYTES = 1024 * 1024;
+
 /**
  * Incremental decoder: feed it bytes as they arrive with push(); it returns the complete
  * events (messages reassembled from fragments, control frames as they come). After a
@@ -151,8 +155,14 @@ export class FrameDecoder {
   private fragmentBytes = 0;
   private failed = false;
   private readonly maxMessageBytes: number;
-  /** Raw frames seen, for diagnostics and tests. */
+  /**
+   * Raw frames seen, for diagnostics and tests: the first MAX_RECORDED_FRAMES, while their
+   * payloads add up to at most MAX_RECORDED_BYTES (a server flooding frames must not grow this).
+   */
   readonly frames: Frame[] = [];
+  /** Frames decoded but not kept in `frames`, and their payload bytes. */
+  readonly unrecorded = { frames: 0, bytes: 0 };
+  private recordedBytes = 0;
 
   constructor(private readonly opts: DecoderOptions = { from: 'server' }) {
     this.maxMessageBytes = opts.maxMessageBytes ?? 16 * 1024 * 1024;
@@ -176,7 +186,13 @@ export class FrameDecoder {
       for (;;) {
         const frame = this.nextFrame();
         if (!frame) break;
-        this.frames.push(frame);
+        if (this.frames.length < MAX_RECORDED_FRAMES && this.recordedBytes + frame.payload.length <= MAX_RECORDED_BYTES) {
+          this.frames.push(frame);
+          this.recordedBytes += frame.payload.length;
+        } else {
+          this.unrecorded.frames++;
+          this.unrecorded.bytes += frame.payload.length;
+        }
         const ev = this.handle(frame);
         if (ev) events.push(ev);
       }

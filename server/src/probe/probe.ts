@@ -103,7 +103,13 @@ export interface ProbeReport {
   response?: ProbeResponse;
   /** The RFC 6455 checks made on the response. */
   checks: HandshakeCheck[];
-  echo?: { sent: string; received?: string; ok: boolean; otherMessages: string[]; ms?: number };
+  /**
+   * `otherMessages`: the first messages that were not the echo (MAX_KEPT_MESSAGES of them, each
+   * cut at MAX_KEPT_MESSAGE_CHARS); `otherCount`/`otherBytes`: all of them.
+   */
+  echo?: { sent: string; received?: string; ok: boolean; otherMessages: string[]; otherCount: number; otherBytes: number; ms?: number };
+  /** What a flood of frames made the probe drop instead of keeping (events nobody waited for). */
+  dropped?: { messages: number; bytes: number };
   ping?: { ok: boolean; ms?: number };
   close?: ProbeClose;
   error?: { stage: ProbeStep | 'url'; code?: string; message: string };
@@ -156,6 +162,13 @@ function trustStore(): string[] | undefined {
 }
 
 const MAX_HEAD = 64 * 1024;
+/** Received bytes not yet decoded past which the socket is paused (a frame may be 16 MiB). */
+const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+/** Frames decoded while no step waits for them: at most this many are queued, the rest counted. */
+const MAX_QUEUED_EVENTS = 1000;
+/** Messages other than the echo kept for the report, and how much of each. */
+export const MAX_KEPT_MESSAGES = 20;
+export const MAX_KEPT_MESSAGE_CHARS = 200;
 const OK_CLOSE = new Set([1000, 1001]);
 
 export async function probe(url: string, opts: ProbeOptions): Promise<ProbeReport> {
@@ -172,6 +185,8 @@ class ProbeRun {
   private readonly t0 = performance.now();
   private sock?: net.Socket;
   private chunks: Buffer[] = [];
+  /** Bytes in `chunks`. */
+  private pending = 0;
   private ended = false;
   private sockError?: NodeJS.ErrnoException;
   private readonly listeners = new Set<() => void>();
@@ -249,6 +264,7 @@ class ProbeRun {
 
   private buffered(): Buffer {
     if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+    this.pending = this.chunks[0]?.length ?? 0;
     return this.chunks[0] ?? Buffer.alloc(0);
   }
 
@@ -323,6 +339,9 @@ class ProbeRun {
     });
     sock.on('data', (c: Buffer) => {
       this.chunks.push(c);
+      this.pending += c.length;
+      // a flood nobody reads yet: stop reading until the frames are taken (see pump)
+      if (this.pending > MAX_PENDING_BYTES) sock.pause();
       this.wake();
     });
     sock.on('end', () => {
@@ -526,6 +545,8 @@ class ProbeRun {
     if (this.chunks.length) {
       const data = this.buffered();
       this.chunks = [];
+      this.pending = 0;
+      if (this.sock?.isPaused()) this.sock.resume();
       if (data.length) {
         for (const ev of dec.push(data)) {
           if (ev.type === 'ping') this.send(clientFrame.pong(ev.data));
@@ -537,10 +558,19 @@ class ProbeRun {
                 this.send(clientFrame.close(ev.code));
               }
             }
-          } else this.events.push(ev);
+          } else if (this.events.length < MAX_QUEUED_EVENTS) this.events.push(ev);
+          else this.discard(ev);
         }
       }
     }
+  }
+
+  /** A message nobody waits for (a flood while closing, say): counted, not kept. */
+  private discard(ev: FrameEvent): void {
+    if (ev.type !== 'text' && ev.type !== 'binary') return;
+    const d = (this.report.dropped ??= { messages: 0, bytes: 0 });
+    d.messages++;
+    d.bytes += ev.data.length;
   }
 
   private send(b: Buffer): void {
@@ -562,7 +592,7 @@ class ProbeRun {
   private async echo(message: string, timeoutMs: number): Promise<ProbeReport | undefined> {
     const report = this.report;
     this.progress('Sending a text message and waiting for the echo…');
-    const echo: NonNullable<ProbeReport['echo']> = { sent: message, ok: false, otherMessages: [] };
+    const echo: NonNullable<ProbeReport['echo']> = { sent: message, ok: false, otherMessages: [], otherCount: 0, otherBytes: 0 };
     report.echo = echo;
     const t = performance.now();
     if (this.serverClose || this.ended) {
@@ -578,8 +608,12 @@ class ProbeRun {
           echo.ok = true;
           return true;
         }
-        if (ev.type === 'text') echo.otherMessages.push(ev.data);
-        else if (ev.type === 'binary') echo.otherMessages.push(`<binary, ${ev.data.length} bytes>`);
+        if (ev.type !== 'text' && ev.type !== 'binary') continue;
+        echo.otherCount++;
+        echo.otherBytes += ev.data.length;
+        if (echo.otherMessages.length >= MAX_KEPT_MESSAGES) continue;
+        if (ev.type === 'text') echo.otherMessages.push(ev.data.length > MAX_KEPT_MESSAGE_CHARS ? ev.data.slice(0, MAX_KEPT_MESSAGE_CHARS) + '…' : ev.data);
+        else echo.otherMessages.push(`<binary, ${ev.data.length} bytes>`);
       }
       return false;
     };
@@ -590,7 +624,7 @@ class ProbeRun {
       this.time('echo', t, false);
       const summary = `Handshake OK, but the message did not come back within ${timeoutMs} ms.`;
       report.error = { stage: 'echo', code: 'TIMEOUT', message: summary };
-      return this.finish('echo-failed', summary, { kind: 'no-echo', received: echo.otherMessages.length });
+      return this.finish('echo-failed', summary, { kind: 'no-echo', received: echo.otherCount });
     }
     echo.ms = Math.round((performance.now() - t) * 10) / 10;
     this.time('echo', t, echo.ok);
@@ -677,7 +711,11 @@ class ProbeRun {
       this.sentClose = true;
       this.send(clientFrame.close(1000, 'probe done'));
       try {
-        await this.waitFrames(() => false, timeoutMs, 'close');
+        await this.waitFrames(() => {
+          for (const ev of this.events) this.discard(ev);
+          this.events = [];
+          return false;
+        }, timeoutMs, 'close');
       } catch (e) {
         if (!(e instanceof Timeout)) throw e;
         this.time('close', t, false);

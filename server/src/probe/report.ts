@@ -79,7 +79,8 @@ export function formatReport(r: ProbeReport): string {
     );
     if (r.echo.otherMessages.length) {
       const shown = r.echo.otherMessages.slice(0, 3).map((m) => JSON.stringify(m.length > 80 ? m.slice(0, 80) + '…' : m));
-      checks.push(`    other messages received: ${shown.join(', ')}${r.echo.otherMessages.length > 3 ? ', …' : ''}`);
+      const count = r.echo.otherCount ?? r.echo.otherMessages.length;
+      checks.push(`    other messages received: ${shown.join(', ')}${count > 3 ? `, … (${count} in all, ${r.echo.otherBytes ?? 0} bytes)` : ''}`);
     }
   }
   if (r.ping) checks.push(r.ping.ok ? `  ${OK} pong received${r.ping.ms !== undefined ? ` in ${ms(r.ping.ms)}` : ''}` : `  ${BAD} no pong`);
@@ -96,6 +97,7 @@ export function formatReport(r: ProbeReport): string {
     );
     checks.push(`    ${r.close.meaning}`);
   }
+  if (r.dropped) checks.push(`    ${r.dropped.messages} more messages (${r.dropped.bytes} bytes) arrived while no step waited for them: counted, not kept`);
   if (checks.length) out.push('', 'Checks:', ...checks);
 
   if (r.timings.length) {
@@ -126,7 +128,29 @@ export function formatReport(r: ProbeReport): string {
   } else if (r.error && !r.ok) {
     out.push('', `Error (${r.error.stage}): ${r.error.message}`);
   }
-  return out.join('\n') + '\n';
+  return sanitize(out.join('\n')) + '\n';
+}
+
+/**
+ * Characters a terminal or an output channel would act on instead of showing: C0 and C1
+ * controls (ESC starts the sequences that recolour, move the cursor or retitle a terminal;
+ * CSI is one character in C1), DEL, and the bidirectional overrides that reorder a line.
+ * Line feeds and tabs stay. The report holds text the server sent (status line, headers,
+ * body, messages, close reason, certificate names).
+ */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text with every unsafe character written as a visible escape (ESC becomes `\x1b`). */
+export function sanitize(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** The report as JSON, safe to print: JSON escapes C0 controls itself, not C1 ones or overrides. */
+export function reportJson(r: ProbeReport): string {
+  return JSON.stringify(r, null, 2).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Process exit code for a report: 0 success, 2 unusable URL/options, 1 any other failure. */

@@ -2,19 +2,27 @@
 // inserted with the indentation of their neighbours and the file's own line ending.
 import type { ENode } from '../model/workspace';
 import type { Word } from '../syntax/ast';
-import { indentAt } from '../text';
+import { indentAt, lineEndOf, lineStartOf, TextMemo } from '../text';
 import type { FileId, TextEdit } from '../types';
 
+/** What the helpers below need of a whole file, found once per text (they run once per fix). */
+interface Style { eol: string; tabs: boolean; unit: number }
+const styles = new TextMemo((text): Style => {
+  const m = /\n( +)\S/.exec(text);
+  const unit = m && m[1].length <= 8 ? m[1].length : 4;
+  return { eol: text.includes('\r\n') ? '\r\n' : '\n', tabs: /^\t/m.test(text), unit: unit === 0 ? 4 : unit };
+});
+const styleOf = (text: string) => styles.get(text);
+
 export function eol(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  return styleOf(text).eol;
 }
 
 /** The indentation one level deeper than `indent`, in the file's style. */
 export function deeper(text: string, indent: string): string {
-  if (indent.includes('\t') || /^\t/m.test(text)) return indent + '\t';
-  const m = /\n( +)\S/.exec(text);
-  const unit = m && m[1].length <= 8 ? m[1].length : 4;
-  return indent + ' '.repeat(unit === 0 ? 4 : unit);
+  const st = styleOf(text);
+  if (indent.includes('\t') || st.tabs) return indent + '\t';
+  return indent + ' '.repeat(st.unit);
 }
 
 /** Indentation used by the children of a block directive (from an existing child, else derived). */
@@ -22,15 +30,14 @@ export function childIndent(text: string, block: ENode): string {
   const own = block.children.find((c) => c.file === block.file && c.d.name);
   if (own) {
     const ind = indentAt(text, own.d.span.start);
-    const lineStart = text.lastIndexOf('\n', own.d.span.start - 1) + 1;
+    const lineStart = lineStartOf(text, own.d.span.start);
     if (lineStart + ind.length === own.d.span.start) return ind;
   }
   return deeper(text, indentAt(text, block.d.span.start));
 }
 
 function lineEnd(text: string, offset: number): number {
-  let e = text.indexOf('\n', offset);
-  if (e < 0) e = text.length;
+  let e = lineEndOf(text, offset);
   if (e > 0 && text[e - 1] === '\r') e--;
   return e;
 }
@@ -87,7 +94,7 @@ export function insertAtBlockStart(text: string, block: ENode, lines: string[]):
 /** Inserts lines at the top of a file (before its first directive, after leading comments). */
 export function insertAtFileTop(file: FileId, text: string, firstDirectiveStart: number | undefined, lines: string[]): TextEdit {
   const nl = eol(text);
-  const at = firstDirectiveStart === undefined ? 0 : text.lastIndexOf('\n', firstDirectiveStart - 1) + 1;
+  const at = firstDirectiveStart === undefined ? 0 : lineStartOf(text, firstDirectiveStart);
   const ind = firstDirectiveStart === undefined ? '' : indentAt(text, firstDirectiveStart);
   return { file, span: { start: at, end: at }, text: lines.map((l) => ind + l + nl).join('') + nl };
 }

@@ -5,6 +5,7 @@
 // - proxy_http_version / proxy_read_timeout inherit normally;
 // - directives brought in by `include` belong to the level of the include.
 import type { Directive } from '../syntax/ast';
+import { lineStartOf } from '../text';
 import { DEFINES_FIRST } from './validate';
 import type { ENode, NodeCtx, RootAnalysis, AnalyzeOptions } from './workspace';
 
@@ -213,8 +214,8 @@ function commentsNear(n: ENode, inputs: ModelInputs): string[] {
   if (!cs.length) return [];
   const d: Directive = n.d;
   const text = inputs.text(n.file);
-  const lineStart = text.lastIndexOf('\n', d.span.start - 1);
-  const from = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 1) + 1 : d.span.start;
+  const lineStart = lineStartOf(text, d.span.start) - 1; // its `\n`, or -1 on the first line
+  const from = lineStart > 0 ? lineStartOf(text, lineStart) : d.span.start;
   const to = d.span.end;
   let lo = 0;
   let hi = cs.length;

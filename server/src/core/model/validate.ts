@@ -25,6 +25,17 @@ export type NginxCode = 'nginx-syntax' | 'nginx-directive' | 'nginx-include' | '
 
 /** Include nesting deeper than this is reported instead of followed. */
 export const MAX_INCLUDE_DEPTH = 64;
+/** Blocks nested deeper than this across includes: the include there is not followed (later passes recurse by depth). */
+export const MAX_EXPANDED_DEPTH = 256;
+/**
+ * Budget of one root's include expansion: files read into the tree (a file included twice
+ * counts twice) and their total size. An include diamond or a glob whose files include it
+ * again doubles the tree at each level; past the budget includes are not expanded.
+ */
+export const MAX_INCLUDE_EXPANSIONS = 50_000;
+export const MAX_EXPANDED_BYTES = 64 * 1024 * 1024;
+/** Syntax errors listed per file; one more finding counts the rest (a file of 4 million `;`). */
+export const MAX_SYNTAX_FINDINGS = 10_000;
 
 /** `seen` key of the document root directive (root or alias) a level already has. */
 const DOCROOT = '#docroot:';
@@ -147,6 +158,12 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
     const r = reading;
     if (!r) return;
     while (r.next < r.errors.length && r.errors[r.next].span.start <= to) {
+      if (r.next === MAX_SYNTAX_FINDINGS) {
+        const e = r.errors[r.next];
+        report(r.file, e.span, 'nginx-syntax', `${(r.errors.length - r.next).toLocaleString('en-US')} more syntax errors in this file from here on are not listed (nginx stops at the first)`, e.span.start, 'warning');
+        r.next = r.errors.length;
+        break;
+      }
       const e = r.errors[r.next++];
       report(r.file, e.span, 'nginx-syntax', e.message, e.span.start, e.severity ?? 'error');
     }
@@ -385,12 +402,31 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
 
   /** Include directives whose files were not read (missing, outside the workspace, a cycle…). */
   const unfollowed = new Set<ENode>();
+  /** The include expansion budget (see MAX_INCLUDE_EXPANSIONS): spent so far, and what it stopped. */
+  const budget = { expansions: 0, bytes: 0, first: undefined as { file: FileId; span: Span; at: number; why: string } | undefined, skipped: 0 };
+  /** Include cycles already reported, by include directive and file: a glob that includes itself meets each many times. */
+  const cycles = new Set<string>();
+  /** Files outside the workspace, with the include in the workspace that led to each (see RootAnalysis). */
+  const outside: RootAnalysis['outside'] = new Map();
   const include = (node: ENode, arg: string, file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], handler: boolean) => {
     const d = node.d;
     const at = d.endSpan ? d.endSpan.start : d.span.end;
     const argSpan = d.args[0].span;
+    if (budget.first) {
+      budget.skipped++;
+      unfollowed.add(node);
+      return;
+    }
     if (chain.length >= MAX_INCLUDE_DEPTH) {
       report(file, argSpan, 'nginx-include', `include nesting deeper than ${MAX_INCLUDE_DEPTH} levels: not followed`, at, 'warning');
+      complete = false;
+      unfollowed.add(node);
+      return;
+    }
+    let depth = 0;
+    for (let a = parent; a && depth <= MAX_EXPANDED_DEPTH; a = a.parent) depth++;
+    if (depth > MAX_EXPANDED_DEPTH) {
+      report(file, argSpan, 'nginx-include', `blocks nested deeper than ${MAX_EXPANDED_DEPTH} levels across included files: not followed`, at, 'warning');
       complete = false;
       unfollowed.add(node);
       return;
@@ -416,7 +452,16 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
       return;
     }
     for (const f of r.files) {
+      if (budget.first) {
+        // the budget ran out inside an earlier file of this include: the rest are not read
+        budget.skipped++;
+        unfollowed.add(node);
+        return;
+      }
       if (chain.includes(f)) {
+        const key = `${file}\0${argSpan.start}\0${f}`;
+        if (cycles.has(key)) { complete = false; continue; }
+        cycles.add(key);
         const cycle = [...chain.slice(chain.indexOf(f)), f].map((x) => x.slice(x.lastIndexOf('/') + 1)).join(' → ');
         report(file, argSpan, 'nginx-include', `include cycle: ${cycle}; not followed`, at, 'error');
         complete = false; // (a cycle's content is known: it is not `unfollowed`)
@@ -432,6 +477,21 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
         unfollowed.add(node);
         continue;
       }
+      const size = ws.text(f)?.length ?? 0;
+      if (budget.expansions + 1 > MAX_INCLUDE_EXPANSIONS || budget.bytes + size > MAX_EXPANDED_BYTES) {
+        const why = budget.expansions + 1 > MAX_INCLUDE_EXPANSIONS
+          ? `more than ${MAX_INCLUDE_EXPANSIONS.toLocaleString('en-US')} included files (a file counts each time it is included)`
+          : `more than ${MAX_EXPANDED_BYTES / 1048576} MB of included text (a file counts each time it is included)`;
+        budget.first = { file, span: argSpan, at, why };
+        budget.skipped++;
+        complete = false;
+        unfollowed.add(node);
+        return;
+      }
+      budget.expansions++;
+      budget.bytes += size;
+      const entry = ws.isOutside(f, prefix) ? (outside.get(file) ?? { file, span: argSpan }) : undefined;
+      if (entry && !outside.has(f)) outside.set(f, entry);
       readFile(f, handler, () => {
         const p = ws.parsed(f, handler);
         if (p) walk(p.directives, f, nctx, parent, out, seen, [...chain, f], node);
@@ -440,11 +500,17 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   };
 
   const top: ENode[] = [];
+  budget.bytes += ws.text(root)?.length ?? 0;
   readFile(root, false, () => {
     const p = ws.parsed(root);
     if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
   });
   for (const list of late.values()) for (const f of list) findings.push(f);
+  if (budget.first) {
+    const { file, span, at, why } = budget.first;
+    const more = budget.skipped - 1;
+    report(file, span, 'nginx-include', `include not expanded: this configuration expands to ${why}; this include and ${more.toLocaleString('en-US')} more after it were not followed, so what they hold is not checked`, at, 'warning');
+  }
 
   if (kind === 'main' && complete && !sawUnknown && opts.directiveSet === 'reference') {
     for (const u of uses) {
@@ -457,7 +523,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
   values.finish(root, kind, complete);
   for (const f of values.drain()) findings.push(f);
   atNginxLines(ws, findings);
-  return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed };
+  return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed, outside };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Ctx } from '../data/directives';
 import { parse } from '../syntax/parser';
 import type { Directive, ParsedFile } from '../syntax/ast';
 import type { Level } from './effective';
-import { HostError, type FileId, type Finding, type Host, type Severity } from '../types';
+import { HostError, type FileId, type Finding, type Host, type Severity, type Span } from '../types';
 import { dirname, hasGlob, resolveFrom, basename } from './paths';
 import { inferContext, isMainOnly, validateRoot, type ValidateOptions } from './validate';
 import { judge, modelOf } from '../rules/run';
@@ -48,6 +48,12 @@ export interface RootAnalysis {
   unfollowed: Set<ENode>;
   /** Every path and glob its includes looked up: a file appearing there changes this root. */
   lookups: { paths: Set<string>; globs: RegExp[] };
+  /**
+   * Files reached outside the configuration's folder that the workspace does not hold (an
+   * absolute include of /etc/secret.conf): each with the include in the workspace that led
+   * there. What is found in them is reported at that include, without their text.
+   */
+  outside: Map<FileId, { file: FileId; span: Span }>;
 }
 
 export interface AnalyzeOptions extends ValidateOptions {
@@ -303,10 +309,10 @@ export class Workspace {
       if (!fresh.has(r) && !again) continue;
       if (again) for (const f of r.files) this.rejudged.add(f);
       r.readsWorkspaceVars = false;
-      r.findings = judge(this, r, this.options, (name) => {
+      r.findings = hideOutside(r, judge(this, r, this.options, (name) => {
         r.readsWorkspaceVars = true;
         return workspaceVars().has(name);
-      });
+      }));
     }
     this.roots = roots;
     this.previous = roots;
@@ -398,6 +404,15 @@ export class Workspace {
     return [...out];
   }
 
+  /**
+   * A file that is neither under the configuration's folder (`prefix`) nor one the workspace
+   * holds (scanned, named or open): /etc/secret.conf reached by an absolute include.
+   */
+  isOutside(file: FileId, prefix: string): boolean {
+    if (file.startsWith(prefix.endsWith('/') ? prefix : prefix + '/')) return false;
+    return !this.files.has(file) && !this.files.has(this.canonical(file));
+  }
+
   /** The prefix nginx would use for a root: the directory of the main config. */
   prefixOf(root: FileId, kind: 'main' | 'fragment'): string {
     const dir = dirname(root);
@@ -447,6 +462,42 @@ export class Workspace {
   }
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/**
+ * Findings in files outside the workspace are not shown: their messages quote those files
+ * (an unknown directive's name, a variable, a header), and CI logs are often public. Each
+ * include that leads outside gets one finding instead, as severe as the worst it stands for,
+ * that names the file and counts what was found there.
+ */
+function hideOutside(r: RootAnalysis, findings: Finding[]): Finding[] {
+  if (!r.outside.size) return findings;
+  const kept: Finding[] = [];
+  const hidden = new Map<string, { at: { file: FileId; span: Span }; files: Set<FileId>; count: number; severity: Severity }>();
+  for (const f of findings) {
+    const at = r.outside.get(f.file);
+    if (!at) { kept.push(f); continue; }
+    const key = `${at.file}\0${at.span.start}`;
+    let h = hidden.get(key);
+    if (!h) hidden.set(key, (h = { at, files: new Set(), count: 0, severity: f.severity }));
+    h.files.add(f.file);
+    h.count++;
+    if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[h.severity]) h.severity = f.severity;
+  }
+  for (const h of hidden.values()) {
+    const names = [...h.files].map((f) => `"${f}"`);
+    const where = names.length === 1 ? names[0] : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more files` : ''}`;
+    kept.push({
+      file: h.at.file,
+      span: h.at.span,
+      severity: h.severity,
+      code: 'nginx-include',
+      message: `${h.count} problem${h.count === 1 ? '' : 's'} in ${where}, outside the workspace: not shown here, so that the file's text stays out of this report (check that file itself to see them)`,
+    });
+  }
+  return kept;
+}
+
 /** A finding of one path of a file, restated for another path of the same file. */
 function underPath(f: Finding, from: FileId, to: FileId): Finding {
   const move = <T extends { file: FileId }>(x: T): T => (x.file === from ? { ...x, file: to } : x);
@@ -482,7 +533,65 @@ export function isMainFile(p: ParsedFile | undefined): boolean {
   return main.size >= 2;
 }
 
-/** glob(3) pattern → RegExp over absolute paths (no path separator crossing). */
+/** POSIX character classes inside a glob bracket, as JavaScript class ranges. */
+const GLOB_CLASSES: Record<string, string> = {
+  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', xdigit: '0-9a-fA-F',
+  space: ' \\t\\n\\r\\f\\v', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f', print: '\\x20-\\x7e', graph: '\\x21-\\x7e',
+  punct: '!-\\/:-@\\[-`{-~',
+};
+
+const hex4 = (c: number) => '\\u' + c.toString(16).padStart(4, '0');
+
+/**
+ * One bracket expression of a glob at `pattern[i] === '['`, read as glibc's glob(3) does
+ * (flags 0): `!` or `^` negates, a leading `]` is literal, `[:alpha:]` classes (at an unknown
+ * one glibc stops: only the items before it can match), a backslash is an ordinary character, and a reversed range
+ * such as `z-a` matches nothing (no error). Checked against nginx by test/hostile-units.test.ts.
+ * Returns the RegExp source and the index after the `]`, or undefined when nothing closes
+ * the bracket (then `[` is an ordinary character).
+ */
+function globBracket(pattern: string, i: number): { re: string; next: number } | undefined {
+  let j = i + 1;
+  let negate = false;
+  if (pattern[j] === '!' || pattern[j] === '^') { negate = true; j++; }
+  const parts: string[] = [];
+  let first = true;
+  let invalid = false;
+  for (; j < pattern.length; j++) {
+    const c = pattern[j];
+    if (c === ']' && !first) {
+      // glibc tries the items in order and gives up at an unknown class: only those before it
+      // can match, and a negated bracket then matches nothing
+      if (invalid && negate) return { re: '(?!)', next: j + 1 };
+      // a class that can match nothing never matches; a negated one matches any one character but '/'
+      if (!parts.length) return { re: negate ? '[^/]' : '(?!)', next: j + 1 };
+      return { re: negate ? `[^/${parts.join('')}]` : `(?!/)[${parts.join('')}]`, next: j + 1 };
+    }
+    first = false;
+    if (c === '/') return undefined; // a bracket never spans a path separator
+    if (c === '[' && pattern[j + 1] === ':') {
+      const end = pattern.indexOf(':]', j + 2);
+      if (end > 0) {
+        const cls = GLOB_CLASSES[pattern.slice(j + 2, end)];
+        if (!cls) invalid = true;
+        else if (!invalid) parts.push(cls);
+        j = end + 1;
+        continue;
+      }
+    }
+    const lo = pattern.charCodeAt(j);
+    if (pattern[j + 1] === '-' && j + 2 < pattern.length && pattern[j + 2] !== ']') {
+      const hi = pattern.charCodeAt(j + 2);
+      if (lo <= hi && !invalid) parts.push(`${hex4(lo)}-${hex4(hi)}`); // reversed: an empty range
+      j += 2;
+      continue;
+    }
+    if (!invalid) parts.push(hex4(lo));
+  }
+  return undefined;
+}
+
+/** glob(3) pattern → RegExp over absolute paths (no path separator crossing). Never throws. */
 export function globToRegExp(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
@@ -490,15 +599,17 @@ export function globToRegExp(pattern: string): RegExp {
     if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else if (c === '[') {
-      const j = pattern.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
+      const b = globBracket(pattern, i);
+      if (!b) re += '\\[';
       else {
-        let cls = pattern.slice(i + 1, j);
-        if (cls.startsWith('!')) cls = '^' + cls.slice(1);
-        re += '[' + cls.replace(/\\/g, '\\\\') + ']';
-        i = j;
+        re += b.re;
+        i = b.next - 1;
       }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else re += c.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
   }
-  return new RegExp('^' + re + '$');
+  try {
+    return new RegExp('^' + re + '$');
+  } catch {
+    return /(?!)/; // unreachable by construction; a glob must never stop the analysis
+  }
 }
