@@ -96,7 +96,7 @@ test('load_module of a workspace library runs nothing; the directives it would p
       '        evil_block {', // 8
       '            whatever 1;',
       '        }',
-      '        proxy_buffering maybe;', // 11
+      '        access_log a.log nosuchformat;', // 11
       '    }',
       '}',
       '',
@@ -113,7 +113,7 @@ test('load_module of a workspace library runs nothing; the directives it would p
     assert.match(on(line)[0].message as string, /^load_module ".*evil\.so" was not loaded by nginx -t here/);
   }
   for (const line of [5, 8]) assert.ok(on(line).every((x) => x.severity === 3), `line ${line}: no error for a directive of the set-aside module: ${JSON.stringify(on(line))}`);
-  assert.ok(logs.some((l) => /invalid value "maybe" in "proxy_buffering" directive/.test(l)), `nginx still reached the error after them:\n${logs.join('\n')}`);
+  assert.ok(logs.some((l) => /unknown log format "nosuchformat"/.test(l)), `nginx still reached the error after them:\n${logs.join('\n')}`);
   assert.ok(!d.some((x) => x.range.start.line === 0 && x.severity === 1), 'no Error on line 1');
   await s.stop();
 });
@@ -230,11 +230,11 @@ test('an unprivileged user gets no permission error from nginx\'s default paths'
   assert.equal(statuses.at(-1)?.state, 'passed');
 
   // and an error is still reported where nginx finds it
-  const bad = conf.replace('listen 8080;', 'listen 8080;\n        proxy_buffering maybe;');
+  const bad = conf.replace('listen 8080;', 'listen 8080;\n        access_log a.log nosuchformat;');
   fs.writeFileSync(main, bad);
   await s.rpc.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(main), version: 2 }, contentChanges: [{ text: bad }] });
   await save((d) => d.length > 0);
-  assert.deepEqual(fromNginx(s.latest.get(uriOf(main))!.diagnostics).map((x) => [x.range.start.line, x.message]), [[4, 'invalid value "maybe" in "proxy_buffering" directive, it must be "on" or "off"']]);
+  assert.deepEqual(fromNginx(s.latest.get(uriOf(main))!.diagnostics).map((x) => [x.range.start.line, x.message]), [[4, 'unknown log format "nosuchformat"']]);
   await s.stop();
 });
 
@@ -255,7 +255,7 @@ test('what exists only on the server is an Information on its directive, and the
       '        location /ws/ { proxy_pass http://app; }',
       '    }',
       '}',
-      'timer_resolution abc;', // 14
+      'worker_cpu_affinity xyz;', // 14
       '',
     ].join('\n'),
   });
@@ -274,7 +274,7 @@ test('what exists only on the server is an Information on its directive, and the
     assert.match(on(1)[0].message as string, /^getpwnam\("nginx-ws-no-such-user"\) failed: no such user/);
   }
   assert.ok(!on(1).some((x) => x.severity === 1), 'no Error on line 1');
-  assert.ok(logs.some((l) => /"timer_resolution" directive invalid value/.test(l)), `nginx reached the error after them:\n${logs.join('\n')}`);
+  assert.ok(logs.some((l) => /invalid character "z" in "worker_cpu_affinity"/.test(l)), `nginx reached the error after them:\n${logs.join('\n')}`);
   const after = s.latest.get(uriOf(main))!.diagnostics.filter((x) => x.range.start.line === 13 && x.severity === 1);
   assert.equal(after.length, 1, `the error after them is shown once: ${JSON.stringify(s.latest.get(uriOf(main))!.diagnostics)}`);
   assert.equal(statuses.at(-1)?.state, 'failed');
@@ -283,16 +283,16 @@ test('what exists only on the server is an Information on its directive, and the
 
 test('the status of the last run, and the command that runs it', async (t) => {
   requireNginx();
-  const { root, s, main, statuses } = await session(t, { 'nginx.conf': 'events {}\nhttp {\n    server { listen 8080; proxy_buffering maybe; }\n}\n' });
+  const { root, s, main, statuses } = await session(t, { 'nginx.conf': 'events {}\nhttp {\n    server { listen 8080; access_log a.log nosuchformat; }\n}\n' });
   s.settings.set(uriOf(root), { nginx: { path: NGINX, testOnSave: false } });
   await s.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(main) } });
   await s.until('not run: disabled', () => statuses.at(-1)?.reason === 'disabled');
   // the status bar's click runs it even with testOnSave off
   await s.rpc.sendRequest('workspace/executeCommand', { command: SERVER_COMMAND.runNginxTest, arguments: [uriOf(main)] });
   await s.until('failed', () => statuses.at(-1)?.state === 'failed');
-  assert.match(statuses.at(-1)!.detail, /invalid value "maybe" in "proxy_buffering" directive/);
+  assert.match(statuses.at(-1)!.detail, /unknown log format "nosuchformat"/);
   assert.ok(statuses.some((x) => x.state === 'running'));
-  const fixed = 'events {}\nhttp {\n    server { listen 8080; proxy_buffering off; }\n}\n';
+  const fixed = 'events {}\nhttp {\n    server { listen 8080; access_log a.log combined; }\n}\n';
   fs.writeFileSync(main, fixed);
   await s.rpc.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(main), version: 2 }, contentChanges: [{ text: fixed }] });
   await s.rpc.sendRequest('workspace/executeCommand', { command: SERVER_COMMAND.runNginxTest, arguments: [uriOf(main)] });
@@ -302,7 +302,7 @@ test('the status of the last run, and the command that runs it', async (t) => {
 
 test('a client that says nothing about trust is untrusted', async (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-sbx-'));
-  fs.writeFileSync(path.join(root, 'nginx.conf'), 'events {}\nhttp { server { listen 8080; proxy_buffering maybe; } }\n');
+  fs.writeFileSync(path.join(root, 'nginx.conf'), 'events {}\nhttp { server { listen 8080; access_log a.log nosuchformat; } }\n');
   const s = LspSession.start();
   t.after(() => { s.child.kill(); fs.rmSync(root, { recursive: true, force: true }); });
   const statuses = s.nginxTestStatus;

@@ -2,7 +2,7 @@ import type { Ctx } from '../data/directives';
 import { parse } from '../syntax/parser';
 import type { Directive, ParsedFile } from '../syntax/ast';
 import type { Level } from './effective';
-import { HostError, type FileId, type Finding, type Host, type Severity, type Span } from '../types';
+import { HostError, type FileId, type Finding, type Fix, type Host, type Severity, type Span } from '../types';
 import { dirname, hasGlob, resolveFrom, basename } from './paths';
 import { inferContext, isMainOnly, validateRoot, type ValidateOptions } from './validate';
 import { judge, modelOf } from '../rules/run';
@@ -473,14 +473,17 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2,
 function hideOutside(r: RootAnalysis, findings: Finding[]): Finding[] {
   if (!r.outside.size) return findings;
   const kept: Finding[] = [];
-  const hidden = new Map<string, { at: { file: FileId; span: Span }; files: Set<FileId>; count: number; severity: Severity }>();
+  const hidden = new Map<string, { at: { file: FileId; span: Span }; files: Set<FileId>; count: number; severity: Severity; fixes: Fix[] }>();
   for (const f of findings) {
     const at = r.outside.get(f.file);
     if (!at) { kept.push(f); continue; }
     const key = `${at.file}\0${at.span.start}`;
     let h = hidden.get(key);
-    if (!h) hidden.set(key, (h = { at, files: new Set(), count: 0, severity: f.severity }));
+    if (!h) hidden.set(key, (h = { at, files: new Set(), count: 0, severity: f.severity, fixes: [] }));
     h.files.add(f.file);
+    // what would fix them stays: --fix writes there only when told to (--fix-includes)
+    const fix = f.fixes?.find((x) => x.kind === 'safe');
+    if (fix) h.fixes.push(fix);
     h.count++;
     if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[h.severity]) h.severity = f.severity;
   }
@@ -493,6 +496,7 @@ function hideOutside(r: RootAnalysis, findings: Finding[]): Finding[] {
       severity: h.severity,
       code: 'nginx-include',
       message: `${h.count} problem${h.count === 1 ? '' : 's'} in ${where}, outside the workspace: not shown here, so that the file's text stays out of this report (check that file itself to see them)`,
+      ...(h.fixes.length ? { fixes: h.fixes } : {}),
     });
   }
   return kept;
