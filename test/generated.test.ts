@@ -1,0 +1,75 @@
+// The generated files are not stale: package.json's settings schema and restrictedConfigurations,
+// docs/rules/README.md's tables and README.md's tables are what `npm run gen:tables` renders
+// from the code registry (server/src/core/registry.ts) and the options table (core/options.ts).
+// Plus the registry's own consistency: every code the product emits is registered and documented.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CODES } from '../server/src/core/registry';
+import { DOCS_BASE } from '../server/src/core/docs';
+import { OPTIONS } from '../server/src/core/options';
+import { GEN_COMMAND, GENERATED, REPO, readRepo, replaceBlocks } from './tools/tables';
+
+/** The first line where two texts differ, for a message that says where. */
+function firstDifference(a: string, b: string): string {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return `line ${i + 1}:\n  on disk:   ${x[i] ?? '(end of file)'}\n  generated: ${y[i] ?? '(end of file)'}`;
+  }
+  return '(no difference)';
+}
+
+for (const { file, render } of GENERATED) {
+  test(`${file} is what ${GEN_COMMAND} generates`, () => {
+    const current = readRepo(file);
+    const expected = render(current);
+    assert.ok(current === expected, `${file} is stale: run \`${GEN_COMMAND}\` (edit the registry or options table, not the file). First difference at ${firstDifference(current, expected)}`);
+  });
+}
+
+test('the staleness check catches an edited generated line', () => {
+  // a row changed by hand inside a generated block is rewritten (so the check above would fail)
+  const current = readRepo('docs/rules/README.md');
+  const edited = current.replace(/^(\| \[ws-read-timeout\]\(ws-read-timeout\.md\) \| )hint/m, '$1error');
+  assert.notEqual(edited, current, 'the ws-read-timeout row exists');
+  assert.equal(GENERATED[1].render(edited), current);
+  assert.throws(() => replaceBlocks('no markers here', { codes: 'x' }), /generated:codes/);
+});
+
+test('every code the product emits is registered, with a docs page', () => {
+  // scan the sources for nginx-level code literals, so a new one cannot ship unregistered
+  const found = new Set<string>();
+  (function walk(d: string) {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('.ts') && !n.endsWith('.test.ts') && n !== 'registry.ts') {
+        for (const m of readFileSync(p, 'utf8').matchAll(/'(nginx-[a-z]+)'/g)) found.add(m[1]);
+      }
+    }
+  })(join(REPO, 'server', 'src'));
+  found.delete('nginx-websocket'); // the product's own name (diagnostic source, server name)
+  assert.deepEqual([...found].sort(), CODES.filter((c) => c.kind === 'nginx').map((c) => c.id).sort(), 'nginx-level codes in the sources differ from the registry');
+  const documented = readdirSync(join(REPO, 'docs', 'rules')).filter((n) => n.endsWith('.md') && n !== 'README.md').map((n) => n.slice(0, -3));
+  assert.deepEqual(CODES.map((c) => c.id).sort(), documented.sort(), 'registered codes and docs pages differ');
+  for (const c of CODES) {
+    assert.ok(existsSync(join(REPO, 'docs', 'rules', `${c.id}.md`)), `docs/rules/${c.id}.md`);
+    assert.equal(c.docs, `${DOCS_BASE}${c.id}.md`, `${c.id}: docs link`);
+  }
+});
+
+test('options: unique keys, defaults of the declared type, CLI flags unique per command', () => {
+  const keys = OPTIONS.map((o) => o.key);
+  assert.equal(new Set(keys).size, keys.length, 'option keys are unique');
+  for (const o of OPTIONS) {
+    const t = o.schema.type === 'array' ? (Array.isArray(o.default) ? 'array' : typeof o.default) : o.schema.type === 'object' ? (o.default && typeof o.default === 'object' && !Array.isArray(o.default) ? 'object' : typeof o.default) : typeof o.default;
+    assert.equal(t, o.schema.type, `${o.key}: default ${JSON.stringify(o.default)} is a ${o.schema.type}`);
+    if (o.schema.enum) assert.ok(o.schema.enum.includes(o.default as string), `${o.key}: default is one of its values`);
+    if (o.schema.pattern && typeof o.default === 'string') assert.match(o.default, new RegExp(o.schema.pattern), `${o.key}: default matches its pattern`);
+    if (o.setting !== false) assert.ok(o.scope, `${o.key}: a setting has a scope`);
+  }
+  const flags = OPTIONS.filter((o) => o.cli).map((o) => `${o.cli!.command} ${o.cli!.flag}`);
+  assert.equal(new Set(flags).size, flags.length, 'CLI flags are unique per command');
+});
