@@ -10,6 +10,9 @@ import { CODES } from '../server/src/core/registry';
 import { DOCS_BASE } from '../server/src/core/docs';
 import { OPTIONS } from '../server/src/core/options';
 import { GEN_COMMAND, GENERATED, REPO, readRepo, replaceBlocks } from './tools/tables';
+import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
+import type { Finding } from '../server/src/core/types';
+import { allFindings, MemoryHost, parseFixture, ROOT, workspaceOf } from './util/fixture';
 
 /** The first line where two texts differ, for a message that says where. */
 function firstDifference(a: string, b: string): string {
@@ -72,4 +75,37 @@ test('options: unique keys, defaults of the declared type, CLI flags unique per 
   }
   const flags = OPTIONS.filter((o) => o.cli).map((o) => `${o.cli!.command} ${o.cli!.flag}`);
   assert.equal(new Set(flags).size, flags.length, 'CLI flags are unique per command');
+});
+
+/** The findings of one code in a docs page's first bad example, under the given rule levels. */
+function badExampleFindings(code: string, rules: Record<string, 'off' | Finding['severity']>): Finding[] {
+  const md = readFileSync(join(REPO, 'docs', 'rules', `${code}.md`), 'utf8');
+  const m = /^```nginx[ \t]+bad[^\n]*\n([\s\S]*?)^```[ \t]*$/m.exec(md);
+  assert.ok(m, `${code}.md has a bad example`);
+  const { files } = parseFixture(m[1]);
+  return allFindings(workspaceOf(files, { rules }), files).filter((f) => f.code === code);
+}
+
+test("the registry's 'level setting' column is what the analysis does", () => {
+  // every code the analysis emits (nginx-t is the language server's: test/lsp covers it)
+  for (const c of CODES.filter((x) => x.id !== 'nginx-t' && x.id !== 'nginx-file')) {
+    const found = badExampleFindings(c.id, {});
+    assert.ok(found.length > 0, `${c.id}: its bad example raises it`);
+    if (c.fix === 'none') assert.ok(found.every((f) => !f.fixes?.length), `${c.id}: registered with no fix, but its bad example gets one`);
+    const off = badExampleFindings(c.id, { [c.id]: 'off' });
+    const hint = badExampleFindings(c.id, { [c.id]: 'hint' });
+    if (c.configurable) {
+      assert.equal(off.length, 0, `${c.id}: "off" silences it`);
+      assert.ok(hint.length > 0 && hint.every((f) => f.severity === 'hint'), `${c.id}: "hint" sets its severity`);
+    } else assert.ok(off.length > 0, `${c.id}: registered as not configurable, but "off" silences it`);
+  }
+  // nginx-file: an unreadable file, skipped with a message
+  const file = `${ROOT}/nginx.conf`;
+  const filesOf = (rules: Record<string, 'off'>) => {
+    const ws = new Workspace(new MemoryHost(new Map([[file, 'events {}\n']]), new Set([file])), { ...DEFAULT_OPTIONS, rules });
+    ws.setFiles([file]);
+    return ws.findings(file).filter((f) => f.code === 'nginx-file');
+  };
+  assert.equal(filesOf({}).length, 1, 'an unreadable file raises nginx-file');
+  assert.equal(filesOf({ 'nginx-file': 'off' }).length === 0, CODES.find((c) => c.id === 'nginx-file')!.configurable, 'nginx-file: the registry says whether "off" silences it');
 });
