@@ -12,6 +12,7 @@ import { OPTIONS } from '../server/src/core/options';
 import { GEN_COMMAND, GENERATED, REPO, readRepo, replaceBlocks } from './tools/tables';
 import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
 import type { Finding } from '../server/src/core/types';
+import { DEFAULT_SETTINGS, normalizeSettings } from '../server/src/lsp/settings';
 import { allFindings, MemoryHost, parseFixture, ROOT, workspaceOf } from './util/fixture';
 
 /** The first line where two texts differ, for a message that says where. */
@@ -71,7 +72,7 @@ test('options: unique keys, defaults of the declared type, CLI flags unique per 
     assert.equal(t, o.schema.type, `${o.key}: default ${JSON.stringify(o.default)} is a ${o.schema.type}`);
     if (o.schema.enum) assert.ok(o.schema.enum.includes(o.default as string), `${o.key}: default is one of its values`);
     if (o.schema.pattern && typeof o.default === 'string') assert.match(o.default, new RegExp(o.schema.pattern), `${o.key}: default matches its pattern`);
-    if (o.setting !== false) assert.ok(o.scope, `${o.key}: a setting has a scope`);
+    if (o.reader !== 'cli') assert.ok(o.scope, `${o.key}: a setting has a scope`);
   }
   const flags = OPTIONS.filter((o) => o.cli).map((o) => `${o.cli!.command} ${o.cli!.flag}`);
   assert.equal(new Set(flags).size, flags.length, 'CLI flags are unique per command');
@@ -108,4 +109,24 @@ test("the registry's 'level setting' column is what the analysis does", () => {
   };
   assert.equal(filesOf({}).length, 1, 'an unreadable file raises nginx-file');
   assert.equal(filesOf({ 'nginx-file': 'off' }).length === 0, CODES.find((c) => c.id === 'nginx-file')!.configurable, 'nginx-file: the registry says whether "off" silences it');
+});
+
+test("the language server's settings are the declared ones, with the declared defaults", () => {
+  const flat = (o: Record<string, unknown>, prefix = ''): Map<string, unknown> => {
+    const out = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(o)) {
+      // nested groups (nginx.*) are objects of settings; `rules` is one setting whose value is an object
+      if (v && typeof v === 'object' && !Array.isArray(v) && k !== 'rules') for (const [kk, vv] of flat(v as Record<string, unknown>, `${prefix}${k}.`)) out.set(kk, vv);
+      else out.set(`${prefix}${k}`, v);
+    }
+    return out;
+  };
+  const declared = OPTIONS.filter((o) => o.reader === 'server');
+  const read = flat(DEFAULT_SETTINGS as unknown as Record<string, unknown>);
+  assert.deepEqual([...read.keys()].sort(), declared.map((o) => o.key).sort(), 'lsp/settings.ts reads exactly the settings declared for the server');
+  for (const o of declared) assert.deepEqual(read.get(o.key), o.default, `${o.key}: default`);
+  // what a client sends when nothing is set, or sends garbage: the declared defaults
+  assert.deepEqual(normalizeSettings(undefined), DEFAULT_SETTINGS);
+  const garbage = Object.fromEntries(declared.filter((o) => !o.key.includes('.')).map((o) => [o.key, Symbol.for('x')]));
+  assert.deepEqual(normalizeSettings({ ...garbage, nginx: { path: 1, testOnSave: 'no', timeoutMs: 'x' } }), DEFAULT_SETTINGS);
 });

@@ -59,7 +59,7 @@ function rulesSchema(): Record<string, unknown> {
 
 function renderManifest(current: string): string {
   const pkg = JSON.parse(current);
-  const settings = OPTIONS.filter((o) => o.setting !== false);
+  const settings = OPTIONS.filter((o) => o.reader !== 'cli');
   const properties: Record<string, unknown> = {};
   for (const o of settings) properties[`${SECTION}.${o.key}`] = settingSchema(o);
   pkg.contributes.configuration = { ...pkg.contributes.configuration, properties };
@@ -105,7 +105,7 @@ function shownDefault(o: OptionDecl): string {
 }
 
 function readmeSettingsTable(): string {
-  const rows = OPTIONS.filter((o) => o.setting !== false).map((o) => [
+  const rows = OPTIONS.filter((o) => o.reader !== 'cli').map((o) => [
     `\`${SECTION}.${o.key}\``,
     shownDefault(o),
     o.cli ? `\`${o.cli.command === 'probe' ? 'probe ' : ''}${cliFlag(o.key)}\`` : '',

@@ -42,10 +42,8 @@ export interface CliFlag {
 }
 
 export interface OptionDecl {
-  /** The setting's key under `nginxWebSocket.`; for a CLI-only option, its name (see `setting`). */
+  /** The setting's key under `nginxWebSocket.`; for a command-line-only option (reader 'cli'), its name. */
   key: string;
-  /** false: a command-line option only, not a VS Code setting. */
-  setting?: false;
   schema: SettingSchema;
   default: unknown;
   /** The manifest's markdownDescription (what the settings editor shows). */
@@ -55,17 +53,22 @@ export interface OptionDecl {
   /** How the README shows the default when JSON of it says too little (`auto`, `"" (1.22)`). */
   shownDefault?: string;
   scope?: 'application' | 'machine' | 'machine-overridable' | 'window' | 'resource';
+  /**
+   * Who reads the setting: the language server (lsp/settings.ts, per folder) or the VS Code
+   * client (client/src); 'cli': no setting, a command-line option only.
+   */
+  reader: 'server' | 'client' | 'cli';
   /** An untrusted workspace cannot set it (it chooses what runs, or weakens a check). */
   restricted?: boolean;
   cli?: CliFlag;
 }
 
-const TIME_UNITS = 'ms|s|m|h|d|w|M|y';
-
 export const OPTIONS: readonly OptionDecl[] = [
   {
     key: 'nginxVersion',
-    schema: { type: 'string', pattern: '^(\\d+\\.\\d+(\\.\\d+)?)?$', patternErrorMessage: 'A version like 1.22 or 1.29.7, or empty.' },
+    reader: 'server',
+    // the reader's own pattern, or empty
+    schema: { type: 'string', pattern: `^(${NGINX_VERSION_RE.source.slice(1, -1)})?$`, patternErrorMessage: 'A version like 1.22 or 1.29.7, or empty.' },
     default: '',
     shownDefault: `\`""\` (${DEFAULT_NGINX_VERSION})`,
     scope: 'resource',
@@ -75,6 +78,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'extraDirectives',
+    reader: 'server',
     schema: { type: 'array', items: { type: 'string' }, uniqueItems: true },
     default: [],
     scope: 'resource',
@@ -84,6 +88,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'rules',
+    reader: 'server',
     // its per-code properties come from the code registry (core/registry.ts)
     schema: { type: 'object' },
     default: {},
@@ -94,6 +99,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'endpointPatterns',
+    reader: 'server',
     schema: { type: 'array', items: { type: 'string', format: 'regex' }, uniqueItems: true },
     default: [],
     scope: 'resource',
@@ -103,7 +109,8 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'readTimeout',
-    schema: { type: 'string', pattern: `^\\d+(${TIME_UNITS})?( ?\\d+(${TIME_UNITS})?)*$`, patternErrorMessage: 'An nginx time such as 600s, 10m or 1h.' },
+    reader: 'server',
+    schema: { type: 'string', pattern: NGINX_TIME_RE.source, patternErrorMessage: 'An nginx time such as 600s, 10m or 1h.' },
     default: '600s',
     scope: 'resource',
     description: 'The `proxy_read_timeout` value the quick fixes write for WebSocket locations (nginx time syntax: `600s`, `10m`, `1h`). nginx closes an idle proxied WebSocket after this long without a message from the backend; its own default is 60 s.',
@@ -111,6 +118,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'connectionStyle',
+    reader: 'server',
     schema: {
       type: 'string',
       enum: ['map', 'literal'],
@@ -126,6 +134,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'nginx.path',
+    reader: 'server',
     schema: { type: 'string' },
     default: '',
     shownDefault: 'auto',
@@ -136,6 +145,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'nginx.testOnSave',
+    reader: 'server',
     schema: { type: 'boolean' },
     default: true,
     scope: 'resource',
@@ -144,6 +154,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'nginx.timeoutMs',
+    reader: 'server',
     schema: { type: 'number', minimum: 100, maximum: 120000 },
     default: 5000,
     scope: 'resource',
@@ -152,6 +163,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'probe.timeoutMs',
+    reader: 'client',
     schema: { type: 'number', minimum: 100, maximum: 120000 },
     default: 5000,
     scope: 'resource',
@@ -161,6 +173,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'probe.origin',
+    reader: 'client',
     schema: { type: 'string' },
     default: '',
     scope: 'resource',
@@ -170,6 +183,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'probe.allowSelfSigned',
+    reader: 'client',
     schema: { type: 'boolean' },
     default: false,
     scope: 'machine-overridable',
@@ -180,6 +194,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'trace.server',
+    reader: 'client',
     schema: { type: 'string', enum: ['off', 'messages', 'verbose'] },
     default: 'off',
     scope: 'window',
@@ -188,7 +203,7 @@ export const OPTIONS: readonly OptionDecl[] = [
   },
   {
     key: 'maxFiles',
-    setting: false,
+    reader: 'cli',
     schema: { type: 'number', minimum: 1 },
     default: 20000,
     description: 'A directory scan stops after this many files (exit status 2, saying where).',
