@@ -206,7 +206,7 @@ export const OPTIONS: readonly OptionDecl[] = [
     reader: 'cli',
     schema: { type: 'number', minimum: 1 },
     default: 20000,
-    description: 'A directory scan stops after this many files (exit status 2, saying where).',
+    description: 'A directory scan stops after this many files (the CLI exits 2, saying where; the language server\'s folder scan takes as many).',
     summary: 'A directory scan stops after this many files.',
     cli: { command: 'check', flag: '--max-files', arg: 'N' },
   },
