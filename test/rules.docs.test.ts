@@ -5,13 +5,14 @@
 //   ```nginx bad                  nginx -t accepts it too: the fault shows only at runtime
 //   ```nginx bad nginx-t-fails    nginx -t refuses it, with a message one of our findings predicts
 // Plus the rules' meta-test (cf. stylelint's lib/rules/__tests__/index.test.mjs): folder == id,
-// sorted registry, fix metadata against the examples, and a docs page for every code we emit.
+// sorted registry, fix metadata against the examples (the registry and the generated tables:
+// test/generated.test.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../server/src/core/rules/index';
-import { docsUrl, DOCS_BASE } from '../server/src/core/docs';
+import { CODES } from '../server/src/core/registry';
 import type { Finding } from '../server/src/core/types';
 import { allFindings, parseFixture, ROOT, workspaceOf } from './util/fixture';
 import { nginxTest as nginxT, requireNginx, withLocalPaths } from './util/nginx';
@@ -19,8 +20,12 @@ import { nginxTest as nginxT, requireNginx, withLocalPaths } from './util/nginx'
 const REPO = join(__dirname, '..', '..');
 const DOCS = join(REPO, 'docs', 'rules');
 
-/** The codes the core emits besides rule ids (server/src/core/model/{validate,workspace}.ts). */
-const NGINX_CODES = ['nginx-directive', 'nginx-file', 'nginx-include', 'nginx-syntax', 'nginx-variable'];
+/**
+ * The analysis's nginx-level codes, from the registry (test/generated.test.ts checks that it
+ * holds every code the sources emit); nginx-t's page has no runnable examples: the language
+ * server runs it, on save.
+ */
+const NGINX_CODES = CODES.filter((c) => c.kind === 'nginx' && c.id !== 'nginx-t').map((c) => c.id);
 
 interface Block {
   kind: 'bad' | 'good';
@@ -193,45 +198,5 @@ describe('rules.meta', () => {
         if (meta.fix === 'suggestion') assert.ok(withFix.every((f) => f.fixes!.every((x) => x.kind === 'suggestion')), `${meta.id}: suggestion rules offer only suggestions`);
       }
     }
-  });
-
-  it('every code the core can emit has a docs page and a docs link', () => {
-    // scan the core's sources for nginx-level codes, so a new one cannot ship undocumented
-    const core = join(REPO, 'server', 'src', 'core');
-    const found = new Set<string>();
-    (function walk(d: string) {
-      for (const n of readdirSync(d)) {
-        const p = join(d, n);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (n.endsWith('.ts') && !n.endsWith('.test.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/'(nginx-[a-z]+)'/g)) found.add(m[1]);
-      }
-    })(core);
-    assert.deepEqual([...found].sort(), NGINX_CODES, 'nginx-level codes in the core differ from the documented list');
-    for (const code of [...RULES.map((r) => r.meta.id), ...NGINX_CODES]) {
-      assert.ok(existsSync(pagePath(code)), `missing docs page docs/rules/${code}.md`);
-      assert.equal(docsUrl(code), `${DOCS_BASE}${code}.md`);
-    }
-  });
-
-  it('docs/rules/README.md lists every code, with the rules\' severity, fix and summary', () => {
-    const md = readFileSync(join(DOCS, 'README.md'), 'utf8');
-    const rows = new Map<string, string[]>();
-    for (const line of md.split('\n')) {
-      const m = /^\|\s*\[`?([a-z-]+)`?\]\(\.?\/?([a-z-]+)\.md\)\s*\|(.*)\|\s*$/.exec(line);
-      if (!m) continue;
-      assert.equal(m[1], m[2], `README row links ${m[1]} to ${m[2]}.md`);
-      rows.set(m[1], m[3].split('|').map((c) => c.trim()));
-    }
-    for (const { meta } of RULES) {
-      const row = rows.get(meta.id);
-      assert.ok(row, `README.md has no row for ${meta.id}`);
-      const [severity, fixable, summary] = row;
-      assert.equal(severity, meta.severity, `${meta.id}: README severity`);
-      assert.equal(fixable, meta.fix, `${meta.id}: README fixable`);
-      assert.equal(summary.replace(/\\\|/g, '|'), meta.summary, `${meta.id}: README summary`);
-    }
-    for (const code of NGINX_CODES) assert.ok(rows.has(code), `README.md has no row for ${code}`);
-    const documented = new Set(readdirSync(DOCS).filter((n) => n.endsWith('.md') && n !== 'README.md').map((n) => n.slice(0, -3)));
-    assert.deepEqual([...rows.keys()].sort(), [...documented].sort(), 'README rows and docs pages differ');
   });
 });

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { probe, parseTarget } from '../../server/src/probe/probe';
 import { formatReport } from '../../server/src/probe/report';
+import { optionDefault } from '../../server/src/core/options';
 
 import { CLIENT_COMMANDS, ENDPOINTS_REQUEST, SERVER_COMMAND, type EndpointSuggestion } from '../../server/src/protocol';
 
@@ -34,9 +35,9 @@ async function checkEndpoint(client: LanguageClient, output: () => vscode.Output
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       return probe(url, {
-        timeoutMs: cfg.get<number>('probe.timeoutMs', 5000),
+        timeoutMs: cfg.get<number>('probe.timeoutMs', optionDefault<number>('probe.timeoutMs')),
         origin: cfg.get<string>('probe.origin') || undefined,
-        insecure: cfg.get<boolean>('probe.allowSelfSigned', false),
+        insecure: cfg.get<boolean>('probe.allowSelfSigned', optionDefault<boolean>('probe.allowSelfSigned')),
         signal: abort.signal,
         onProgress: (step) => progress.report({ message: step }),
       });

@@ -8,15 +8,17 @@ import type { FileId, Finding, Fix, Severity } from './core/types';
 import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { docsUrl } from './core/docs';
+import { cliUsage, NGINX_VERSION_RE, optionDefault } from './core/options';
 import { probeCommand } from './probe/cli';
 
-const USAGE = `usage: nginx-ws check [--format text|json] [--fix | --fix-includes] [--nginx-version X.Y] [--rule ID=LEVEL]... [--extra-directive NAME]... [--max-files N] PATH...
-       nginx-ws probe URL [--timeout MS] [--origin O] [--insecure] [--message TEXT] [--json]
+// the flags that set an option (and their defaults) come from the options table
+const USAGE = `usage: nginx-ws check [--format text|json] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH...
+       nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--json]
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
         that file with whatever it includes. Exit 0 when clean, 1 when warnings or errors
         remain, 2 on usage or I/O errors, a directory without nginx files, a scan stopped
-        at --max-files (default 20000) or a failed write. --rule sets a rule's (or nginx
+        at --max-files (default ${optionDefault<number>('maxFiles')}) or a failed write. --rule sets a rule's (or nginx
         code's) severity: off, error, warning, info or hint. --fix applies the safe fixes to
         files inside the given paths (--fix-includes: also to files they include from
         elsewhere) and says on stderr which files it changed.
@@ -46,7 +48,7 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   let format: 'text' | 'json' = 'text';
   let fix = false;
   let fixIncludes = false;
-  let maxFiles = 20000;
+  let maxFiles = optionDefault<number>('maxFiles');
   const options: AnalyzeOptions = { ...DEFAULT_OPTIONS };
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -68,7 +70,7 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
     }
     else if (a === '--nginx-version') {
       const v = rest[++i];
-      if (!v || !/^\d+\.\d+(\.\d+)?$/.test(v)) { errOut(`nginx-ws: --nginx-version takes a version like 1.22, not "${v ?? ''}"`); return 2; }
+      if (!v || !NGINX_VERSION_RE.test(v)) { errOut(`nginx-ws: --nginx-version takes a version like 1.22, not "${v ?? ''}"`); return 2; }
       options.nginxVersion = v;
     } else if (a === '--rule') {
       const v = rest[++i] ?? '';

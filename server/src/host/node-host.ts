@@ -2,6 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HostError, type FileId, type Host } from '../core/types';
 import { globToRegExp, MAX_FILE_BYTES } from '../core/model/workspace';
+import { optionDefault } from '../core/options';
+
+/** How many files a folder scan takes at most (the CLI's --max-files default). */
+const SCAN_LIMIT = optionDefault<number>('maxFiles');
 
 /** Reads files from disk for the core: the only place the analysis touches the file system. */
 export class NodeHost implements Host {
@@ -186,12 +190,12 @@ function* walkNginxFiles(root: string, limit: number, out: ScanResult): Generato
 }
 
 /** Every nginx file under a directory (skips VCS folders and node_modules). */
-export function findNginxFiles(root: string, limit = 20000): string[] {
+export function findNginxFiles(root: string, limit = SCAN_LIMIT): string[] {
   return scanNginxFilesSync(root, limit).files;
 }
 
 /** findNginxFiles, saying whether it stopped at the limit (and where). */
-export function scanNginxFilesSync(root: string, limit = 20000): ScanResult {
+export function scanNginxFilesSync(root: string, limit = SCAN_LIMIT): ScanResult {
   const out: ScanResult = { files: [], dirs: 0 };
   for (const _ of walkNginxFiles(root, limit, out)) { /* one directory per step */ }
   out.files.sort();
@@ -209,7 +213,7 @@ export async function scanNginxFiles(
   const out: ScanResult = { files: [], dirs: 0 };
   const slice = opts.sliceMs ?? 8;
   let t0 = Date.now();
-  for (const _ of walkNginxFiles(root, opts.limit ?? 20000, out)) {
+  for (const _ of walkNginxFiles(root, opts.limit ?? SCAN_LIMIT, out)) {
     if (Date.now() - t0 < slice) continue;
     opts.onProgress?.(out.dirs, out.files.length);
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,6 +2,7 @@
 // a folder's .vscode/settings.json can differ from the next folder's.
 import type { Connection } from 'vscode-languageserver';
 import { parseSeconds } from '../core/model/effective';
+import { LEVELS, NGINX_TIME_RE, NGINX_VERSION_RE, option, optionDefault } from '../core/options';
 import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../core/model/workspace';
 import type { Severity } from '../core/types';
 
@@ -33,17 +34,20 @@ export interface Settings {
   nginx: NginxSettings;
 }
 
+/** The declared defaults (core/options.ts), typed. */
 export const DEFAULT_SETTINGS: Settings = {
-  nginxVersion: '',
-  extraDirectives: [],
-  rules: {},
-  endpointPatterns: [],
-  readTimeout: '600s',
-  connectionStyle: 'map',
-  nginx: { path: '', testOnSave: true, timeoutMs: 5000 },
+  nginxVersion: optionDefault('nginxVersion'),
+  extraDirectives: optionDefault('extraDirectives'),
+  rules: optionDefault('rules'),
+  endpointPatterns: optionDefault('endpointPatterns'),
+  readTimeout: optionDefault('readTimeout'),
+  connectionStyle: optionDefault('connectionStyle'),
+  nginx: { path: optionDefault('nginx.path'), testOnSave: optionDefault('nginx.testOnSave'), timeoutMs: optionDefault('nginx.timeoutMs') },
 };
 
-const LEVELS = new Set<string>(['off', 'error', 'warning', 'info', 'hint']);
+const LEVEL_SET = new Set<string>(LEVELS);
+/** The most nginx -t may be given (the manifest's maximum). */
+const MAX_NGINX_TIMEOUT_MS = option('nginx.timeoutMs').schema.maximum!;
 
 const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
 const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim()) : []);
@@ -54,24 +58,24 @@ function compiles(re: string): boolean {
 
 /** A time nginx accepts (ngx_parse_time: "600", "600s", "10m", "1h 30m"), and more than zero. */
 export function isNginxTime(s: string): boolean {
-  return /^\d+(ms|s|m|h|d|w|M|y)?( ?\d+(ms|s|m|h|d|w|M|y)?)*$/.test(s) && parseSeconds(s) > 0;
+  return NGINX_TIME_RE.test(s) && parseSeconds(s) > 0;
 }
 
 /** Whatever the client sent, typed: wrong-typed values fall back to defaults instead of throwing later. */
 export function normalizeSettings(raw: unknown): Settings {
   const o = obj(raw);
   const d = DEFAULT_SETTINGS;
-  const nginxVersion = typeof o.nginxVersion === 'string' && /^\d+\.\d+(\.\d+)?$/.test(o.nginxVersion.trim()) ? o.nginxVersion.trim() : '';
+  const nginxVersion = typeof o.nginxVersion === 'string' && NGINX_VERSION_RE.test(o.nginxVersion.trim()) ? o.nginxVersion.trim() : d.nginxVersion;
   const rules: Record<string, RuleLevel> = {};
   for (const [code, level] of Object.entries(obj(o.rules))) {
-    if (typeof level === 'string' && LEVELS.has(level)) rules[code] = level as RuleLevel;
+    if (typeof level === 'string' && LEVEL_SET.has(level)) rules[code] = level as RuleLevel;
   }
   const readTimeout = typeof o.readTimeout === 'string' && isNginxTime(o.readTimeout.trim()) ? o.readTimeout.trim() : d.readTimeout;
-  const connectionStyle = o.connectionStyle === 'literal' ? 'literal' : 'map';
+  const connectionStyle = o.connectionStyle === 'literal' || o.connectionStyle === 'map' ? o.connectionStyle : d.connectionStyle;
   const n = obj(o.nginx);
-  const timeoutMs = typeof n.timeoutMs === 'number' && Number.isFinite(n.timeoutMs) && n.timeoutMs > 0 ? Math.min(n.timeoutMs, 120_000) : d.nginx.timeoutMs;
+  const timeoutMs = typeof n.timeoutMs === 'number' && Number.isFinite(n.timeoutMs) && n.timeoutMs > 0 ? Math.min(n.timeoutMs, MAX_NGINX_TIMEOUT_MS) : d.nginx.timeoutMs;
   const nginx: NginxSettings = {
-    path: typeof n.path === 'string' ? n.path.trim() : '',
+    path: typeof n.path === 'string' ? n.path.trim() : d.nginx.path,
     testOnSave: typeof n.testOnSave === 'boolean' ? n.testOnSave : d.nginx.testOnSave,
     timeoutMs,
   };

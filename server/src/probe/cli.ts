@@ -2,6 +2,10 @@
 import { probe, parseTarget } from './probe';
 import type { ProbeOptions } from './probe';
 import { exitCodeFor, formatReport, reportJson } from './report';
+import { optionDefault } from '../core/options';
+
+/** The same default as the editor's nginxWebSocket.probe.timeoutMs. */
+const DEFAULT_TIMEOUT_MS = optionDefault<number>('probe.timeoutMs');
 
 export const PROBE_USAGE = `Usage: nginx-ws probe URL [options]
 
@@ -9,7 +13,7 @@ Opens a WebSocket connection to URL (ws:// or wss://), checks the handshake the 
 browser does, and explains any failure.
 
 Options:
-  --timeout MS      limit for each step (connect, TLS, handshake, echo, close); default 5000
+  --timeout MS      limit for each step (connect, TLS, handshake, echo, close); default ${DEFAULT_TIMEOUT_MS}
   --origin ORIGIN   send this Origin header (some backends refuse other origins)
   --insecure        accept any TLS certificate (self-signed test servers); off by default
   --message TEXT    send TEXT after the handshake and expect it echoed back
@@ -37,7 +41,7 @@ export class UsageError extends Error {}
 /** Parses the arguments after "probe". Returns 'help' for -h/--help; throws UsageError. */
 export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs | 'help' {
   const args: Omit<ParsedProbeArgs, 'url'> & { url?: string } = {
-    timeoutMs: 5000,
+    timeoutMs: DEFAULT_TIMEOUT_MS,
     insecure: false,
     ping: false,
     headers: [],

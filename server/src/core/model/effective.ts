@@ -7,6 +7,7 @@
 import type { Directive } from '../syntax/ast';
 import { lineStartOf } from '../text';
 import { DEFINES_FIRST } from './validate';
+import { DEFAULT_NGINX_VERSION } from '../options';
 import type { ENode, NodeCtx, RootAnalysis, AnalyzeOptions } from './workspace';
 
 /** One configuration level: a block (location, server, http…) or the top of a fragment file. */
@@ -96,8 +97,6 @@ export interface WsModel {
   /** Every directive of a name in the root's tree (includes expanded), in document order. */
   named(name: string): ENode[];
 }
-
-export const DEFAULT_NGINX_VERSION = '1.22';
 
 export function parseVersion(v: string | undefined): number[] {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v ?? '') ?? /^(\d+)\.(\d+)/.exec(DEFAULT_NGINX_VERSION)!;

@@ -6,8 +6,12 @@ export interface RuleMeta {
   /** == folder name == Diagnostic.code == docs/rules/<id>.md */
   id: string;
   severity: Severity;
+  /** When some findings take another severity: says when (shown beside the default in the tables). */
+  severityNote?: string;
   /** 'safe' fixes join fix-all and --fix; 'suggestion' ones are offered one by one. */
   fix: 'none' | 'safe' | 'suggestion';
+  /** What else the fix may touch (shown beside the fix kind in the tables). */
+  fixNote?: string;
   /** One line, shown in the rules table. */
   summary: string;
   /** messageId → template with {name} placeholders. */

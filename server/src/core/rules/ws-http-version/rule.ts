@@ -6,6 +6,7 @@
 // Never flags: levels with an include that could not be read (the line may be there); blocks without an Upgrade header; `proxy_http_version 1.1` (or 2) in effect;
 //   targets ≥ 1.29.7 without an explicit 1.0.
 import { versionAtLeast, mayBeHidden } from '../../model/effective';
+import { DEFAULT_NGINX_VERSION } from '../../options';
 import { replaceWord } from '../../fix/edits';
 import { addToProxyBlock, fix } from '../shared';
 import type { Rule } from '../types';
@@ -15,7 +16,7 @@ export const rule: Rule = {
     id: 'ws-http-version',
     severity: 'error',
     fix: 'safe',
-    summary: 'WebSocket proxying needs proxy_http_version 1.1.',
+    summary: 'WebSocket proxying needs proxy_http_version 1.1 (the default before nginx 1.29.7 is 1.0).',
     messages: {
       defaulted: 'Upgrade is forwarded but proxy_http_version is not set: nginx {version} talks HTTP/1.0 to the backend, which must ignore the Upgrade header. Add "proxy_http_version 1.1;".',
       explicit: 'proxy_http_version {value} cannot carry a WebSocket upgrade: use 1.1.',
@@ -23,7 +24,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const v = ctx.options.nginxVersion || '1.22';
+    const v = ctx.options.nginxVersion || DEFAULT_NGINX_VERSION;
     for (const b of model.proxies) {
       if (!b.headers.has('upgrade') || b.lostUpgradeLevel || mayBeHidden(b, 'httpVersion')) continue;
       const hv = b.httpVersion;

@@ -13,6 +13,7 @@ export const rule: Rule = {
     id: 'ws-map-context',
     severity: 'error',
     fix: 'safe',
+    fixNote: 'may edit nginx.conf',
     summary: 'The map must be in the http block, not in server or location.',
     messages: {
       notHere: '"map" directive is not allowed here: a map belongs in the http block{where}.',

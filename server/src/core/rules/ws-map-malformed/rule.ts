@@ -51,7 +51,7 @@ export const rule: Rule = {
     id: 'ws-map-malformed',
     severity: 'error',
     fix: 'safe',
-    summary: 'The $http_upgrade → $connection_upgrade map is malformed.',
+    summary: 'The $http_upgrade → $connection_upgrade map is malformed (lost `$` signs, wrong default…).',
     messages: {
       lostDollar: 'This map has lost its "$" signs ({args}): it must read "map $http_upgrade $connection_upgrade".',
       lostDollarArgs: 'invalid number of arguments in "map" directive: this map has lost its "$" signs ({args}); it must read "map $http_upgrade $connection_upgrade".',

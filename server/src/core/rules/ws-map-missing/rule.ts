@@ -16,8 +16,10 @@ export const rule: Rule = {
   meta: {
     id: 'ws-map-missing',
     severity: 'error',
+    severityNote: 'warning in a fragment no nginx.conf includes',
     fix: 'safe',
-    summary: '$connection_upgrade (or another header variable) is used but no map defines it.',
+    fixNote: 'may edit nginx.conf',
+    summary: '$connection_upgrade (or another header variable) is used but no map defines it (`nginx -t`: unknown variable).',
     messages: {
       missing: 'unknown "{name}" variable: no map defines ${name}, so "nginx -t" fails. Add the upgrade map to the http block.',
       missingHere: 'No map in this workspace defines ${name}: unless the main nginx.conf defines it, "nginx -t" fails with unknown "{name}" variable.',

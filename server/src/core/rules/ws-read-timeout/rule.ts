@@ -5,6 +5,7 @@
 // Never flags: levels with an include that could not be read (the line may be there); non-WebSocket proxies; timeouts above 60 s; values nginx cannot parse (nginx -t
 //   reports those).
 import { parseSeconds, mayBeHidden } from '../../model/effective';
+import { optionDefault } from '../../options';
 import { replaceWord } from '../../fix/edits';
 import { addToProxyBlock, fix } from '../shared';
 import type { Rule } from '../types';
@@ -21,7 +22,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    const value = ctx.options.readTimeout || '600s';
+    const value = ctx.options.readTimeout || optionDefault<string>('readTimeout');
     for (const b of ctx.model.proxies) {
       if (!b.intent || mayBeHidden(b, 'readTimeout')) continue;
       const rt = b.readTimeout;

@@ -13,6 +13,7 @@ export const rule: Rule = {
   meta: {
     id: 'ws-upgrade-header-missing',
     severity: 'warning',
+    severityNote: 'error when Connection asks for an upgrade',
     fix: 'safe',
     summary: 'A WebSocket location does not forward the Upgrade header.',
     messages: {
