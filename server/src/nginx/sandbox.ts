@@ -28,6 +28,7 @@ import type { Word } from '../core/syntax/ast';
 import type { FileId, Span } from '../core/types';
 import type { NginxMessage } from './output';
 import type { NginxBinary } from './run';
+import { placeholderPair } from './placeholder';
 
 /** Directive → the argument nginx opens for writing (index), and values that are not paths. */
 const WRITES: Record<string, { arg: number; skip?: RegExp }> = {
@@ -91,29 +92,6 @@ export function resolvedHost(value: string, url: boolean, upstreams: ReadonlySet
 /** Rounds of "nginx stopped on X: set X aside, run again" before giving up (they share nginx.timeoutMs). */
 export const MAX_ROUNDS = 32;
 
-// A placeholder certificate and its key, for nginx -t only: it stands in for a certificate that
-// exists only on the server, so the rest of the configuration can be checked. It is self-signed,
-// says what it is in its subject, and is never served or trusted by anything.
-const PLACEHOLDER_CERT = `-----BEGIN CERTIFICATE-----
-MIIB5zCCAY2gAwIBAgIUT7vo4JRNya8ydzrBC/RwoZxkSo8wCgYIKoZIzj0EAwIw
-SDFGMEQGA1UEAww9bmdpbngtd2Vic29ja2V0IG5naW54IC10IHBsYWNlaG9sZGVy
-IChub3QgYSByZWFsIGNlcnRpZmljYXRlKTAgFw0yNjEyMDIwMTAzMTZaGA8yMTI2
-MTEwODAxMDMxNlowSDFGMEQGA1UEAww9bmdpbngtd2Vic29ja2V0IG5naW54IC10
-IHBsYWNlaG9sZGVyIChub3QgYSByZWFsIGNlcnRpZmljYXRlKTBZMBMGByqGSM49
-AgEGCCqGSM49AwEHA0IABAlyQsZpktBVetd/ETeQFx5igBnSvrKSWm4uAxWbEUZX
-v2k88hmOKh+biBikYQiuy+t+NHd2AkN/sH1oh8KhHROjUzBRMB0GA1UdDgQWBBRI
-m7k9JBFt47L5c2jTSXC7Kub3KTAfBgNVHSMEGDAWgBRIm7k9JBFt47L5c2jTSXC7
-Kub3KTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIC52vb1Fx9zn
-DQzui+uukOuJIQUy8OVvWVtqJEo7bSAGAiEAn2UssB43n/wF5u/46/jsNCIHGTJC
-mBWdeYn3Ko3epgg=
------END CERTIFICATE-----
-`;
-const PLACEHOLDER_KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFjR6zzFXlsWfs59s
-/nxarxC1tYAqqmvUp/8U1SSmPguhRANCAAQJckLGaZLQVXrXfxE3kBceYoAZ0r6y
-klpuLgMVmxFGV79pPPIZjiofm4gYpGEIrsvrfjR3dgJDf7B9aIfCoR0T
------END PRIVATE KEY-----
-`;
 
 export interface SandboxSource {
   root: RootAnalysis;
@@ -346,8 +324,9 @@ export function buildSandbox(src: SandboxSource): Sandbox {
   shadow(base, tree, files.filter((f) => under(base, f)));
   const cert = path.posix.join(run, 'placeholder.crt');
   const key = path.posix.join(run, 'placeholder.key');
-  fs.writeFileSync(cert, PLACEHOLDER_CERT);
-  fs.writeFileSync(key, PLACEHOLDER_KEY, { mode: 0o600 });
+  const pair = placeholderPair();
+  fs.writeFileSync(cert, pair.cert);
+  fs.writeFileSync(key, pair.key, { mode: 0o600 });
 
   const main = inCopy(src.root.root);
   const confPrefix = path.posix.dirname(main);
