@@ -347,6 +347,17 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
         throw new Error(problems.join('\n'));
       }
     });
+    await step('the status bar says nginx -t passed on the saved tree', async () => {
+      let last = { text: '', icons: [] as string[] };
+      try {
+        await pollUntil('nginx -t passed', async () => {
+          last = await w.statusItem(/nginx -t/);
+          return last.icons.includes('check') && !/partial/.test(last.text) ? true : false;
+        }, 30_000);
+      } catch (e) {
+        throw new Error(`${(e as Error).message} (status bar item: ${JSON.stringify(last)})`);
+      }
+    });
     await shots('04-saved.png', false);
     if (scenario.endpointCheck) await endpointCheck(w, step, shots);
     if (w.blockedRequests.length) {

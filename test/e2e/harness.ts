@@ -683,6 +683,17 @@ export class Workbench {
     }
   }
 
+  /** A status bar item whose text matches: its text and the codicons it shows ('check', 'error'…). */
+  async statusItem(label: RegExp, timeoutMs = 15_000): Promise<{ text: string; icons: string[] }> {
+    const item = this.page.locator('[id="workbench.parts.statusbar"] .statusbar-item').filter({ hasText: label }).first();
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+    const text = ((await item.textContent()) ?? '').trim();
+    const icons = await item.locator('.codicon').evaluateAll((els) =>
+      els.flatMap((e) => [...e.classList].filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length))),
+    );
+    return { text, icons };
+  }
+
   // --- diagnostics ----------------------------------------------------------------------
 
   /** Waits for a squiggle decoration of the given severity in the active editor. */
