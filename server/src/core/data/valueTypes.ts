@@ -64,9 +64,33 @@ for (const [key, s] of Object.entries(raw.slots)) {
   if (s.m) lists.set(key.slice(0, key.indexOf('/')), t);
 }
 
+/** The typed arguments of one directive: by argument count, each position's type; or a list's. */
+export interface DirectiveTypes {
+  byCount: ReadonlyMap<number, readonly (ArgType | undefined)[]>;
+  list: ArgType | undefined;
+}
+
+const byDirective = new Map<string, DirectiveTypes>();
+for (const [key, t] of slots) {
+  const slash = key.indexOf('/');
+  const dk = key.slice(0, slash);
+  const [count, position] = key.slice(slash + 1).split('/').map(Number);
+  let e = byDirective.get(dk) as { byCount: Map<number, (ArgType | undefined)[]>; list: ArgType | undefined } | undefined;
+  if (!e) byDirective.set(dk, (e = { byCount: new Map(), list: lists.get(dk) }));
+  let row = e.byCount.get(count);
+  if (!row) e.byCount.set(count, (row = []));
+  row[position] = t;
+}
+
+/** The typed arguments of `module:name` (one lookup per directive), or undefined: none typed. */
+export function directiveTypes(module: string, name: string): DirectiveTypes | undefined {
+  return byDirective.get(`${module}:${name}`);
+}
+
 /** The type of argument `position` of `module:name` written with `count` arguments; undefined: not typed. */
 export function argType(module: string, name: string, count: number, position: number): ArgType | undefined {
-  return slots.get(`${module}:${name}/${count}/${position}`) ?? lists.get(`${module}:${name}`);
+  const e = byDirective.get(`${module}:${name}`);
+  return e ? e.byCount.get(count)?.[position] ?? e.list : undefined;
 }
 
 /** Every typed slot key (for tests and docs). */

@@ -91,12 +91,19 @@ export function specsFor(name: string, opts: ValidateOptions): readonly Directiv
     return light.length ? light : undefined;
   }
   // directives that appeared after nginx 1.22 (`http2 on`) are unknown to it
-  if (isUpTo122(opts.nginxVersion) && all.some((s) => isNotIn122(s.module, name))) {
-    const old = all.filter((s) => !isNotIn122(s.module, name));
-    return old.length ? old : undefined;
+  if (isUpTo122(opts.nginxVersion)) {
+    let old = specsOf122.get(all);
+    if (old === undefined) {
+      const kept = all.some((s) => isNotIn122(s.module, name)) ? all.filter((s) => !isNotIn122(s.module, name)) : all;
+      specsOf122.set(all, (old = kept.length ? kept : null));
+    }
+    return old ?? undefined;
   }
   return all;
 }
+
+/** specsFor's answer for nginx 1.22, per list of specs of a name (the same list every time). */
+const specsOf122 = new WeakMap<readonly DirectiveSpec[], readonly DirectiveSpec[] | null>();
 
 /**
  * Whether a directive belongs to the main level only (user, pid, worker_processes, events, http…):

@@ -9,7 +9,7 @@
 // Where nginx's verdict depends on something not modelled (DNS, a variable at run time, a
 // third-party module), nothing is said. Pure.
 import type { DirectiveSpec } from '../data/directives';
-import { argType } from '../data/valueTypes';
+import { directiveTypes, type DirectiveTypes } from '../data/valueTypes';
 import type { Directive, Word } from '../syntax/ast';
 import type { FileId, Finding, Span } from '../types';
 import { atoi, sizeOk, timeOk, valueError } from './valueSyntax';
@@ -21,7 +21,17 @@ export interface ValueOptions {
 }
 
 /** Whether the configured version is nginx 1.22 or older (the probed binary's rules apply as they are). */
+let lastVersion: string | undefined = '';
+let lastUpTo122 = true;
+
 export function isUpTo122(version: string | undefined): boolean {
+  // asked once per directive: the same version string every time
+  if (version === lastVersion) return lastUpTo122;
+  lastVersion = version;
+  return (lastUpTo122 = upTo122(version));
+}
+
+function upTo122(version: string | undefined): boolean {
   const m = /^(\d+)\.(\d+)/.exec(version ?? '');
   if (!m) return true;
   const major = Number(m[1]);
@@ -133,6 +143,15 @@ function portTextOf(t: string, listen: boolean): PortVerdict {
   return n === undefined || n < 1 || n > 65535 ? { error: 'invalid port' } : { port: n };
 }
 
+/** The typed arguments of a spec, looked up once per spec (most directives have none). */
+const specTypes = new WeakMap<DirectiveSpec, DirectiveTypes | null>();
+function typesOf(spec: DirectiveSpec, name: string): DirectiveTypes | undefined {
+  if (spec.name !== name) return directiveTypes(spec.module, name);
+  let t = specTypes.get(spec);
+  if (t === undefined) specTypes.set(spec, (t = directiveTypes(spec.module, name) ?? null));
+  return t ?? undefined;
+}
+
 export class ValueChecks {
   private findings: Finding[] = [];
   private readonly upTo122: boolean;
@@ -195,9 +214,13 @@ export class ValueChecks {
   /** Typed arguments (valueTypes.json); true when one was refused. */
   private typed(site: ValueSite, spec: DirectiveSpec): boolean {
     const { d } = site;
-    const n = d.args.length;
+    const types = typesOf(spec, d.name);
+    if (!types) return false;
+    const n = d.wordCount - 1;
+    const row = types.byCount.get(n);
+    if (!row && !types.list) return false;
     for (let i = 0; i < n; i++) {
-      const t = argType(spec.module, d.name, n, i);
+      const t = row?.[i] ?? types.list;
       if (!t) continue;
       const v = d.args[i].value;
       if (t.variables && v.includes('$')) continue;
