@@ -191,13 +191,14 @@ test('a CA bundle, DH parameters or ticket key that is not on this machine, as n
   assert.equal(out[5].trim(), '');
 });
 
-test('host names nginx would look up in DNS are 127.0.0.1 in the copy: nginx -t never asks the network', (t) => {
+test('host names nginx would look up in DNS are loopback addresses in the copy: nginx -t never asks the network', (t) => {
   const main = [
     'events {}',
     'http {',
     '    upstream app { server backend.internal:8080 max_fails=3; server 10.0.0.7:8080; server localhost:9000; }',
     '    server {',
-    '        listen api.example.com:8080;',
+    '        listen api.example.com:8080 default_server;',
+    '        listen www.example.com:8080;',
     '        listen 8081;',
     '        location /a { proxy_pass http://api.internal:9000/x; }',
     '        location /b { proxy_pass http://app; }',
@@ -212,10 +213,15 @@ test('host names nginx would look up in DNS are 127.0.0.1 in the copy: nginx -t 
   t.after(() => sb.dispose());
   const out = copy().split('\n');
   assert.equal(out.length, main.split('\n').length);
-  assert.match(out[2], /server 127\.0\.0\.1:8080 max_fails=3; server 10\.0\.0\.7:8080; server localhost:9000;/);
-  assert.match(out[4], /listen 127\.0\.0\.1:8080;/);
-  assert.match(out[5], /listen 8081;/);
-  assert.match(out[6], /proxy_pass http:\/\/127\.0\.0\.1:9000\/x;/);
+  const loop = /127\.255\.\d+\.\d+/;
+  const addr = (line: string) => loop.exec(line)?.[0];
+  assert.match(out[2], /server 127\.255\.\d+\.\d+:8080 max_fails=3; server 10\.0\.0\.7:8080; server localhost:9000;/);
+  assert.match(out[4], /listen 127\.255\.\d+\.\d+:8080 default_server;/);
+  assert.match(out[5], /listen 127\.255\.\d+\.\d+:8080;/);
+  // one loopback address per host name: two hosts never become one listen address
+  assert.equal(new Set([addr(out[2]), addr(out[4]), addr(out[5]), addr(out[7])]).size, 4);
+  assert.match(out[6], /listen 8081;/);
+  assert.match(out[7], /proxy_pass http:\/\/127\.255\.\d+\.\d+:9000\/x;/);
   // an upstream's own name, a variable, a socket and an address stay as written
-  for (const i of [7, 8, 9, 10]) assert.equal(out[i].trim(), main.split('\n')[i].trim());
+  for (const i of [8, 9, 10, 11]) assert.equal(out[i].trim(), main.split('\n')[i].trim());
 });

@@ -240,9 +240,17 @@ export function buildSandbox(src: SandboxSource): Sandbox {
   const all: ENode[] = [];
 
   // nginx resolves the host names of upstream servers, *_pass and listen while it reads the
-  // configuration: the copy names 127.0.0.1 instead, so nginx -t never asks DNS (nothing here
+  // configuration: the copy names a loopback address instead (one per host name, so that two
+  // hosts never become one listen address), so nginx -t never asks DNS (nothing here
   // reaches the network) and a host known only where the configuration is deployed is no error
   const upstreams = new Set<string>();
+  const loopback = new Map<string, string>();
+  const loopbackOf = (host: string) => {
+    const k = host.toLowerCase();
+    let a = loopback.get(k);
+    if (!a) loopback.set(k, (a = `127.255.${(loopback.size >> 8) & 255}.${(loopback.size & 255) + 1}`));
+    return a;
+  };
   walk(src.root.top, (n) => { if (n.d.name === 'upstream' && n.d.args[0] && n.ctx !== 'handler') upstreams.add(n.d.args[0].value.toLowerCase()); });
 
   walk(src.root.top, (n) => {
@@ -255,7 +263,7 @@ export function buildSandbox(src: SandboxSource): Sandbox {
       if (host) {
         const raw = d.args[0].raw;
         const i = raw.indexOf(host);
-        if (i >= 0) word(n.file, d.args[0], raw.slice(0, i) + '127.0.0.1' + raw.slice(i + host.length));
+        if (i >= 0) word(n.file, d.args[0], raw.slice(0, i) + loopbackOf(host) + raw.slice(i + host.length));
       }
     }
     if (d.name === 'pid' && n.ctx !== 'handler') setsPid = true; // (a map key may be called pid)
