@@ -25,17 +25,8 @@ export interface Mutant {
   links?: Record<string, string>;
 }
 
-/** mulberry32: small, fast, and the same sequence on every platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../util/prng';
+export { prng };
 
 /** A string hash for per-seed PRNG streams (FNV-1a). */
 function hash(s: string): number {

@@ -6,21 +6,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NotWritten, prepareWrite, writeFileAtomic, type WriteIo } from './write';
+import { NODE_IO, NotWritten, prepareWrite, writeFileAtomic, type WriteIo } from './write';
 
 const ORIGINAL = 'server {\r\n    listen 80;\r\n    location /ws/ {\r\n        proxy_pass http://127.0.0.1:3000;\r\n    }\r\n}';
 const FIXED = ORIGINAL.replace('proxy_pass http://127.0.0.1:3000;', 'proxy_pass http://127.0.0.1:3000;\r\n        proxy_read_timeout 600s;');
 
-const io: WriteIo = {
-  openSync: fs.openSync,
-  writeSync: (fd, buf, offset, length) => fs.writeSync(fd, buf, offset, length),
-  fsyncSync: fs.fsyncSync,
-  fchmodSync: fs.fchmodSync,
-  fchownSync: fs.fchownSync,
-  closeSync: fs.closeSync,
-  renameSync: fs.renameSync,
-  unlinkSync: fs.unlinkSync,
-};
+const io: WriteIo = NODE_IO;
 
 function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-write-'));

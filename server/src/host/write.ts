@@ -17,7 +17,8 @@ export interface WriteIo {
   unlinkSync: typeof fs.unlinkSync;
 }
 
-const NODE_IO: WriteIo = {
+/** The real file system, for writes; tests wrap it to make one call fail. */
+export const NODE_IO: WriteIo = {
   openSync: fs.openSync,
   writeSync: (fd, buf, offset, length) => fs.writeSync(fd, buf, offset, length),
   fsyncSync: fs.fsyncSync,

@@ -8,18 +8,8 @@ import { acceptFor } from './handshake';
 import { encodeFrame, Opcode } from './frames';
 import { formatReport, reportJson, sanitize } from './report';
 import { MAX_KEPT_MESSAGES, MAX_KEPT_MESSAGE_CHARS } from './probe';
+import { prng as rng } from '../../../test/util/prng';
 
-/** mulberry32: the same bytes for a seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Text with terminal control sequences spliced in at random places. */
 function nasty(rand: () => number, n: number): string {
