@@ -110,15 +110,4 @@ export async function outcomeOf(s: Slot, value: string, split = false): Promise<
   return { ok: false, message: v.error?.message, line: v.error?.line };
 }
 
-/** Runs `f` over `items` with a few at a time. */
-export async function pool<T, R>(items: T[], width: number, f: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]);
-    }
-  }));
-  return out;
-}
+export { pool } from './variable-sweep';
