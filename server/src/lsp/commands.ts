@@ -4,9 +4,9 @@ import type { FileId } from '../core/types';
 import { workspaceEdit } from './codeActions';
 import type { ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';
-import { endpointSuggestions, type EndpointSuggestion } from './endpoints';
+import { endpointSuggestions, type EndpointSuggestion } from '../core/index';
 import type { Project } from './projects';
-import { planUpgradeMap } from './upgradeMap';
+import { planUpgradeMap } from '../core/index';
 import { SERVER_COMMAND } from '../protocol';
 
 /** The server side of the client's commands (the client adds the active document). */
