@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis } from './core/index';
+import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
 import { posix } from 'node:path';
-import { lineStarts, positionAt } from './core/index';
-import { fixAll } from './core/index';
 import type { FileId, Finding, Severity } from './core/types';
 import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
-import { docsUrl } from './core/index';
-import { cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
 import { probeCommand } from './probe/cli';
 
 // the flags that set an option (and their defaults) come from the options table
