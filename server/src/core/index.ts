@@ -6,7 +6,8 @@
 // the workspace: the store of files and the analysis of its roots
 export { Workspace } from './analysis';
 export { DEFAULT_OPTIONS, type AnalyzeOptions, type ENode, type NodeCtx, type RootAnalysis } from './model/tree';
-export { MAX_FILE_BYTES, globToRegExp, isMainFile } from './model/files';
+export { MAX_FILE_BYTES, isMainFile } from './model/files';
+export { globToRegExp } from './model/includes';
 export type { Word, Directive, ParsedFile } from './syntax/ast';
 
 // settings: one declaration of every option, and the values they accept

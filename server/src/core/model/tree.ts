@@ -91,6 +91,14 @@ export interface AnalyzeOptions extends ValidateOptions {
 
 export const DEFAULT_OPTIONS: AnalyzeOptions = { extraDirectives: [], directiveSet: 'reference' };
 
+/** The files an include names, the path it was resolved to, and whether it points outside. */
+export interface ResolvedInclude {
+  files: FileId[];
+  glob: boolean;
+  path: string;
+  outside: boolean;
+}
+
 /** What the checks read of the files while they expand a root's includes (the store implements it). */
 export interface IncludeSource {
   text(file: FileId): string | undefined;
@@ -98,5 +106,5 @@ export interface IncludeSource {
   parsed(file: FileId, handler?: boolean): ParsedFile | undefined;
   isOutside(file: FileId, prefix: string): boolean;
   prefixOf(root: FileId, kind: 'main' | 'fragment'): string;
-  resolveInclude(prefix: string, arg: string, lookups?: RootAnalysis['lookups']): { files: FileId[]; glob: boolean; path: string; outside: boolean };
+  resolveInclude(prefix: string, arg: string, lookups?: RootAnalysis['lookups']): ResolvedInclude;
 }
