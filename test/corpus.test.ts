@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../server/src/core/syntax/parser';
 import { validateRoot, type ValidateOptions } from '../server/src/core/model/validate';
-import { Workspace } from '../server/src/core/model/workspace';
+import { Workspace } from '../server/src/core/index';
 import type { Finding } from '../server/src/core/types';
 import { MemoryHost } from './util/fixture';
 import { isSyntaxClass } from './oracle/nginx';

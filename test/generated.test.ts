@@ -10,7 +10,7 @@ import { CODES } from '../server/src/core/registry';
 import { DOCS_BASE } from '../server/src/core/docs';
 import { OPTIONS } from '../server/src/core/options';
 import { GEN_COMMAND, GENERATED, REPO, readRepo, replaceBlocks } from './tools/tables';
-import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/index';
 import type { Finding } from '../server/src/core/types';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../server/src/lsp/settings';
 import { allFindings, MemoryHost, parseFixture, ROOT, workspaceOf } from './util/fixture';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Workspace, DEFAULT_OPTIONS, globToRegExp } from '../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS, globToRegExp } from '../server/src/core/index';
 import { MAX_INCLUDE_EXPANSIONS } from '../server/src/core/model/validate';
 import { NodeHost } from '../server/src/host/node-host';
 import { MemoryHost } from './util/fixture';

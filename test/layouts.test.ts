@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/index';
 import { NodeHost, findNginxFiles, toFileId } from '../server/src/host/node-host';
 import { MemoryHost } from './util/fixture';
 import { nginxTest, withLocalPaths } from './util/nginx';

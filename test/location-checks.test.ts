@@ -3,7 +3,7 @@
 // nginx's two-name message), and the shapes ngx_http_rewrite_if_condition accepts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/index';
 import { lineStarts, positionAt } from '../server/src/core/text';
 import { MemoryHost } from './util/fixture';
 import type { Finding } from '../server/src/core/types';

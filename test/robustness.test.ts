@@ -1,7 +1,7 @@
 // Bad input gets a clear message and loses nothing: the analysis finishes and says what it skipped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS, MAX_FILE_BYTES } from '../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS, MAX_FILE_BYTES } from '../server/src/core/index';
 import { MAX_DEPTH } from '../server/src/core/syntax/parser';
 import { MemoryHost } from './util/fixture';
 import { nginxTest, withLocalPaths } from './util/nginx';

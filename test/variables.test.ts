@@ -3,7 +3,7 @@
 // nginx-variable finding names the same variable, or nothing when nginx accepts the config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/index';
 import { MemoryHost } from './util/fixture';
 import { nginxTest, withLocalPaths } from './util/nginx';
 import { PROBE_VAR, pool, positionVerdicts, probes, verdictOf } from './util/variable-sweep';

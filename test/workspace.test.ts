@@ -2,7 +2,7 @@
 // literal paths and globs its includes looked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/index';
 import { MemoryHost } from './util/fixture';
 
 function setup() {

@@ -16,7 +16,7 @@ import { buildModel } from '../server/src/core/model/effective';
 import { lineStarts, positionAt } from '../server/src/core/text';
 import type { Finding } from '../server/src/core/types';
 import { allFindings, MemoryHost, ROOT, type FixtureFile } from './util/fixture';
-import { DEFAULT_OPTIONS, Workspace } from '../server/src/core/model/workspace';
+import { DEFAULT_OPTIONS, Workspace } from '../server/src/core/index';
 import { makeCerts, NGINX, requireNginx, type Certs } from './util/nginx';
 import { nginxTestTree, readTree } from './util/sandbox-nginx';
 

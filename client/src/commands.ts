@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { probe, parseTarget } from '../../server/src/probe/probe';
 import { formatReport } from '../../server/src/probe/report';
-import { optionDefault } from '../../server/src/core/options';
+import { optionDefault } from '../../server/src/core/index';
 
 import { CLIENT_COMMANDS, ENDPOINTS_REQUEST, SERVER_COMMAND, type EndpointSuggestion } from '../../server/src/protocol';
 

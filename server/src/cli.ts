@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis } from './core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
 import { posix } from 'node:path';
-import { lineStarts, positionAt } from './core/text';
-import { applyEdits, planFixes, MAX_FIX_PASSES } from './core/fix/apply';
-import type { FileId, Finding, Fix, Severity } from './core/types';
+import type { FileId, Finding, Severity } from './core/types';
 import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
-import { docsUrl } from './core/docs';
-import { cliUsage, NGINX_VERSION_RE, optionDefault } from './core/options';
 import { probeCommand } from './probe/cli';
 
 // the flags that set an option (and their defaults) come from the options table
@@ -226,40 +222,17 @@ function fixFiles(ws: Workspace, report: Reporter, trees: Tree[], includes: bool
     });
   const outside = new Set<FileId>();
   for (;;) {
-    const before = new Map<FileId, string>();
-    const counts = new Map<FileId, number>();
-    // Fixes found by a fragment that asked what the rest of the workspace defines wait until the
-    // others are done: the map nginx.conf gets for its sites also serves a site not yet enabled,
-    // which would otherwise get a map of its own in the same pass.
-    let settled = false;
-    for (let pass = 0; pass < 2 * MAX_FIX_PASSES; pass++) {
-      const safe: Fix[] = [];
-      for (const { list } of report.findings(settled ? undefined : (r) => !r.readsWorkspaceVars)) {
-        for (const f of list) {
-          const fx = f.fixes?.find((x) => x.kind === 'safe');
-          if (!fx) continue;
-          const reals = fx.edits.map((e) => ws.canonical(e.file));
-          if (reals.some((r) => ws.text(r) === undefined || blocked.has(r))) continue;
-          const away = reals.filter((r) => !includes && !inTree(r));
-          if (away.length) { for (const r of away) outside.add(r); continue; }
-          safe.push(fx);
-        }
-      }
-      const plan = planFixes(safe, (f) => ws.canonical(f));
-      let changed = false;
-      for (const [real, edits] of plan.edits) {
-        const text = ws.text(real)!;
-        const next = applyEdits(text, edits).text;
-        if (next === text) continue;
-        if (!before.has(real)) before.set(real, text);
-        ws.setOverlay(real, next);
-        changed = true;
-      }
-      for (const fx of plan.taken) for (const real of new Set(fx.edits.map((e) => e.file))) counts.set(real, (counts.get(real) ?? 0) + 1);
-      if (changed) continue;
-      if (settled) break;
-      settled = true;
-    }
+    // the safe fixes, pass after pass in memory (the core's fix-all), of the files allowed
+    const { before, counts } = fixAll(ws, {
+      findings: (from) => report.findings(from).flatMap((x) => x.list),
+      accept: (_fix, reals) => {
+        if (reals.some((r) => ws.text(r) === undefined || blocked.has(r))) return false;
+        const away = reals.filter((r) => !includes && !inTree(r));
+        for (const r of away) outside.add(r);
+        return !away.length;
+      },
+      fragmentsWait: true,
+    });
     // write everything or, when a file cannot be written, nothing: compute again without it
     const prepared: PreparedWrite[] = [];
     let refused: FileId | undefined;

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from '../../server/src/core/syntax/parser';
-import { Workspace, DEFAULT_OPTIONS } from '../../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS } from '../../server/src/core/index';
 import { NodeHost, findNginxFiles, toFileId } from '../../server/src/host/node-host';
 import { MemoryHost } from '../util/fixture';
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { fileToUri, LineMap, uriToFile } from '../../server/src/lsp/convert';
-import { minimalEdit } from '../../server/src/lsp/fixAll';
+import { minimalEdit } from '../../server/src/core/index';
 import { applyEdits } from '../../server/src/core/fix/apply';
 
 test('file URIs ↔ FileIds, percent-decoded', () => {

@@ -1,7 +1,7 @@
 // Our side of the differential test: the first nginx-level error the core reports for a
 // single-file configuration, in nginx's terms (message and 1-based line).
 import { validateRoot, type ValidateOptions } from '../../server/src/core/model/validate';
-import { Workspace } from '../../server/src/core/model/workspace';
+import { Workspace } from '../../server/src/core/index';
 import type { Finding } from '../../server/src/core/types';
 import { MemoryHost } from '../util/fixture';
 import { posix } from 'node:path';

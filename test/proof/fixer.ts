@@ -2,7 +2,7 @@
 // of that rule's findings, cross-file edits included — re-analysing until none is left.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/index';
 import { NodeHost } from '../../server/src/host/node-host';
 import { applyEdits, collectFixEdits, MAX_FIX_PASSES } from '../../server/src/core/fix/apply';
 import type { Finding } from '../../server/src/core/types';

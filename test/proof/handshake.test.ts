@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
-import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/model/workspace';
+import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/index';
 import type { Finding } from '../../server/src/core/types';
 import { probe, type ProbeReport } from '../../server/src/probe/probe';
 import { acceptOf, startLenientBackend, startStrictBackend, type Backend } from './backends';

@@ -5,10 +5,9 @@
 //   #<--- warning code             a finding starting at column 0 of that line
 //   ‸                               the cursor (for fix tests); removed from the text
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/model/workspace';
+import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, globToRegExp } from '../../server/src/core/index';
 import { lineStarts, positionAt } from '../../server/src/core/text';
 import { HostError, type FileId, type Finding, type Host } from '../../server/src/core/types';
-import { globToRegExp } from '../../server/src/core/model/workspace';
 import { applyEdits } from '../../server/src/core/fix/apply';
 import { nginxTestSync } from './nginx';
 

@@ -31,7 +31,7 @@ export interface CodeInfo {
 
 interface NginxCode extends Omit<CodeInfo, 'kind' | 'docs'> {}
 
-/** nginx's own checks (model/validate.ts, model/workspace.ts, and nginx -t run by the language server). */
+/** nginx's own checks (model/validate.ts, core/analysis.ts, and nginx -t run by the language server). */
 const NGINX_CODES: readonly NginxCode[] = [
   {
     id: 'nginx-syntax',

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HostError, type FileId, type Host } from '../core/types';
-import { globToRegExp, MAX_FILE_BYTES } from '../core/model/workspace';
-import { optionDefault } from '../core/options';
+import { globToRegExp, MAX_FILE_BYTES, optionDefault } from '../core/index';
 
 /** How many files a folder scan takes at most (the CLI's --max-files default). */
 const SCAN_LIMIT = optionDefault<number>('maxFiles');

@@ -5,7 +5,7 @@ import type { FileId, Finding, TextEdit } from '../core/types';
 import { docOf, uriOf, type ServerContext } from './context';
 import { LineMap, rangesTouch, uriToFile } from './convert';
 import { findingKey, isDiagnosticData, SOURCE } from './diagnostics';
-import { fixAllTexts, minimalEdit } from './fixAll';
+import { fixAllTexts, minimalEdit } from '../core/index';
 import type { Project } from './projects';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
@@ -22,7 +22,7 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
     for (const a of quickFixes(ctx, project, file, version, project.ws.findings(file), params.context.diagnostics)) actions.push(a);
   }
   if (wants(FIX_ALL_KIND)) {
-    const texts = fixAllTexts(project, file);
+    const texts = fixAllTexts(project.ws, [...project.scanned, ...project.open], file);
     const edits = [...texts].map(([f, after]) => minimalEdit(f, project.ws.text(f) ?? '', after));
     const edit = edits.length ? workspaceEdit(ctx, project, edits) : undefined;
     if (edit) actions.push({ title: 'Fix all safely fixable nginx WebSocket problems', kind: FIX_ALL_KIND, edit });

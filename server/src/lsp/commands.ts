@@ -4,10 +4,10 @@ import type { FileId } from '../core/types';
 import { workspaceEdit } from './codeActions';
 import type { ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';
-import { endpointSuggestions, type EndpointSuggestion } from './endpoints';
+import { endpointSuggestions, planUpgradeMap } from '../core/index';
 import type { Project } from './projects';
-import { planUpgradeMap } from './upgradeMap';
-import { SERVER_COMMAND } from '../protocol';
+// the wire shape: the core's suggestions must fit what the client is told to expect
+import { SERVER_COMMAND, type EndpointSuggestion } from '../protocol';
 
 /** The server side of the client's commands (the client adds the active document). */
 export const INSERT_UPGRADE_MAP = SERVER_COMMAND.insertUpgradeMap;

@@ -6,7 +6,7 @@ import snippetFile from '../../../snippets/nginx.code-snippets';
 import contexts from '../../../snippets/contexts.json';
 import type { ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';
-import { cursorContext } from './cursorContext';
+import { cursorContext } from '../core/index';
 
 const VALID: Record<string, string[]> = contexts;
 

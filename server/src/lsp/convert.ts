@@ -1,6 +1,6 @@
 // The only place that turns core offsets and FileIds into LSP positions and URIs.
 import type { Range } from 'vscode-languageserver';
-import { lineStarts, offsetAt, positionAt } from '../core/text';
+import { lineStarts, offsetAt, positionAt } from '../core/index';
 import type { FileId, Span } from '../core/types';
 
 /** Untitled buffers get an id no real file can have; the rest is the encoded URI, so it maps back. */

@@ -1,7 +1,7 @@
 // Finding → Diagnostic. Code actions find their way back through `code` + range, checked
 // against the version stored in `data`.
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
-import { docsUrl } from '../core/docs';
+import { docsUrl } from '../core/index';
 import type { FileId, Finding, Severity } from '../core/types';
 import { LineMap } from './convert';
 

@@ -1,8 +1,8 @@
 // Hover (a directive's reference, where a variable is made, what an include reads) and
 // Go to Definition (the map or set of a `$variable`, the files of an include). The answers
-// come from core/navigate.ts; this file converts offsets and paths for the protocol.
+// come from core/features/navigate.ts; this file converts offsets and paths for the protocol.
 import { MarkupKind, SymbolKind, type Definition, type DocumentSymbol, type DocumentSymbolParams, type Hover, type HoverParams, type DefinitionParams, type SymbolInformation, type WorkspaceSymbolParams } from 'vscode-languageserver';
-import { definitionsOf, describe, includeTargets, outline, symbolAt, type OutlineItem, type Place } from '../core/navigate';
+import { definitionsOf, describe, includeTargets, outline, symbolAt, type OutlineItem, type Place } from '../core/index';
 import type { FileId } from '../core/types';
 import { uriOf, type ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';

@@ -6,9 +6,8 @@
 // copy and reported as an Information on its directive, and nginx runs again (bounded rounds), so
 // the errors after it are still found. Every result is sent to the client's status bar.
 // In an untrusted workspace (or a client that does not say it trusts it) nothing is ever executed.
-import { docsUrl } from '../core/docs';
+import { docsUrl, type RootAnalysis } from '../core/index';
 import { DiagnosticSeverity, MessageType, type Diagnostic } from 'vscode-languageserver';
-import type { RootAnalysis } from '../core/model/workspace';
 import type { FileId } from '../core/types';
 import { parseNginxOutput, unknownVariable, type NginxMessage } from '../nginx/output';
 import { detectNginx, locateNginx, runFile, type NginxBinary, type RunResult } from '../nginx/run';

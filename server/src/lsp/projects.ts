@@ -1,6 +1,6 @@
 // One core Workspace per workspace folder (settings are per folder), plus one for files
 // outside every folder and for untitled buffers.
-import { Workspace } from '../core/model/workspace';
+import { Workspace } from '../core/index';
 import type { FileId, Host } from '../core/types';
 
 export class Project {

@@ -1,9 +1,7 @@
 // Settings are read from the client per resource for each piece of work, never kept in globals:
 // a folder's .vscode/settings.json can differ from the next folder's.
 import type { Connection } from 'vscode-languageserver';
-import { parseSeconds } from '../core/model/effective';
-import { LEVELS, NGINX_TIME_RE, NGINX_VERSION_RE, option, optionDefault } from '../core/options';
-import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../core/model/workspace';
+import { parseSeconds, LEVELS, NGINX_TIME_RE, NGINX_VERSION_RE, option, optionDefault, DEFAULT_OPTIONS, type AnalyzeOptions } from '../core/index';
 import type { Severity } from '../core/types';
 
 export const SECTION = 'nginxWebSocket';

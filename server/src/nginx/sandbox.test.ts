@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_OPTIONS, Workspace } from '../core/model/workspace';
+import { DEFAULT_OPTIONS, Workspace } from '../core/index';
 import { MemoryHost } from '../../../test/util/fixture';
 import { buildSandbox, installedModule, type Sandbox } from './sandbox';
 

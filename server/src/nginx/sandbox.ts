@@ -23,8 +23,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ENode, RootAnalysis } from '../core/model/workspace';
-import type { Word } from '../core/syntax/ast';
+import type { ENode, RootAnalysis, Word } from '../core/index';
 import type { FileId, Span } from '../core/types';
 import type { NginxMessage } from './output';
 import type { NginxBinary } from './run';

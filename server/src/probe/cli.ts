@@ -2,7 +2,7 @@
 import { probe, parseTarget } from './probe';
 import type { ProbeOptions } from './probe';
 import { exitCodeFor, formatReport, reportJson } from './report';
-import { optionDefault } from '../core/options';
+import { optionDefault } from '../core/index';
 
 /** The same default as the editor's nginxWebSocket.probe.timeoutMs. */
 const DEFAULT_TIMEOUT_MS = optionDefault<number>('probe.timeoutMs');

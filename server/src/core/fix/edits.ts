@@ -1,6 +1,7 @@
 // Minimal, indentation-matching edits. Every helper touches only the text it must: new lines are
 // inserted with the indentation of their neighbours and the file's own line ending.
-import type { ENode } from '../model/workspace';
+import type { ENode, RootAnalysis } from '../model/tree';
+import type { WsModel } from '../model/effective';
 import type { Word } from '../syntax/ast';
 import { indentAt, lineEndOf, lineStartOf, TextMemo } from '../text';
 import type { FileId, TextEdit } from '../types';
@@ -107,4 +108,20 @@ export function replaceWord(file: FileId, w: Word, raw: string): TextEdit {
 /** The canonical upgrade map (nginx docs idiom, the article's example two). */
 export function upgradeMapLines(connectionForEmpty: 'close' | "''" = 'close', variable = 'connection_upgrade'): string[] {
   return [`map $http_upgrade $${variable} {`, '    default upgrade;', `    '' ${connectionForEmpty};`, '}'];
+}
+
+/**
+ * Where the canonical upgrade map goes: the first closed http block the model holds, else the
+ * top of an http fragment (before its first directive); undefined when neither exists. The rules'
+ * map fixes and the "Insert upgrade map" command both use it.
+ */
+export function upgradeMapInsertion(text: (file: FileId) => string, model: WsModel, root: RootAnalysis, empty: 'close' | "''" = 'close', variable = 'connection_upgrade'): TextEdit | undefined {
+  const lines = upgradeMapLines(empty, variable);
+  const http = model.httpBlocks.find((h) => h.d.block?.close);
+  if (http) return insertAtBlockStart(text(http.file), http, lines);
+  if (root.kind === 'fragment' && root.ctx === 'http') {
+    const first = root.top.find((n) => n.file === root.root);
+    return insertAtFileTop(root.root, text(root.root), first?.d.span.start, lines);
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@
 // `location` beside `worker_processes` is the error nginx reports, not a sign of a snippet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS } from './workspace';
+import { Workspace, DEFAULT_OPTIONS } from '../index';
 import { MemoryHost } from '../../../../test/util/fixture';
 
 function judged(text: string): { kind: string; ctx: string; first?: string } {

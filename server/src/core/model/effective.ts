@@ -8,18 +8,9 @@ import type { Directive } from '../syntax/ast';
 import { lineStartOf } from '../text';
 import { DEFINES_FIRST } from './validate';
 import { DEFAULT_NGINX_VERSION } from '../options';
-import type { ENode, NodeCtx, RootAnalysis, AnalyzeOptions } from './workspace';
+import type { ENode, Level, RootAnalysis, AnalyzeOptions } from './tree';
 
-/** One configuration level: a block (location, server, http…) or the top of a fragment file. */
-export interface Level {
-  node?: ENode;
-  children: ENode[];
-  ctx: NodeCtx;
-  /** Cache: the directives this level holds directly, by name (see own()). */
-  index?: Map<string, ENode[]>;
-  /** Cache: whether this level sets Upgrade/Connection (see setsUpgrade()). */
-  upgrade?: boolean;
-}
+export type { Level } from './tree';
 
 export interface ProxyBlock {
   /** The location / if / limit_except holding proxy_pass. */

@@ -2,7 +2,7 @@
 // text, is analysed once, and its findings are listed once under whichever path is asked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS, globToRegExp } from './workspace';
+import { Workspace, DEFAULT_OPTIONS, globToRegExp } from '../index';
 import type { FileId, Host } from '../types';
 
 const MAIN = "events {}\nhttp {\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        '' close;\n    }\n    include /etc/nginx/sites-enabled/*;\n}\n";

@@ -6,19 +6,9 @@ import { isNotIn122 } from '../data/valueTypes';
 import { isUpTo122, ValueChecks } from './values';
 import { AFTER_ALL, type FileId, type Finding, type Span } from '../types';
 import { childContext } from './contexts';
-import type { ENode, NodeCtx, RootAnalysis, Workspace } from './workspace';
+import type { ENode, IncludeSource, NodeCtx, RootAnalysis, ValidateOptions } from './tree';
 
-export interface ValidateOptions {
-  /** Directive names of third-party modules to accept (never "unknown directive"). */
-  extraDirectives: string[];
-  /**
-   * 'reference': every directive of the nginx reference (open source and commercial).
-   * 'light-1.22': only what Debian's nginx-light 1.22 knows, to compare with that binary.
-   */
-  directiveSet: 'reference' | 'light-1.22';
-  /** The nginx version the configuration is for ('1.22', '1.29.7'); empty: 1.22. */
-  nginxVersion?: string;
-}
+export type { ValidateOptions } from './tree';
 
 /** Codes of the nginx-level findings (rules use their own ids). */
 export type NginxCode = 'nginx-syntax' | 'nginx-directive' | 'nginx-include' | 'nginx-variable';
@@ -137,7 +127,7 @@ export function inferContext(directives: Directive[], opts: ValidateOptions): Ct
 }
 
 /** Walks one root with includes expanded: nginx's directive checks, the expanded tree, variables. */
-export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragment', ctx: Ctx, opts: ValidateOptions): RootAnalysis {
+export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fragment', ctx: Ctx, opts: ValidateOptions): RootAnalysis {
   const findings: Finding[] = [];
   const files = new Set<FileId>();
   const prefix = ws.prefixOf(root, kind);
@@ -544,7 +534,7 @@ export function validateRoot(ws: Workspace, root: FileId, kind: 'main' | 'fragme
 /** The note of the related location atNginxLines adds: where the statement starts. */
 export const STATEMENT_START_NOTE = 'the statement starts here; nginx reports the error where it ends';
 
-function atNginxLines(ws: Workspace, findings: Finding[]): void {
+function atNginxLines(ws: IncludeSource, findings: Finding[]): void {
   for (const f of findings) {
     const at = f.nginxAt;
     if (at === undefined || at <= f.span.start) continue;

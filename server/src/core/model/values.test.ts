@@ -4,7 +4,7 @@
 // only pieces of a configuration.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from './workspace';
+import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from '../index';
 import { MemoryHost } from '../../../../test/util/fixture';
 import { timeOk, sizeOk, offsetOk, valueError } from './valueSyntax';
 import { typedSlots } from '../data/valueTypes';

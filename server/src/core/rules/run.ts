@@ -1,5 +1,6 @@
 import { buildModel, type WsModel } from '../model/effective';
-import type { AnalyzeOptions, RootAnalysis, Workspace } from '../model/workspace';
+import type { AnalyzeOptions, RootAnalysis } from '../model/tree';
+import type { FileStore } from '../model/files';
 import { STATEMENT_START_NOTE } from '../model/validate';
 import type { FileId, Finding } from '../types';
 import { lineStarts, positionAt } from '../text';
@@ -18,7 +19,7 @@ function format(template: string, data: Record<string, string> = {}): string {
 const models = new WeakMap<RootAnalysis, WsModel>();
 
 /** The WebSocket model of a root, built once per analysis of it. */
-export function modelOf(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions): WsModel {
+export function modelOf(ws: FileStore, root: RootAnalysis, options: AnalyzeOptions): WsModel {
   let m = models.get(root);
   if (!m) {
     m = buildModel(root, options, { text: (f) => ws.text(f) ?? '', comments: (f) => ws.parsed(f)?.comments ?? [] });
@@ -34,7 +35,7 @@ export function modelOf(ws: Workspace, root: RootAnalysis, options: AnalyzeOptio
  * whether the rest of the workspace defines a variable.
  */
 export function runRules(
-  ws: Workspace,
+  ws: FileStore,
   root: RootAnalysis,
   options: AnalyzeOptions,
   rules: readonly Rule[] = RULES,
@@ -70,7 +71,7 @@ export function runRules(
 }
 
 /** A root's findings: validate's (minus those a rule replaced, after settings) and the rules'. */
-export function judge(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions, definedElsewhere?: (name: string) => boolean): Finding[] {
+export function judge(ws: FileStore, root: RootAnalysis, options: AnalyzeOptions, definedElsewhere?: (name: string) => boolean): Finding[] {
   const { findings, replaced } = runRules(ws, root, options, RULES, definedElsewhere);
   let nginx = root.nginxFindings;
   if (replaced.size) {
@@ -92,7 +93,7 @@ export function judge(ws: Workspace, root: RootAnalysis, options: AnalyzeOptions
  * nginx-level findings (nginx-syntax, nginx-directive…) follow the same settings as rules: a
  * severity override or 'off', and the suppression comments.
  */
-export function applyNginxSettings(ws: Workspace, findings: Finding[], options: AnalyzeOptions): Finding[] {
+export function applyNginxSettings(ws: FileStore, findings: Finding[], options: AnalyzeOptions): Finding[] {
   const out: Finding[] = [];
   for (const f of findings) {
     const setting = options.rules?.[f.code];
@@ -105,7 +106,7 @@ export function applyNginxSettings(ws: Workspace, findings: Finding[], options: 
 const DISABLE_RE = /^\s*nginx-ws-disable(-next-line)?(?:\s+([\w-]+(?:[\s,]+[\w-]+)*))?\s*$/;
 
 /** `# nginx-ws-disable-next-line id…` and `# nginx-ws-disable id…` (whole file); no ids = every rule. */
-function suppressed(ws: Workspace, f: Finding): boolean {
+function suppressed(ws: FileStore, f: Finding): boolean {
   const p = ws.parsed(f.file);
   if (!p) return false;
   let starts: number[] | undefined;

@@ -1,7 +1,7 @@
 // Pieces several WebSocket rules share: where a header line goes, and the upgrade map.
 import { headerName, type ProxyBlock, type WsModel } from '../model/effective';
-import type { ENode, RootAnalysis } from '../model/workspace';
-import { insertAfter, insertAtBlockEnd, insertAtBlockStart, insertAtFileTop, upgradeMapLines } from '../fix/edits';
+import type { ENode, RootAnalysis } from '../model/tree';
+import { insertAfter, insertAtBlockEnd, upgradeMapInsertion } from '../fix/edits';
 import type { Fix, TextEdit } from '../types';
 import type { RuleContext } from './types';
 
@@ -41,17 +41,9 @@ export function addToProxyBlock(ctx: RuleContext, b: ProxyBlock, lines: string[]
   return { edit, copied };
 }
 
-/** Where the canonical upgrade map goes: the http block of a main file, or the top of an http fragment. */
+/** Where the canonical upgrade map goes (fix/edits.ts upgradeMapInsertion), for a rule. */
 export function mapInsertion(ctx: RuleContext, model: WsModel, root: RootAnalysis, empty: 'close' | "''" = 'close', variable = 'connection_upgrade'): TextEdit | undefined {
-  const lines = upgradeMapLines(empty, variable);
-  const http = model.httpBlocks.find((h) => h.d.block?.close);
-  if (http) return insertAtBlockStart(ctx.text(http.file), http, lines);
-  if (root.kind === 'fragment' && root.ctx === 'http') {
-    const text = ctx.text(root.root);
-    const first = root.top.find((n) => n.file === root.root);
-    return insertAtFileTop(root.root, text, first?.d.span.start, lines);
-  }
-  return undefined;
+  return upgradeMapInsertion(ctx.text, model, root, empty, variable);
 }
 
 /** The file name part of a FileId, for fix titles. */

@@ -1,4 +1,4 @@
-import type { ENode, RootAnalysis, AnalyzeOptions } from '../model/workspace';
+import type { ENode, RootAnalysis, AnalyzeOptions } from '../model/tree';
 import type { WsModel } from '../model/effective';
 import type { FileId, Fix, Related, Severity, Span } from '../types';
 

@@ -4,7 +4,7 @@
 //   `Connection: “upgrade”`, the map key `‘’` never matches an empty value, and a quoted value
 //   with a space splits into two arguments.
 // Never flags: ASCII quotes; typographic apostrophes inside a word (`don’t`).
-import type { ENode } from '../../model/workspace';
+import type { ENode } from '../../model/tree';
 import { fix } from '../shared';
 import type { Rule } from '../types';
 import type { TextEdit } from '../../types';

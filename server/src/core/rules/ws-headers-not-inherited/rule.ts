@@ -11,7 +11,7 @@ import { headerName, setsUpgrade, mayBeHidden, stockProxyParams, PROXY_PARAMS_HE
 import { insertAfter } from '../../fix/edits';
 import { fix, sourceOf, baseName } from '../shared';
 import type { Rule } from '../types';
-import type { ENode } from '../../model/workspace';
+import type { ENode } from '../../model/tree';
 
 export const rule: Rule = {
   meta: {

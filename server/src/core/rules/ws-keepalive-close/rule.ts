@@ -4,7 +4,7 @@
 //   nginx docs' variant maps '' to '' (no Connection header) so plain requests reuse connections.
 // Never flags: maps already using `'' ''`; upstreams without keepalive; nginx ≥ 1.29.7 targets
 //   are flagged the same (keepalive is on by default there, for explicit upstreams).
-import type { ENode } from '../../model/workspace';
+import type { ENode } from '../../model/tree';
 import { fix } from '../shared';
 import type { Rule } from '../types';
 

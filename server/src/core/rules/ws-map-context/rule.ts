@@ -2,7 +2,7 @@
 // Because: nginx refuses it ("map" directive is not allowed here); people paste the article's
 //   map right above the location that needs it.
 // Never flags: maps in http{} or in a file included at http level.
-import type { ENode } from '../../model/workspace';
+import type { ENode } from '../../model/tree';
 import { insertAtBlockStart, insertAtFileTop } from '../../fix/edits';
 import { indentAt } from '../../text';
 import { fix, baseName } from '../shared';

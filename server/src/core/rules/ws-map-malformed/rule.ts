@@ -12,7 +12,7 @@ import { upgradeMapLines } from '../../fix/edits';
 import { indentAt } from '../../text';
 import { fix } from '../shared';
 import type { Rule } from '../types';
-import type { ENode } from '../../model/workspace';
+import type { ENode } from '../../model/tree';
 
 const CURLY = /^[“”‘’]+$/;
 

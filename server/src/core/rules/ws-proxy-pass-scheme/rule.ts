@@ -3,7 +3,7 @@
 // Because: nginx only knows http:// and https:// upstreams. A literal fails `nginx -t` with
 //   "invalid URL prefix"; through a variable it passes the test and fails every request with 500.
 // Never flags: http:// and https:// targets; ws:// strings that never reach proxy_pass.
-import type { ENode } from '../../model/workspace';
+import type { ENode } from '../../model/tree';
 import type { Word } from '../../syntax/ast';
 import { fix } from '../shared';
 import type { Rule } from '../types';

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, DEFAULT_OPTIONS } from './model/workspace';
+import { Workspace } from '../analysis';
+import { DEFAULT_OPTIONS } from '../model/tree';
 import { describe, outline, symbolAt } from './navigate';
-import { MemoryHost } from '../../../test/util/fixture';
+import { MemoryHost } from '../../../../test/util/fixture';
 
 function workspace(files: Record<string, string>): Workspace {
   const ws = new Workspace(new MemoryHost(new Map(Object.entries(files))), DEFAULT_OPTIONS);

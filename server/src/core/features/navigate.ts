@@ -1,12 +1,13 @@
 // What stands at an offset of a file, and where it is defined: the directive under the cursor
 // (for its reference), a `$variable` (for the map/set that makes it), an include's path (for
 // the files it reads). Pure: reads only the Workspace.
-import { isKnownVariable, lookup, docsUrl, type DirectiveSpec } from './data/directives';
-import { isThirdPartyDirective } from './data/thirdParty';
-import type { ENode, RootAnalysis, Workspace } from './model/workspace';
-import { modelOf } from './rules/run';
-import type { Directive, Word } from './syntax/ast';
-import type { FileId, Span } from './types';
+import { isKnownVariable, lookup, docsUrl, type DirectiveSpec } from '../data/directives';
+import { isThirdPartyDirective } from '../data/thirdParty';
+import type { ENode, RootAnalysis } from '../model/tree';
+import type { Workspace } from '../analysis';
+import { modelOf } from '../rules/run';
+import type { Directive, Word } from '../syntax/ast';
+import type { FileId, Span } from '../types';
 
 export type NavSymbol =
   | { kind: 'directive'; d: Directive; span: Span }

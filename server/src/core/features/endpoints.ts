@@ -1,9 +1,10 @@
 // ws:// and wss:// URLs a configuration serves, for the "Check endpoint…" quick pick: one per
 // WebSocket proxy block (the core's intent) and listen socket of its server, from server_name,
 // listen (port, `ssl` → wss) and the location path. Pure: reads only the Workspace.
-import type { ENode, Workspace } from '../core/model/workspace';
-import type { FileId } from '../core/types';
-import { modelOf } from './upgradeMap';
+import type { ENode } from '../model/tree';
+import type { Workspace } from '../analysis';
+import type { FileId } from '../types';
+import { modelOf } from '../rules/run';
 
 export interface EndpointSuggestion {
   url: string;
@@ -19,7 +20,7 @@ export function endpointSuggestions(ws: Workspace, active: FileId | undefined): 
   const reaching = all.filter((r) => active !== undefined && r.files.has(active));
   const out = new Map<string, EndpointSuggestion>();
   for (const root of reaching.length ? reaching : all) {
-    for (const b of modelOf(ws, root).proxies) {
+    for (const b of modelOf(ws, root, ws.options).proxies) {
       if (!b.intent) continue;
       let server: ENode | undefined = b.node;
       while (server && !(server.d.name === 'server' && server.ctx === 'http')) server = server.parent;

@@ -2,12 +2,13 @@
 // Workspace. The file's top level gets its context from the analysis (a main file: main; an
 // included file: where the include stands; a conf.d fragment: the context the Workspace
 // inferred); blocks below follow nginx's block nesting (childContext).
-import type { Ctx } from '../core/data/directives';
-import { childContext } from '../core/model/contexts';
-import type { ENode, RootAnalysis, Workspace } from '../core/model/workspace';
-import type { Directive } from '../core/syntax/ast';
-import { parse } from '../core/syntax/parser';
-import type { FileId } from '../core/types';
+import type { Ctx } from '../data/directives';
+import { childContext } from '../model/contexts';
+import type { ENode, RootAnalysis } from '../model/tree';
+import type { Workspace } from '../analysis';
+import type { Directive } from '../syntax/ast';
+import { parse } from '../syntax/parser';
+import type { FileId } from '../types';
 
 export interface CursorContext {
   ctx: Ctx;

@@ -1,0 +1,29 @@
+// The core's one face: everything the language server (lsp/), the CLI, the host, the nginx -t
+// sandbox and the client take from the core comes from here (types also from core/types.ts).
+// Behind it, floors one way: data, types, text → syntax → options → model → rules → analysis →
+// features (ARCHITECTURE.md; test/layers.test.ts enforces it).
+
+// the workspace: the store of files and the analysis of its roots
+export { Workspace } from './analysis';
+export { DEFAULT_OPTIONS, type AnalyzeOptions, type ENode, type NodeCtx, type RootAnalysis } from './model/tree';
+export { MAX_FILE_BYTES, isMainFile } from './model/files';
+export { globToRegExp } from './model/includes';
+export type { Word, Directive, ParsedFile } from './syntax/ast';
+
+// settings: one declaration of every option, and the values they accept
+export { DEFAULT_NGINX_VERSION, LEVELS, NGINX_TIME_RE, NGINX_VERSION_RE, OPTIONS, cliFlag, cliUsage, option, optionDefault, type OptionDecl } from './options';
+export { parseSeconds } from './model/effective';
+
+// codes and their pages
+export { docsUrl } from './docs';
+export { CODES, codeInfo, type CodeInfo } from './registry';
+
+// offsets ↔ lines, for the edges only
+export { lineStarts, offsetAt, positionAt } from './text';
+
+// features
+export { fixAll, fixAllTexts, minimalEdit, type FixAllOptions, type FixAllResult } from './features/fixAll';
+export { planUpgradeMap, type MapPlan } from './features/upgradeMap';
+export { endpointSuggestions, locationPath, type EndpointSuggestion } from './features/endpoints';
+export { cursorContext, topContext, type CursorContext } from './features/cursorContext';
+export { definitionsOf, describe, includeTargets, outline, symbolAt, type NavSymbol, type OutlineItem, type Place } from './features/navigate';
