@@ -66,6 +66,20 @@ export function stockProxyParams(l: Level, root: RootAnalysis): ENode | undefine
  */
 const STOCK_INCLUDES = /(^|\/)(proxy_params|fastcgi_params|fastcgi\.conf|uwsgi_params|scgi_params|mime\.types|koi-utf|koi-win|win-utf|fastcgi-php\.conf|snakeoil\.conf|ssl-params\.conf|options-ssl-nginx\.conf)$/;
 
+/** Whether an include argument names one of those stock files (certbot's options-ssl-nginx.conf…). */
+export function isStockInclude(arg: string | undefined): boolean {
+  return STOCK_INCLUDES.test(arg ?? '');
+}
+
+/**
+ * Whether an include the analysis could not read may hold something unknown: any but the stock
+ * files, whose contents are known (they define no variable and set no WebSocket header).
+ */
+export function hidesSomething(root: RootAnalysis): boolean {
+  for (const n of root.unfollowed) if (!isStockInclude(n.d.args[0]?.value)) return true;
+  return false;
+}
+
 export interface WsModel {
   proxies: ProxyBlock[];
   /** Every `map` in the root's graph, wherever it stands. */
@@ -294,7 +308,7 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
     let unseen: number | undefined;
     if (root.unfollowed.size) {
       for (let i = 0; i < levels.length && unseen === undefined; i++) {
-        if (own(levels[i], 'include').some((n) => root.unfollowed.has(n) && !STOCK_INCLUDES.test(n.d.args[0]?.value ?? ''))) unseen = i;
+        if (own(levels[i], 'include').some((n) => root.unfollowed.has(n) && !isStockInclude(n.d.args[0]?.value))) unseen = i;
       }
     }
     let lostUpgradeLevel: Level | undefined;

@@ -99,3 +99,23 @@ server {
     }
 }`, rule);
 });
+
+test("certbot's options-ssl-nginx.conf, read only on the server, holds no map: still flagged", () => {
+  check(`
+events {}
+http {
+    server {
+        listen 443 ssl;
+        ssl_certificate /etc/letsencrypt/live/chat.example.com/fullchain.pem;
+        ssl_certificate_key /etc/letsencrypt/live/chat.example.com/privkey.pem;
+        include /etc/letsencrypt/options-ssl-nginx.conf;
+#               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info nginx-include
+        location /ws/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+#                                       ^^^^^^^^^^^^^^^^^^^ error ws-map-missing +fix
+        }
+    }
+}`, { rule });
+});

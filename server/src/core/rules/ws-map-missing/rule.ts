@@ -4,8 +4,9 @@
 // Never flags: variables defined anywhere in the include graph (map, set, geo… — in any file,
 //   before or after the use) or, for a file nobody includes, anywhere in the workspace (the map
 //   in conf.d/00-map.conf beside conf.d/app.conf); built-in variables; graphs with an include
-//   that could not be followed (the map may live there).
-import { headerName } from '../../model/effective';
+//   that could not be followed (the map may live there), unless it is a stock file such as
+//   certbot's options-ssl-nginx.conf, known to define no variable.
+import { headerName, hidesSomething } from '../../model/effective';
 import { isKnownVariable } from '../../data/directives';
 import { baseName, fix, isDefined, mapInsertion } from '../shared';
 import type { Rule } from '../types';
@@ -27,7 +28,9 @@ export const rule: Rule = {
   },
   check(ctx) {
     const { root, model } = ctx;
-    if (!root.complete) return;
+    // the map may live in an include that could not be read; a stock file (certbot's
+    // options-ssl-nginx.conf, proxy_params…) holds none
+    if (hidesSomething(root)) return;
     const seen = new Set<string>();
     {
       for (const n of model.named('proxy_set_header')) {
