@@ -94,3 +94,22 @@ http {
     }
 }`, rule);
 });
+
+test('proxy_http_version 2 (accepted since 1.29.4) carries no Upgrade: flagged there; before, nginx refuses the value', () => {
+  const src = (annotation: string) => `
+events {}
+http {
+    server {
+        location /ws/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_http_version 2;
+${annotation}
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 600s;
+        }
+    }
+}`;
+  check(src('#                              ^ error ws-http-version +fix'), { rule, options: { nginxVersion: '1.29.7' } });
+  check(src('#                              ^ error nginx-directive'), { rule, options: { nginxVersion: '1.22' } });
+});

@@ -1,9 +1,10 @@
 // Flags: a block that forwards Upgrade while its effective proxy_http_version is 1.0 — set
-//   explicitly, or nginx's default before 1.29.7.
+//   explicitly, or nginx's default before 1.29.7 — or 2 (accepted since nginx 1.29.4).
 // Because: an upgrade request sent as HTTP/1.0 must be ignored by a compliant server (RFC 9110
 //   §7.8); strict backends answer 400, lenient ones may still switch. Since nginx 1.29.7 the
 //   default is 1.1.
-// Never flags: levels with an include that could not be read (the line may be there); blocks without an Upgrade header; `proxy_http_version 1.1` (or 2) in effect;
+// Never flags: levels with an include that could not be read (the line may be there); blocks without an Upgrade header; `proxy_http_version 1.1` in effect;
+//   values the target nginx refuses (`2` before 1.29.4: nginx-directive reports `invalid value`);
 //   targets ≥ 1.29.7 without an explicit 1.0.
 import { versionAtLeast, mayBeHidden } from '../../model/effective';
 import { DEFAULT_NGINX_VERSION } from '../../options';
@@ -30,7 +31,9 @@ export const rule: Rule = {
       const hv = b.httpVersion;
       const value = hv?.d.args[0];
       if (hv && value) {
-        if (value.value !== '1.0') continue;
+        // 1.0 in any version; 2 (HTTP/2 to the backend, accepted since 1.29.4) carries no
+        // Upgrade either; any other value nginx itself refuses (nginx-directive says so)
+        if (value.value !== '1.0' && !(value.value === '2' && versionAtLeast(model.version, [1, 29, 4]))) continue;
         ctx.report({ node: hv, span: value.span, messageId: 'explicit', data: { value: value.value }, fixes: fix('Use proxy_http_version 1.1', [replaceWord(hv.file, value, '1.1')]) });
         continue;
       }
