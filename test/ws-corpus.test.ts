@@ -22,7 +22,7 @@ import { nginxTestTree, readTree } from './util/sandbox-nginx';
 
 const REPO = resolve(__dirname, '..', '..');
 const CORPUS = join(REPO, 'test', 'fixtures', 'ws-corpus');
-const MIN_CONFIGS = 65;
+const MIN_CONFIGS = 67;
 
 const configs = existsSync(CORPUS) ? readdirSync(CORPUS).filter((n) => statSync(join(CORPUS, n)).isDirectory()).sort() : [];
 const skipMeta = (rel: string) => rel === 'SOURCE';

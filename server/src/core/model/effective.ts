@@ -297,7 +297,16 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
     const levels = levelsOf(node, root);
     const headerLevel = levels.find((l) => own(l, 'proxy_set_header').length > 0 || stockProxyParams(l, root));
     const headers = new Map<string, ENode>();
-    if (headerLevel) for (const h of own(headerLevel, 'proxy_set_header')) headers.set(headerName(h), h);
+    if (headerLevel) {
+      for (const h of own(headerLevel, 'proxy_set_header')) {
+        // nginx sends every entry whose value is not empty, in order: an empty one (`Connection ""`
+        // after `Connection $connection_upgrade`) drops only itself, it overrides nothing
+        const name = headerName(h);
+        const prev = headers.get(name);
+        if (prev && h.d.args[1]?.value === '' && prev.d.args[1]?.value !== '') continue;
+        headers.set(name, h);
+      }
+    }
     const nearest = (name: string): [ENode | undefined, number] => {
       for (let i = 0; i < levels.length; i++) {
         const o = own(levels[i], name);

@@ -152,3 +152,21 @@ server {
     }
 }`, rule);
 });
+
+test('an empty Connection after the upgrade one drops only itself (nginx sends every non-empty entry)', () => {
+  check(`
+events {}
+http {
+    map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+    server {
+        location /cable {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_set_header Connection "";
+            proxy_read_timeout 600s;
+        }
+    }
+}`, { rule: 'ws-connection-header-missing' });
+});

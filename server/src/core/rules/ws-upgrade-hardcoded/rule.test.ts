@@ -8,7 +8,7 @@ test('Upgrade websocket literal', () => {
 events {}
 http {
     server {
-        location /ws/ {
+        location /app/ {
             proxy_pass http://127.0.0.1:8080;
             proxy_set_header Upgrade websocket;
 #                                    ^^^^^^^^^ warning ws-upgrade-hardcoded +fix
@@ -25,13 +25,37 @@ test('fix: $http_upgrade', () => {
 events {}
 http {
     server {
-        location /ws/ { proxy_pass http://127.0.0.1:8080; proxy_set_header Upgrade "web‸socket"; }
+        location /app/ { proxy_pass http://127.0.0.1:8080; proxy_set_header Upgrade "web‸socket"; }
     }
 }`, `
 events {}
 http {
     server {
-        location /ws/ { proxy_pass http://127.0.0.1:8080; proxy_set_header Upgrade $http_upgrade; }
+        location /app/ { proxy_pass http://127.0.0.1:8080; proxy_set_header Upgrade $http_upgrade; }
     }
 }`, rule);
+});
+
+test('a literal in a WebSocket-only location is fine; in a Socket.IO location, whose polling requests come through too, it is not', () => {
+  check(`
+events {}
+http {
+    server {
+        location /ws {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade websocket;
+            proxy_set_header Connection upgrade;
+            proxy_read_timeout 600s;
+        }
+        location /socket.io/ {
+            proxy_pass http://127.0.0.1:8081;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade websocket;
+#                                    ^^^^^^^^^ warning ws-upgrade-hardcoded +fix
+            proxy_set_header Connection upgrade;
+            proxy_read_timeout 600s;
+        }
+    }
+}`, { rule: 'ws-upgrade-hardcoded' });
 });
