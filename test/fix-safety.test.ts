@@ -125,8 +125,8 @@ function storage(r: Rng): Pick<Gen, 'crlf' | 'bare' | 'mode' | 'uid'> {
 }
 
 const SNIPPET_GOOD = 'proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection $connection_upgrade;\nproxy_read_timeout 600s;\n';
-/** A literal Upgrade value: ws-upgrade-hardcoded, whose safe fix writes $http_upgrade. */
-const SNIPPET_BROKEN = SNIPPET_GOOD.replace('Upgrade $http_upgrade', 'Upgrade "websocket"');
+/** An explicit HTTP/1.0: ws-http-version, whose safe fix writes 1.1 in place. */
+const SNIPPET_BROKEN = SNIPPET_GOOD.replace('proxy_http_version 1.1;', 'proxy_http_version 1.0;');
 
 /** Debian/Ubuntu, optionally with a certbot-managed site and an include from outside the tree. */
 function debian(r: Rng, outsideDir: string, certbot: boolean): Layout {
