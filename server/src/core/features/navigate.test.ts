@@ -36,3 +36,16 @@ test('outline: a server without arguments is named by server_name and listen', (
   assert.equal(server.name, 'server a.test b.test (443, 80)');
   assert.deepEqual(server.children.map((c) => c.name), ['location /ws/']);
 });
+
+test('hover: proxy_http_version\'s default follows the configured nginx version; $http_upgrade says what it holds', () => {
+  const text = 'server {\n    location /ws/ {\n        proxy_pass http://127.0.0.1:8080;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n    }\n}\n';
+  const hoverOf = (version: string | undefined, needle: string, k: number) => {
+    const ws = new Workspace(new MemoryHost(new Map([['/w/a.conf', text]])), { ...DEFAULT_OPTIONS, nginxVersion: version });
+    ws.setFiles(['/w/a.conf']);
+    return describe(ws, '/w/a.conf', symbolAt(ws, '/w/a.conf', text.indexOf(needle) + k)!, () => '')!;
+  };
+  assert.match(hoverOf(undefined, 'proxy_http_version', 3), /default `1\.0` in nginx 1\.22 \(`1\.1` since 1\.29\.7\)/);
+  assert.match(hoverOf('1.30', 'proxy_http_version', 3), /default `1\.1` \(since 1\.29\.7\)/);
+  assert.match(hoverOf(undefined, '$http_upgrade', 2), /`websocket` on a WebSocket handshake, empty for plain HTTP/);
+  assert.match(hoverOf(undefined, 'proxy_pass', 2), /^\*\*proxy_pass\*\*/);
+});

@@ -8,6 +8,8 @@ import type { Workspace } from '../analysis';
 import { modelOf } from '../rules/run';
 import type { Directive, Word } from '../syntax/ast';
 import type { FileId, Span } from '../types';
+import { DEFAULT_NGINX_VERSION } from '../options';
+import { versionAtLeast } from '../model/effective';
 
 export type NavSymbol =
   | { kind: 'directive'; d: Directive; span: Span }
@@ -94,7 +96,7 @@ export function includeTargets(ws: Workspace, file: FileId, arg: string): FileId
 
 /** Markdown for the hover of a symbol. */
 export function describe(ws: Workspace, file: FileId, s: NavSymbol, where: (p: Place) => string): string | undefined {
-  if (s.kind === 'directive') return describeDirective(s.d.name);
+  if (s.kind === 'directive') return describeDirective(s.d.name, ws.options.nginxVersion);
   if (s.kind === 'include') {
     const files = includeTargets(ws, file, s.arg);
     if (!files.length && /(^|\/)proxy_params$/.test(s.arg)) {
@@ -105,22 +107,51 @@ export function describe(ws: Workspace, file: FileId, s: NavSymbol, where: (p: P
   }
   const defs = definitionsOf(ws, file, s.name);
   if (defs.length) return `\`$${s.name}\` is defined by:\n\n${defs.map((p) => `- ${where(p)}`).join('\n')}`;
+  const meaning = VARIABLE_MEANINGS[s.name] ?? (s.name.startsWith('http_') ? `the client's \`${s.name.slice(5).replace(/_/g, '-')}\` request header (any header: lower case, dashes as underscores); empty when the request has none` : undefined);
+  if (meaning && isKnownVariable(s.name)) return `\`$${s.name}\`: ${meaning} ([index of variables](https://nginx.org/en/docs/varindex.html)).`;
   if (isKnownVariable(s.name)) return `\`$${s.name}\`: an nginx variable ([index of variables](https://nginx.org/en/docs/varindex.html)).`;
   return `\`$${s.name}\`: nothing in the workspace defines it, and nginx has no such variable.`;
 }
 
-function describeDirective(name: string): string | undefined {
+function describeDirective(name: string, version: string | undefined): string | undefined {
   const specs = lookup(name);
   if (!specs) return isThirdPartyDirective(name) ? `\`${name}\`: a directive of a third-party module (loaded separately).` : undefined;
-  return specs.map((s) => describeSpec(s)).join('\n\n---\n\n');
+  return specs.map((s) => describeSpec(s, version)).join('\n\n---\n\n');
 }
 
-function describeSpec(s: DirectiveSpec): string {
+/** What the variables of WebSocket proxying hold. */
+const VARIABLE_MEANINGS: Record<string, string> = {
+  http_upgrade: "the client's `Upgrade` request header: `websocket` on a WebSocket handshake, empty for plain HTTP. nginx never forwards it by itself (it is hop-by-hop): `proxy_set_header Upgrade $http_upgrade;` passes it on",
+  http_connection: "the client's `Connection` request header (`Upgrade`, `keep-alive`…); hop-by-hop, so nginx does not forward it by itself",
+  proxy_host: 'the name and port of the proxied server as written in `proxy_pass`: the `Host` nginx sends upstream by default',
+  proxy_add_x_forwarded_for: "the client's `X-Forwarded-For` request header with `$remote_addr` appended",
+};
+
+/**
+ * Defaults that changed in a release the reference (always the newest nginx) does not say for
+ * older ones: [module, directive, the first version with the reference's default, the default before].
+ */
+const OLDER_DEFAULTS: readonly [string, string, [number, number, number], string][] = [
+  ['ngx_http_proxy_module', 'proxy_http_version', [1, 29, 7], '1.0'],
+];
+
+/** The default for the nginx version the configuration targets, and since when it holds. */
+function defaultFor(s: DirectiveSpec, version: string | undefined): string | undefined {
+  const v = (version || DEFAULT_NGINX_VERSION).split('.').map(Number);
+  for (const [module, name, since, before] of OLDER_DEFAULTS) {
+    if (s.module !== module || s.name !== name) continue;
+    const newer = versionAtLeast(v, since);
+    return newer ? `\`${s.default}\` (since ${since.join('.')})` : `\`${before}\` in nginx ${version || DEFAULT_NGINX_VERSION} (\`${s.default}\` since ${since.join('.')})`;
+  }
+  return s.default ? `\`${s.default}\`` : undefined;
+}
+
+function describeSpec(s: DirectiveSpec, version?: string): string {
   const args = s.maxArgs === Infinity ? `${s.minArgs} or more arguments` : s.minArgs === s.maxArgs ? `${s.minArgs} argument${s.minArgs === 1 ? '' : 's'}` : `${s.minArgs}–${s.maxArgs} arguments`;
   const lines = [
     `**${s.name}**${s.block ? ' { … }' : ''} — ${s.module}${s.plus ? ' (NGINX Plus)' : ''}`,
     '',
-    `${args}; in ${s.contexts.join(', ')}${s.default ? `; default \`${s.default}\`` : ''}`,
+    `${args}; in ${s.contexts.join(', ')}${defaultFor(s, version) ? `; default ${defaultFor(s, version)}` : ''}`,
     '',
     `[nginx.org documentation](${docsUrl(s.name, s.module)})`,
   ];
