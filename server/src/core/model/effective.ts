@@ -131,7 +131,7 @@ export function parseSeconds(s: string): number {
   return total;
 }
 
-const WS_PATH = /(^|[/^])([\w.-]*websockets?[\w.-]*|[\w.]+-ws|ws|wss|socket\.io|sockjs(-node)?|cable|signalr|hubs|graphql-ws|_next\/webpack-hmr|notifications?\/ws)(?=$|[/$?)\\]|\.\*)/i;
+const WS_PATH = /(^|[/^])([\w.-]*websockets?[\w.-]*|[\w.]+-ws|ws|wss|socket\.io|engine\.io|sockjs(-node)?|cable|signalr|hubs|graphql-ws|_next\/webpack-hmr|notifications?\/ws)(?=$|[/$?)\\]|\.\*)/i;
 const WS_UPSTREAM = /(^|[-_.])(ws|wss|websockets?|socketio|sockjs)([-_.]|$)/i;
 const WS_COMMENT = /\bweb[\s-]?sockets?\b/i;
 

@@ -31,6 +31,10 @@ http {
 #       ^^^^^^^^ warning ws-upgrade-header-missing +fix
             proxy_pass http://127.0.0.1:3001;
         }
+        location /engine.io/ {
+#       ^^^^^^^^ warning ws-upgrade-header-missing +fix
+            proxy_pass http://127.0.0.1:3003;
+        }
         # websocket endpoint for the dashboard
         location /events {
 #       ^^^^^^^^ warning ws-upgrade-header-missing +fix
