@@ -21,7 +21,7 @@ function nasty(rand: () => number, n: number): string {
 
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-const fresh = Math.floor(Math.random() * 2 ** 31);
+const fresh = process.env.HOSTILE_PROBE_SEED ? Number(process.env.HOSTILE_PROBE_SEED) : Math.floor(Math.random() * 2 ** 31);
 
 describe('a hostile endpoint', () => {
   let server: net.Server;
@@ -90,7 +90,7 @@ describe('a hostile endpoint', () => {
       assert.ok(bytes > 4 * json.length, `the server sent only ${bytes} bytes`);
       const text = formatReport(r);
       assert.doesNotMatch(text, UNSAFE, `seed ${seed}: ${JSON.stringify(text.slice(0, 400))}`);
-      assert.match(text, /\\x1b/, 'the escape is shown, not dropped');
+      assert.match(text, /\\x1b|\\u001b/, 'the escape is shown, not dropped');
       assert.match(text, new RegExp(`in all, ${r.echo!.otherBytes} bytes`));
       assert.doesNotMatch(json, /[\u007f-\u009f\u202a-\u202e]/);
       assert.deepEqual(Object.keys(JSON.parse(json)).includes('echo'), true);
