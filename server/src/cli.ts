@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
 import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
+import * as nodePath from 'node:path';
 import { posix } from 'node:path';
 import type { FileId, Finding, Severity } from './core/types';
 import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
@@ -8,7 +9,7 @@ import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { probeCommand } from './probe/cli';
 
 // the flags that set an option (and their defaults) come from the options table
-const USAGE = `usage: nginx-ws check [--format text|json] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH...
+const USAGE = `usage: nginx-ws check [--format text|json|github] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH...
        nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--json]
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
@@ -41,7 +42,7 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') { out(USAGE); return 0; }
   if (cmd !== 'check') { errOut(cmd ? `nginx-ws: unknown command "${cmd}"\n${USAGE}` : USAGE); return 2; }
 
-  let format: 'text' | 'json' = 'text';
+  let format: Format = 'text';
   let fix = false;
   let fixIncludes = false;
   let maxFiles = optionDefault<number>('maxFiles');
@@ -51,11 +52,11 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
     const a = rest[i];
     if (a === '--format') {
       const v = rest[++i];
-      if (v !== 'text' && v !== 'json') { errOut(`nginx-ws: --format takes "text" or "json", not "${v ?? ''}"`); return 2; }
+      if (!isFormat(v)) { errOut(`nginx-ws: --format takes "text", "json" or "github", not "${v ?? ''}"`); return 2; }
       format = v;
     } else if (a.startsWith('--format=')) {
       const v = a.slice(9);
-      if (v !== 'text' && v !== 'json') { errOut(`nginx-ws: --format takes "text" or "json", not "${v}"`); return 2; }
+      if (!isFormat(v)) { errOut(`nginx-ws: --format takes "text", "json" or "github", not "${v}"`); return 2; }
       format = v;
     } else if (a === '--fix') fix = true;
     else if (a === '--fix-includes') fix = fixIncludes = true;
@@ -133,12 +134,33 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
     for (const f of list) rows.push(toJson(path, ls, f));
   }
   if (jsonOut) out(JSON.stringify(rows, null, 2));
-  else {
+  else if (format === 'github') {
+    for (const r of rows) out(githubAnnotation(r));
+    out(`${plural(findings.length, 'file')} checked: ${summary(rows)}`);
+  } else {
     for (const r of rows) out(`${r.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]`);
     out(`${plural(findings.length, 'file')} checked: ${summary(rows)}`);
   }
   const failing = rows.some((r) => r.severity === 'error' || r.severity === 'warning') ? 1 : 0;
   return Math.max(status, failing);
+}
+
+type Format = 'text' | 'json' | 'github';
+const isFormat = (v: string | undefined): v is Format => v === 'text' || v === 'json' || v === 'github';
+
+const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
+/** Workflow-command escaping: the message part, and property values (which also escape `:` and `,`). */
+const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ghProperty = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/**
+ * One GitHub Actions workflow command per finding (`::error file=…,line=…::message`), which
+ * annotates the pull request's diff; the file is relative to the working directory (the checkout).
+ */
+function githubAnnotation(r: JsonFinding): string {
+  const rel = nodePath.relative(process.cwd(), r.file) || r.file;
+  const props = [`file=${ghProperty(rel.split(nodePath.sep).join('/'))}`, `line=${r.line}`, `endLine=${r.endLine}`, `col=${r.column}`, `endColumn=${r.endColumn}`, `title=${ghProperty(`nginx-ws ${r.code}`)}`];
+  return `::${GITHUB_LEVEL[r.severity]} ${props.join(',')}::${ghData(r.message)}`;
 }
 
 /** A path named on the command line. */
