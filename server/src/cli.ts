@@ -3,17 +3,19 @@ import * as fs from 'node:fs';
 import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
 import * as nodePath from 'node:path';
 import { posix } from 'node:path';
-import type { FileId, Finding, Severity } from './core/types';
+import type { FileId, Finding, Host, Severity } from './core/types';
 import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
+import { DumpHost, parseNginxDump } from './host/dump';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { probeCommand } from './probe/cli';
 
 // the flags that set an option (and their defaults) come from the options table
-const USAGE = `usage: nginx-ws check [--format text|json|github] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH...
+const USAGE = `usage: nginx-ws check [--format text|json|github] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH... | -
        nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--json]
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
-        that file with whatever it includes. Exit 0 when clean, 1 when warnings or errors
+        that file with whatever it includes; - reads an nginx -T dump on standard input
+        (findings under the file names nginx printed). Exit 0 when clean, 1 when warnings or errors
         remain, 2 on usage or I/O errors, a directory without nginx files, a scan stopped
         at --max-files (default ${optionDefault<number>('maxFiles')}) or a failed write. --rule sets a rule's (or nginx
         code's) severity: off, error, warning, info or hint. --fix applies the safe fixes to
@@ -79,7 +81,7 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
       if (!v) { errOut('nginx-ws: --extra-directive takes a directive name'); return 2; }
       options.extraDirectives = [...options.extraDirectives, v];
     } else if (a === '--') { paths.push(...rest.slice(i + 1)); break; }
-    else if (a.startsWith('-')) { errOut(`nginx-ws: unknown option "${a}"\n${USAGE}`); return 2; }
+    else if (a.startsWith('-') && a !== '-') { errOut(`nginx-ws: unknown option "${a}"\n${USAGE}`); return 2; }
     else paths.push(a);
   }
   if (!paths.length) { errOut(`nginx-ws: no PATH given\n${USAGE}`); return 2; }
@@ -87,7 +89,19 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   let status = 0;
   const files: FileId[] = [];
   const trees: Tree[] = [];
-  for (const p of paths) {
+  let host: Host = new NodeHost();
+  if (paths.includes('-')) {
+    // `nginx -T | nginx-ws check -`: the configuration a server runs, under the names nginx printed
+    if (paths.length > 1) { errOut('nginx-ws: "-" (an nginx -T dump on standard input) cannot be mixed with paths'); return 2; }
+    if (fix) { errOut('nginx-ws: --fix needs files on disk, not an nginx -T dump'); return 2; }
+    let text: string;
+    try { text = fs.readFileSync(0, 'utf8'); } catch (e) { errOut(`nginx-ws: cannot read standard input: ${(e as Error).message}`); return 2; }
+    const dump = parseNginxDump(text);
+    if (!dump.size) { errOut('nginx-ws: standard input holds no "# configuration file …:" section: pipe the output of nginx -T'); return 2; }
+    host = new DumpHost(dump);
+    files.push(...dump.keys());
+  }
+  for (const p of paths.filter((x) => x !== '-')) {
     let st: fs.Stats;
     try { st = fs.statSync(p); } catch { errOut(`nginx-ws: ${p}: no such file or directory`); return 2; }
     const given = toFileId(p);
@@ -113,7 +127,7 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   }
   if (!files.length) return status;
 
-  const ws = new Workspace(new NodeHost(), options);
+  const ws = new Workspace(host, options);
   ws.setFiles(files);
   const report = new Reporter(ws, files, trees);
 
