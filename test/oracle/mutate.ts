@@ -419,39 +419,58 @@ export const INCLUDED = 'inc.conf';
  * in their place (nginx reads it in the include's context; each file must balance its own
  * braces), and then one of the two files is mutated.
  */
-export function generateIncludeMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
+/**
+ * The loop the layout generators share: for each seed config, a PRNG of its own (`salt` + name),
+ * and up to `perSeed` distinct mutants (four tries each) that `make` builds from a block it picks;
+ * `make` returns the mutant and its identity, or undefined to try again. `nextKind` cycles
+ * through the mutation kinds across all seeds.
+ */
+function fromBlocks(
+  seeds: Seed[], perSeed: number, seed: number, salt: string,
+  blocksOf: (whole: ReturnType<typeof shape>) => ReturnType<typeof shape>['nodes'],
+  make: (sd: Seed, rng: Rng, whole: ReturnType<typeof shape>, b: ReturnType<typeof shape>['nodes'][number], nextKind: () => string, j: number) => { mutant: Mutant; key: string } | undefined,
+): Mutant[] {
   const out: Mutant[] = [];
   const seen = new Set<string>();
   let k = 0;
+  const nextKind = () => MUTATION_KINDS[k++ % MUTATION_KINDS.length];
   for (const sd of seeds) {
-    const rng = prng(hash('include:' + sd.name) ^ seed);
+    const rng = prng(hash(salt + sd.name) ^ seed);
     const whole = shape(sd.text);
-    const blocks = whole.nodes.filter((n) => n.d.block?.kind === 'directives' && n.d.block.close && n.d.block.children.length > 0 && !n.handler);
+    const blocks = blocksOf(whole);
     for (let j = 0, tries = 0; j < perSeed && tries < perSeed * 4; tries++) {
       const b = pick(rng, blocks);
       if (!b) break;
-      const open = b.d.block!.open.end;
-      const close = b.d.block!.close!.start;
-      const root = sd.text.slice(0, open) + ` include ${INCLUDED}; ` + sd.text.slice(close);
-      const inc = sd.text.slice(open, close).replace(/^[ \t]*\r?\n/, '');
-      const intoInc = rng() < 0.7;
-      const kind = MUTATION_KINDS[k++ % MUTATION_KINDS.length];
-      const m = MUTATIONS[kind](rng, shape(intoInc ? inc : root));
-      if (!m) continue;
-      if (rng() < SPLIT_SHARE) {
-        const sp = splitStatements(m.text, rng);
-        if (sp.split) { m.text = sp.text; m.mutation += ` + ${sp.split} statement(s) split over lines`; }
-      }
-      const text = intoInc ? root : m.text;
-      const files = { [INCLUDED]: intoInc ? m.text : inc };
-      const key = text + '\0' + files[INCLUDED];
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ id: `${sd.name}#inc${j}`, seed: sd.name, mutation: `include: contents of ${where(whole, b.d)} moved to ${INCLUDED}; ${kind} in ${intoInc ? INCLUDED : 'nginx.conf'}: ${m.mutation}`, text, files });
+      const r = make(sd, rng, whole, b, nextKind, j);
+      if (!r || seen.has(r.key)) continue;
+      seen.add(r.key);
+      out.push(r.mutant);
       j++;
     }
   }
   return out;
+}
+
+export function generateIncludeMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
+  const blocksOf = (whole: ReturnType<typeof shape>) => whole.nodes.filter((n) => n.d.block?.kind === 'directives' && n.d.block.close && n.d.block.children.length > 0 && !n.handler);
+  return fromBlocks(seeds, perSeed, seed, 'include:', blocksOf, (sd, rng, whole, b, nextKind, j) => {
+    const open = b.d.block!.open.end;
+    const close = b.d.block!.close!.start;
+    const root = sd.text.slice(0, open) + ` include ${INCLUDED}; ` + sd.text.slice(close);
+    const inc = sd.text.slice(open, close).replace(/^[ \t]*\r?\n/, '');
+    const intoInc = rng() < 0.7;
+    const kind = nextKind();
+    const m = MUTATIONS[kind](rng, shape(intoInc ? inc : root));
+    if (!m) return undefined;
+    if (rng() < SPLIT_SHARE) {
+      const sp = splitStatements(m.text, rng);
+      if (sp.split) { m.text = sp.text; m.mutation += ` + ${sp.split} statement(s) split over lines`; }
+    }
+    const text = intoInc ? root : m.text;
+    const files = { [INCLUDED]: intoInc ? m.text : inc };
+    const mutation = `include: contents of ${where(whole, b.d)} moved to ${INCLUDED}; ${kind} in ${intoInc ? INCLUDED : 'nginx.conf'}: ${m.mutation}`;
+    return { key: text + '\0' + files[INCLUDED], mutant: { id: `${sd.name}#inc${j}`, seed: sd.name, mutation, text, files } };
+  });
 }
 
 /** Applies one mutation of the cycle to one of `texts` (by name); undefined when it found nothing to do. */
@@ -485,38 +504,23 @@ function hollow(text: string, b: Node, by: string): { root: string; inner: strin
  * shared.conf twice, each time in the context of its include; then one file is mutated.
  */
 export function generateDiamondMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
-  const out: Mutant[] = [];
-  const seen = new Set<string>();
-  let k = 0;
-  for (const sd of seeds) {
-    const rng = prng(hash('diamond:' + sd.name) ^ seed);
-    const whole = shape(sd.text);
-    const blocks = movable(whole);
-    for (let j = 0, tries = 0; j < perSeed && tries < perSeed * 4; tries++) {
-      const b = pick(rng, blocks);
-      if (!b) break;
-      const { root: hollowed, inner } = hollow(sd.text, b, ' include a.conf; ');
-      // the second path: a sibling block of the same name, else the same block once more
-      const same = shape(hollowed).nodes.filter((n) => n.d.name === b.d.name && n.d.block?.kind === 'directives' && !n.handler && n.d.span.start !== b.d.span.start);
-      const other = rng() < 0.7 ? pick(rng, same) : undefined;
-      const root = other ? insert(hollowed, other.d.block!.open.end, ' include b.conf; ') : insert(hollowed, b.d.block!.open.end + ' include a.conf; '.length, 'include b.conf; ');
-      const texts: Record<string, string> = { 'nginx.conf': root, 'a.conf': 'include shared.conf;\n', 'b.conf': '\ninclude shared.conf;\n', 'shared.conf': inner };
-      let mutation = `diamond: contents of ${where(whole, b.d)} in shared.conf, through a.conf there and b.conf in ${other ? where(shape(hollowed), other.d) : 'the same block'}`;
-      if (rng() < 0.85) {
-        const m = mutateOne(rng, texts, MUTATION_KINDS[k++ % MUTATION_KINDS.length]);
-        if (!m) continue;
-        texts[m.name] = m.text;
-        mutation += `; ${m.mutation}`;
-      }
-      const { 'nginx.conf': text, ...files } = texts;
-      const key = JSON.stringify(texts);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ id: `${sd.name}#diamond${j}`, seed: sd.name, mutation, text, files });
-      j++;
+  return fromBlocks(seeds, perSeed, seed, 'diamond:', movable, (sd, rng, whole, b, nextKind, j) => {
+    const { root: hollowed, inner } = hollow(sd.text, b, ' include a.conf; ');
+    // the second path: a sibling block of the same name, else the same block once more
+    const same = shape(hollowed).nodes.filter((n) => n.d.name === b.d.name && n.d.block?.kind === 'directives' && !n.handler && n.d.span.start !== b.d.span.start);
+    const other = rng() < 0.7 ? pick(rng, same) : undefined;
+    const root = other ? insert(hollowed, other.d.block!.open.end, ' include b.conf; ') : insert(hollowed, b.d.block!.open.end + ' include a.conf; '.length, 'include b.conf; ');
+    const texts: Record<string, string> = { 'nginx.conf': root, 'a.conf': 'include shared.conf;\n', 'b.conf': '\ninclude shared.conf;\n', 'shared.conf': inner };
+    let mutation = `diamond: contents of ${where(whole, b.d)} in shared.conf, through a.conf there and b.conf in ${other ? where(shape(hollowed), other.d) : 'the same block'}`;
+    if (rng() < 0.85) {
+      const m = mutateOne(rng, texts, nextKind());
+      if (!m) return undefined;
+      texts[m.name] = m.text;
+      mutation += `; ${m.mutation}`;
     }
-  }
-  return out;
+    const { 'nginx.conf': text, ...files } = texts;
+    return { key: JSON.stringify(texts), mutant: { id: `${sd.name}#diamond${j}`, seed: sd.name, mutation, text, files } };
+  });
 }
 
 /**
@@ -526,33 +530,18 @@ export function generateDiamondMutants(seeds: Seed[], perSeed: number, seed = 1)
  * the path it opened (the link), which the comparison maps back to the file itself.
  */
 export function generateLinkMutants(seeds: Seed[], perSeed: number, seed = 1): Mutant[] {
-  const out: Mutant[] = [];
-  const seen = new Set<string>();
-  let k = 0;
-  for (const sd of seeds) {
-    const rng = prng(hash('links:' + sd.name) ^ seed);
-    const whole = shape(sd.text);
-    const blocks = movable(whole);
-    for (let j = 0, tries = 0; j < perSeed && tries < perSeed * 4; tries++) {
-      const b = pick(rng, blocks);
-      if (!b) break;
-      const debian = rng() < 0.5;
-      const { root, inner } = hollow(sd.text, b, debian ? ' include sites-enabled/*; ' : ' include conf.d/app.conf; ');
-      const real = debian ? 'sites-available/site' : 'conf.real/app.conf';
-      const links: Record<string, string> = debian ? { 'sites-enabled/site': '../sites-available/site' } : { 'conf.d': 'conf.real' };
-      const texts: Record<string, string> = { 'nginx.conf': root, [real]: inner };
-      let mutation = `${debian ? 'sites-enabled/site → ../sites-available/site' : 'conf.d → conf.real'}: contents of ${where(whole, b.d)} in ${real}`;
-      const m = mutateOne(rng, texts, MUTATION_KINDS[k++ % MUTATION_KINDS.length]);
-      if (!m) continue;
-      texts[m.name] = m.text;
-      mutation += `; ${m.mutation}`;
-      const { 'nginx.conf': text, ...files } = texts;
-      const key = JSON.stringify(texts);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ id: `${sd.name}#link${j}`, seed: sd.name, mutation, text, files, links });
-      j++;
-    }
-  }
-  return out;
+  return fromBlocks(seeds, perSeed, seed, 'links:', movable, (sd, rng, whole, b, nextKind, j) => {
+    const debian = rng() < 0.5;
+    const { root, inner } = hollow(sd.text, b, debian ? ' include sites-enabled/*; ' : ' include conf.d/app.conf; ');
+    const real = debian ? 'sites-available/site' : 'conf.real/app.conf';
+    const links: Record<string, string> = debian ? { 'sites-enabled/site': '../sites-available/site' } : { 'conf.d': 'conf.real' };
+    const texts: Record<string, string> = { 'nginx.conf': root, [real]: inner };
+    let mutation = `${debian ? 'sites-enabled/site → ../sites-available/site' : 'conf.d → conf.real'}: contents of ${where(whole, b.d)} in ${real}`;
+    const m = mutateOne(rng, texts, nextKind());
+    if (!m) return undefined;
+    texts[m.name] = m.text;
+    mutation += `; ${m.mutation}`;
+    const { 'nginx.conf': text, ...files } = texts;
+    return { key: JSON.stringify(texts), mutant: { id: `${sd.name}#link${j}`, seed: sd.name, mutation, text, files, links } };
+  });
 }
