@@ -2,7 +2,8 @@
 //  1. throughput on a generated ~3 MB config: one bare JS pass over the characters (the floor),
 //     parse only, and the whole check (parse, include model, directive validation, every rule);
 //  2. a 1,000-file include tree on disk: cold analysis, and re-analysis after one file changes;
-//  3. keystroke → publishDiagnostics through the real language server on a 5,000-line file;
+//  3. keystroke → publishDiagnostics through the real language server, one character at a time,
+//     on a 5,000-line file and on the 3.1 MB config, with the server's resident memory;
 //  4. the CLI end to end (process start to exit, --format json into a file) on a 3.1 MB config
 //     with 1k…8k findings, beside the in-process check of the same text;
 //  5. the inputs that were quadratic (a 5 MB single line, 8,000 servers, 40,000 unknown
@@ -15,9 +16,10 @@ import { Workspace, DEFAULT_OPTIONS } from '../../server/src/core/index';
 import { NodeHost, findNginxFiles, toFileId } from '../../server/src/host/node-host';
 import { MemoryHost } from '../util/fixture';
 import { spawnSync } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { bigConfig, findingsConfig, includeTree } from './gen';
 import { HOSTILE, rng } from '../hostile/gen';
-import { lspLatency } from './lsp';
+import { lspLatency, lspText, type LspFigures } from './lsp';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -74,6 +76,13 @@ async function main() {
   row('bare pass over the characters', tBare);
   row('parse only', tParse.warm, tParse.first);
   row(`whole check (${count} findings)`, tAll.warm, tAll.first);
+  const gc = await gcShare(() => {
+    const ws = new Workspace(new MemoryHost(new Map([[file, text]])), DEFAULT_OPTIONS);
+    ws.setFiles([file]);
+    ws.findings(file);
+  }, runs);
+  console.log(`  garbage collection: ${gc.toFixed(0)}% of the whole check (warm, ${runs} runs)`);
+  freshProcess(text);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngx-bench-'));
   try {
@@ -104,15 +113,59 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  const lsp = await lspLatency(5000, 100);
-  console.log(`LSP keystroke → publishDiagnostics, ${lsp.lines}-line file, ${lsp.samples} edits:`);
-  console.log(`  p50 ${lsp.p50.toFixed(1)} ms   p99 ${lsp.p99.toFixed(1)} ms   max ${lsp.max.toFixed(1)} ms`);
+  const lspRow = (l: LspFigures) => {
+    console.log(`LSP keystroke → publishDiagnostics, ${l.lines}-line file (${l.mb.toFixed(2)} MB), ${l.samples} edits one character each:`);
+    console.log(`  first diagnostics ${l.first.toFixed(0)} ms; p50 ${l.p50.toFixed(1)} ms   p99 ${l.p99.toFixed(1)} ms   max ${l.max.toFixed(1)} ms`);
+    console.log(`  server RSS: ${l.rss.map((r) => `${r.mb.toFixed(0)} MB after ${r.edits} edits`).join(', ')}`);
+  };
+  lspRow(await lspLatency(lspText(5000), 1000, [0, 150, 500, 1000]));
+  // BENCH_BIG_EDITS=1000 for the long run (memory flat over 1,000 edits)
+  const big = Number(process.env.BENCH_BIG_EDITS ?? 100);
+  lspRow(await lspLatency(lspText(0), big, [0, 50, 100, 500, big].filter((n, i, a) => n <= big && a.indexOf(n) === i)));
 
   cliRows();
   quadratic();
 }
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+/** Share of wall time spent in garbage collection over `runs` runs of f (after one warm-up). */
+async function gcShare(f: () => void, runs: number): Promise<number> {
+  f();
+  let gc = 0;
+  const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) gc += e.duration; });
+  obs.observe({ entryTypes: ['gc'] });
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) f();
+  const total = Number(process.hrtime.bigint() - t) / 1e6;
+  // the entries are delivered after the synchronous runs: let them arrive
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  return (gc / total) * 100;
+}
+
+/**
+ * A fresh process, as CI meets the CLI: `node` reading the file and printing its line count (the
+ * floor of any process that reads it), beside `dist/cli.js check` on it (one finding).
+ */
+function freshProcess(text: string): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngx-bench-fresh-'));
+  try {
+    const file = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(file, text);
+    const wall = (args: string[]) => {
+      const t = process.hrtime.bigint();
+      spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    const floorJs = `const t=require('fs').readFileSync(${JSON.stringify(file)},'utf8');let n=0;for(let i=0;i<t.length;i++)if(t.charCodeAt(i)===10)n++;console.log(n)`;
+    const floor = median([0, 1, 2, 3, 4].map(() => wall(['-e', floorJs])));
+    const cli = median([0, 1, 2, 3, 4].map(() => wall([CLI, 'check', file])));
+    console.log(`fresh process, 3.1 MB config (median of 5): node reading it and printing its line count ${floor.toFixed(0)} ms; dist/cli.js check ${cli.toFixed(0)} ms (${(cli / floor).toFixed(1)}× that)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** The CLI as a user runs it: a new process, JSON written to a file; wall time from spawn to exit. */
 function cliOnce(file: string, outFile: string): { ms: number; code: number | null; rows: number } {
