@@ -16,7 +16,7 @@ function tokens(text: string): string[] {
   const out: string[] = [];
   const walk = (list: Directive[]) => {
     for (const d of list) {
-      out.push(...d.words.map((w) => w.value), d.end ?? '∅');
+      out.push(...d.words.map((w) => w.value), d.terminator ?? '∅');
       if (d.block) { out.push('{'); walk(d.block.children); out.push('}'); }
     }
   };

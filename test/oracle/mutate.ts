@@ -90,20 +90,20 @@ function wordEdge(rng: Rng, s: Shape): { at: number; desc: string } | undefined 
 /** A statement boundary: just after a directive (its `;` or `}`) or just inside a block. */
 function boundary(rng: Rng, s: Shape): { at: number; path: string[] } {
   if (rng() < 0.4) return pick(rng, s.blocks)!;
-  const n = pick(rng, s.nodes.filter((x) => !x.handler && x.d.end !== undefined));
+  const n = pick(rng, s.nodes.filter((x) => !x.handler && x.d.terminator !== undefined));
   if (!n) return s.blocks[0];
   return { at: n.d.span.end, path: n.path };
 }
 
 /** Directives that must not be inserted: the harness passes `pid` with -g. */
 const RESERVED = new Set(['pid']);
-const simple = (s: Shape) => s.nodes.filter((n) => !n.handler && n.d.end === ';' && !n.d.block && !RESERVED.has(n.d.name) && n.d.name !== 'include');
+const simple = (s: Shape) => s.nodes.filter((n) => !n.handler && n.d.terminator === ';' && !n.d.block && !RESERVED.has(n.d.name) && n.d.name !== 'include');
 
 type Mutation = (rng: Rng, s: Shape) => { text: string; mutation: string } | undefined;
 
 const MUTATIONS: Record<string, Mutation> = {
   'drop-semicolon': (rng, s) => {
-    const n = pick(rng, s.nodes.filter((x) => x.d.end === ';'));
+    const n = pick(rng, s.nodes.filter((x) => x.d.terminator === ';'));
     if (!n) return undefined;
     return { text: remove(s.text, n.d.endSpan!.start, n.d.endSpan!.end), mutation: `drop ";" of ${where(s, n.d)}` };
   },
@@ -112,7 +112,7 @@ const MUTATIONS: Record<string, Mutation> = {
     return e && { text: insert(s.text, e.at, ';'), mutation: `add ";" ${e.desc}` };
   },
   'drop-open-brace': (rng, s) => {
-    const n = pick(rng, s.nodes.filter((x) => x.d.end === '{'));
+    const n = pick(rng, s.nodes.filter((x) => x.d.terminator === '{'));
     if (!n) return undefined;
     return { text: remove(s.text, n.d.endSpan!.start, n.d.endSpan!.end), mutation: `drop "{" of ${where(s, n.d)}` };
   },
@@ -165,7 +165,7 @@ const MUTATIONS: Record<string, Mutation> = {
     return { text: insert(s.text, t.at, `\n    if ($http_upgrade) {\n        ${src}\n    }\n`), mutation: `wrap ${JSON.stringify(src.slice(0, 40))} in if{} inside ${t.path.join('/')}` };
   },
   'fewer-args': (rng, s) => {
-    const n = pick(rng, s.nodes.filter((x) => x.d.args.length > 0 && x.d.end !== undefined));
+    const n = pick(rng, s.nodes.filter((x) => x.d.args.length > 0 && x.d.terminator !== undefined));
     if (!n) return undefined;
     if (rng() < 0.4) {
       const a = n.d.args;
@@ -175,7 +175,7 @@ const MUTATIONS: Record<string, Mutation> = {
     return { text: remove(s.text, w.span.start, w.span.end), mutation: `drop argument ${JSON.stringify(w.raw.slice(0, 30))} of ${where(s, n.d)}` };
   },
   'more-args': (rng, s) => {
-    const n = pick(rng, s.nodes.filter((x) => x.d.end !== undefined));
+    const n = pick(rng, s.nodes.filter((x) => x.d.terminator !== undefined));
     if (!n) return undefined;
     const k = 1 + Math.floor(rng() * 8);
     const src: Word[] = n.d.args.length ? n.d.args : n.d.words;
@@ -185,7 +185,7 @@ const MUTATIONS: Record<string, Mutation> = {
     return { text: insert(s.text, last.span.end, ' ' + extra.join(' ')), mutation: `add ${k} argument(s) to ${where(s, n.d)}` };
   },
   duplicate: (rng, s) => {
-    const n = pick(rng, s.nodes.filter((x) => x.d.end !== undefined && !RESERVED.has(x.d.name)));
+    const n = pick(rng, s.nodes.filter((x) => x.d.terminator !== undefined && !RESERVED.has(x.d.name)));
     if (!n) return undefined;
     const src = srcOf(s.text, n.d);
     return { text: insert(s.text, n.d.span.end, (rng() < 0.5 ? '\n' : ' ') + src), mutation: `duplicate ${where(s, n.d)}` };
@@ -195,7 +195,7 @@ const MUTATIONS: Record<string, Mutation> = {
     return { text: insert(s.text, b.at, '\nfoo}bar;\n'), mutation: `insert "foo}bar;" (line ${lineAt(s.text, b.at)})` };
   },
   'quote-then-char': (rng, s) => {
-    const n = pick(rng, s.nodes.filter((x) => x.d.args.length > 0 && x.d.end !== undefined));
+    const n = pick(rng, s.nodes.filter((x) => x.d.args.length > 0 && x.d.terminator !== undefined));
     if (!n) return undefined;
     const w = pick(rng, n.d.args)!;
     const rep = pick(rng, ['"a"b', "'a'b", '"a"', '"a"\\b', '"a")', '"a"é', "'a'€", `"${w.value.replace(/["\\]/g, '')}"x`])!;
@@ -254,7 +254,7 @@ const MUTATIONS: Record<string, Mutation> = {
     return { text: insert(s.text, at, q), mutation: `insert ${q} into ${JSON.stringify(x.w.raw.slice(0, 30))} of ${where(s, x.n.d)} at +${at - x.w.span.start}` };
   },
   'comment-swallows': (rng, s) => {
-    const n = pick(rng, s.nodes.filter((x) => x.d.end !== undefined));
+    const n = pick(rng, s.nodes.filter((x) => x.d.terminator !== undefined));
     if (!n) return undefined;
     const e = n.d.endSpan!;
     const c = pick(rng, [' #', ' # note', '#', ' #"'])!;

@@ -41,7 +41,7 @@ function sites(text: string): Site[] {
   const out: Site[] = [];
   const walk = (list: Directive[], path: string[]) => {
     for (const d of list) {
-      if (!d.words.length || d.end === undefined) continue;
+      if (!d.words.length || d.terminator === undefined) continue;
       out.push({ d, path });
       if (d.block && d.block.kind === 'directives') walk(d.block.children, [...path, d.name]);
     }

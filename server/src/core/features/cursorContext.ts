@@ -34,7 +34,7 @@ export function cursorContext(ws: Workspace, file: FileId, offset: number): Curs
   let level: Directive[] = parsed.directives;
   for (;;) {
     if (ctx === undefined) return undefined;
-    const d = level.find((x) => x.span.start < offset && (offset < x.span.end || (x.block ? !x.block.close : x.end === undefined)));
+    const d = level.find((x) => x.span.start < offset && (offset < x.span.end || (x.block ? !x.block.close : x.terminator === undefined)));
     if (!d) return { ctx, wordStart };
     const b = d.block;
     if (!b || offset < b.open.end || (b.close && offset > b.close.start)) return undefined; // inside its words

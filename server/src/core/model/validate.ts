@@ -233,13 +233,13 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
         continue;
       }
       if (d.name === 'include') {
-        if (d.end === undefined) continue;
-        if (d.end !== ';') { report(file, nameOf(d), 'nginx-directive', 'directive "include" is not terminated by ";"', at); continue; }
+        if (d.terminator === undefined) continue;
+        if (d.terminator !== ';') { report(file, nameOf(d), 'nginx-directive', 'directive "include" is not terminated by ";"', at); continue; }
         if (d.args.length !== 1) { report(file, nameOf(d), 'nginx-directive', 'invalid number of arguments in "include" directive', at); continue; }
         include(node, d.args[0].value, file, nctx, parent, out, seen, chain, false);
         continue;
       }
-      if (d.end === undefined) continue; // cut off by a syntax error: nginx never reached its handler
+      if (d.terminator === undefined) continue; // cut off by a syntax error: nginx never reached its handler
       const specs = specsFor(d.name, opts);
       if (!specs) {
         if (opts.extraDirectives.includes(d.name) || (opts.directiveSet === 'reference' && isThirdPartyDirective(d.name))) { sawUnknown = true; skipBlock(node, file); continue; }
@@ -259,12 +259,12 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
         skipBlock(node, file);
         continue;
       }
-      if (!spec.block && d.end !== ';') {
+      if (!spec.block && d.terminator !== ';') {
         report(file, nameOf(d), 'nginx-directive', `directive "${d.name}" is not terminated by ";"`, at);
         skipBlock(node, file);
         continue;
       }
-      if (spec.block && d.end !== '{') {
+      if (spec.block && d.terminator !== '{') {
         report(file, nameOf(d), 'nginx-directive', `directive "${d.name}" has no opening "{"`, at);
         continue;
       }
@@ -370,7 +370,7 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
   /** A line inside map{}/types{}/geo{}…: the module's own checks, and its `include`. */
   const handlerEntry = (node: ENode, file: FileId, parent: ENode | undefined, out: ENode[], chain: FileId[]) => {
     const d = node.d;
-    if (d.end !== ';') return;
+    if (d.terminator !== ';') return;
     const owner = parent?.d.name;
     const at = d.endSpan!.start;
     const n = d.words.length;

@@ -35,15 +35,17 @@ export interface Directive {
   /** words.length, without making the words. */
   wordCount: number;
   args: Word[];
+  /** The value of argument i (0: the first after the name), without making the words; undefined past the end. */
+  arg(i: number): string | undefined;
   /** The terminator read: ';' or '{'. undefined when the directive was cut off by an error. */
-  end: ';' | '{' | undefined;
+  terminator: ';' | '{' | undefined;
   /** Span of the terminating `;` or `{`. */
   endSpan?: Span;
   /** Offset of the terminating `;` or `{` (-1 when cut off): endSpan without allocating. */
   endOffset: number;
   block?: Block;
   /** From the first character of the name to the `;` or the block's `}` (inclusive). */
-  span: Span;
+  readonly span: Span;
   /** The directive whose block holds this one (within the same file). */
   parent?: Directive;
 }

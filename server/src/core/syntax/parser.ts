@@ -96,24 +96,32 @@ interface WordStore {
 
 const QUOTES: Quote[] = ['none', '"', "'"];
 
-/** A directive whose words (and argument list) are made on first use from the file's offsets. */
+/**
+ * A directive whose words (and argument list) are made on first use from the file's offsets.
+ * It is its own span (start, end), so a directive is one object.
+ */
 class ParsedDirective implements Directive {
   private w: Word[] | undefined;
   private a: Word[] | undefined;
   private es: Span | undefined;
-  block?: Block;
+  block?: Block = undefined;
   constructor(
     private readonly src: string,
     private readonly store: WordStore,
     private readonly first: number,
     public readonly wordCount: number,
     public name: string,
-    public readonly end: ';' | '{' | undefined,
+    public readonly terminator: ';' | '{' | undefined,
     /** Offset of the terminator (-1: none). */
     public readonly endOffset: number,
-    public readonly span: Span,
+    public readonly start: number,
+    /** The span's end: the terminator, or the block's `}` once read. */
+    public end: number,
     public readonly parent: Directive | undefined,
   ) {}
+  get span(): Span {
+    return this;
+  }
   get words(): Word[] {
     if (!this.w) {
       const b = this.store.buf;
@@ -128,6 +136,13 @@ class ParsedDirective implements Directive {
   }
   get args(): Word[] {
     return (this.a ??= this.words.slice(1));
+  }
+  arg(i: number): string | undefined {
+    if (i < 0 || i + 1 >= this.wordCount) return undefined;
+    if (this.w) return this.w[i + 1].value;
+    const b = this.store.buf;
+    const o = (this.first + i + 1) * 4;
+    return unescape(this.src.slice(b[o + 3] === 0 ? b[o] : b[o] + 1, b[o + 2]));
   }
   get endSpan(): Span | undefined {
     return this.endOffset < 0 ? undefined : (this.es ??= { start: this.endOffset, end: this.endOffset + 1 });
@@ -162,6 +177,39 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
     return count;
   };
 
+  /** Appends one word's offsets to the store (endExclusive: end of the value; rawEnd: after a closing quote). */
+  function storeWord(start: number, endExclusive: number, rawEnd: number, quote: Quote) {
+    if (store.n + 4 > store.buf.length) {
+      const grown = new Int32Array(store.buf.length * 2);
+      grown.set(store.buf);
+      store.buf = grown;
+    }
+    const b = store.buf;
+    b[store.n] = start;
+    b[store.n + 1] = rawEnd;
+    b[store.n + 2] = endExclusive;
+    b[store.n + 3] = quote === 'none' ? 0 : quote === '"' ? 1 : 2;
+    store.n += 4;
+  }
+
+  /**
+   * Directive names, one string per spelling: a name is compared with the text in place
+   * (startsWith) instead of being sliced out of it for every directive.
+   */
+  const names = new Map<number, string[]>();
+  function nameAt(from: number, to: number): string {
+    const n = to - from;
+    if (n <= 0) return '';
+    const key = n * 0x10000 + text.charCodeAt(from);
+    const list = names.get(key);
+    if (list) for (let i = 0; i < list.length; i++) if (text.startsWith(list[i], from)) return list[i];
+    const s = text.slice(from, to);
+    if (s.includes('\\')) return unescape(s);
+    if (!list) names.set(key, [s]);
+    else if (list.length < 16) list.push(s);
+    return s;
+  }
+
   /** mirrors ngx_conf_read_token */
   function readStatement(): number {
     stFirst = store.n >> 2;
@@ -181,22 +229,6 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
     let bufStart = pos; // nginx's `start`, for the too-long check
     let tooLongReported = false;
 
-    // endExclusive: end of the value text; rawEnd: end of the raw text (after a closing quote)
-    const pushWord = (endExclusive: number, rawEnd: number) => {
-      if (store.n + 4 > store.buf.length) {
-        const grown = new Int32Array(store.buf.length * 2);
-        grown.set(store.buf);
-        store.buf = grown;
-      }
-      const b = store.buf;
-      b[store.n] = wordStart;
-      b[store.n + 1] = rawEnd;
-      b[store.n + 2] = endExclusive;
-      b[store.n + 3] = quote === 'none' ? 0 : quote === '"' ? 1 : 2;
-      store.n += 4;
-      count++;
-    };
-
     while (true) {
       // mirrors the NGX_CONF_BUFFER check at each buffer refill: `start` unchanged for 4096 bytes
       // while the file has more to read
@@ -208,7 +240,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       if (pos >= len) {
         if (count > 0 || !lastSpace) {
           // a word in progress at end of file
-          if (!lastSpace && !needSpace) pushWord(len, len);
+          if (!lastSpace && !needSpace) { storeWord(wordStart, len, len, quote); count++; }
           err('unexpected end of file, expecting ";" or "}"', len, len);
           return done(count, 'cut', len);
         }
@@ -328,14 +360,14 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       if (ch === 36) { variable = true; continue; }
       if (quote === '"' || quote === "'") {
         if (ch === (quote === '"' ? 34 : 39)) {
-          pushWord(pos - 1, pos);
+          { storeWord(wordStart, pos - 1, pos, quote); count++; }
           inQuote = false;
           needSpace = true;
         }
         continue;
       }
       if (isSpace(ch) || ch === 59 || ch === 123) {
-        pushWord(pos - 1, pos - 1);
+        { storeWord(wordStart, pos - 1, pos - 1, quote); count++; }
         lastSpace = true;
         if (ch === 59) return done(count, ';', pos - 1);
         if (ch === 123) return done(count, '{', pos - 1);
@@ -384,7 +416,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
   }
 
   const top: Directive[] = [];
-  interface Frame { block?: Block; owner?: Directive; list: Directive[]; kind: BlockKind }
+  interface Frame { block?: Block; owner?: ParsedDirective; list: Directive[]; kind: BlockKind }
   const stack: Frame[] = [{ list: top, kind: options.handler ? 'handler' : 'directives' }];
 
   for (;;) {
@@ -400,7 +432,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       }
       stack.pop();
       frame.block!.close = { start: at, end: at + 1 };
-      frame.owner!.span.end = at + 1;
+      frame.owner!.end = at + 1;
       continue;
     }
     if (end === 'eof') {
@@ -409,11 +441,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
     }
     const b = store.buf;
     const o = wFirst * 4;
-    let name = '';
-    if (wc) {
-      const vs = b[o + 3] === 0 ? b[o] : b[o] + 1;
-      name = unescape(text.slice(vs, b[o + 2]));
-    }
+    const name = wc ? nameAt(b[o + 3] === 0 ? b[o] : b[o] + 1, b[o + 2]) : '';
     const startAt = wc ? b[o] : at;
     const terminated = end === ';' || end === '{';
     const d = new ParsedDirective(
@@ -424,7 +452,8 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       name,
       terminated ? end : undefined,
       terminated ? at : -1,
-      { start: startAt, end: end === 'cut' ? (wc ? b[(wFirst + wc - 1) * 4 + 1] : at) : at + 1 },
+      startAt,
+      end === 'cut' ? (wc ? b[(wFirst + wc - 1) * 4 + 1] : at) : at + 1,
       frame.owner,
     );
     frame.list.push(d);
@@ -438,7 +467,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
           err('unexpected end of file, expecting "}"', len, len);
         } else {
           d.block.close = { start: close, end: close + 1 };
-          d.span.end = close + 1;
+          d.end = close + 1;
         }
         continue;
       }
