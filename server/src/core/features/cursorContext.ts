@@ -63,7 +63,7 @@ function includeOf(ws: Workspace, r: RootAnalysis, file: FileId): ENode | undefi
   const prefix = ws.prefixOf(r.root, r.kind);
   const visit = (nodes: ENode[]): ENode | undefined => {
     for (const n of nodes) {
-      if (n.d.name === 'include' && n.d.args[0] && ws.resolveInclude(prefix, n.d.args[0].value).files.includes(file)) return n;
+      if (n.d.name === 'include' && n.d.args[0] && ws.resolveInclude(prefix, n.d.arg(0)!).files.includes(file)) return n;
       const found = visit(n.children);
       if (found) return found;
     }

@@ -50,7 +50,7 @@ export function locationPath(args: string[]): string | undefined {
 function urlsOf(server: ENode | undefined, path: string): string[] {
   const own = (name: string) => server?.children.filter((c) => c.d.name === name) ?? [];
   const names = own('server_name').flatMap((n) => n.d.args.map((a) => a.value)).filter((n) => n && n !== '_' && !n.startsWith('~') && !n.includes('*'));
-  const sslOn = own('ssl').some((n) => n.d.args[0]?.value === 'on');
+  const sslOn = own('ssl').some((n) => n.d.arg(0) === 'on');
   const listens = own('listen').map((n) => listenOf(n.d.args.map((a) => a.value), sslOn)).filter((l): l is Listen => !!l);
   if (!listens.length) listens.push({ port: 80, secure: sslOn });
   const urls: string[] = [];

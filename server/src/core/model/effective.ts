@@ -57,7 +57,7 @@ export const PROXY_PARAMS_HEADERS = ['host', 'x-real-ip', 'x-forwarded-for', 'x-
  */
 export function stockProxyParams(l: Level, root: RootAnalysis): ENode | undefined {
   if (!root.unfollowed.size) return undefined;
-  return own(l, 'include').find((n) => root.unfollowed.has(n) && /(^|\/)proxy_params$/.test(n.d.args[0]?.value ?? ''));
+  return own(l, 'include').find((n) => root.unfollowed.has(n) && /(^|\/)proxy_params$/.test(n.d.arg(0) ?? ''));
 }
 
 /**
@@ -76,7 +76,7 @@ export function isStockInclude(arg: string | undefined): boolean {
  * files, whose contents are known (they define no variable and set no WebSocket header).
  */
 export function hidesSomething(root: RootAnalysis): boolean {
-  for (const n of root.unfollowed) if (!isStockInclude(n.d.args[0]?.value)) return true;
+  for (const n of root.unfollowed) if (!isStockInclude(n.d.arg(0))) return true;
   return false;
 }
 
@@ -149,7 +149,7 @@ const lowered = new Map<string, string>();
 
 export function headerName(n: ENode): string {
   if (n.header !== undefined) return n.header;
-  const v = n.d.args[0]?.value ?? '';
+  const v = n.d.arg(0) ?? '';
   let l = lowered.get(v);
   if (l === undefined) {
     l = v.toLowerCase();
@@ -205,7 +205,7 @@ export function setsUpgrade(l: Level): boolean {
     r = false;
     for (const h of own(l, 'proxy_set_header')) {
       const name = headerName(h);
-      if (name === 'upgrade' || (name === 'connection' && isUpgradeConnection(h.d.args[1]?.value ?? ''))) { r = true; break; }
+      if (name === 'upgrade' || (name === 'connection' && isUpgradeConnection(h.d.arg(1) ?? ''))) { r = true; break; }
     }
     l.upgrade = r;
   }
@@ -265,24 +265,24 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
       case 'map':
         if (n.ctx === 'handler' || n.ctx === 'unknown') break;
         maps.push(n);
-        if (d.args.length >= 2) define(d.args[1].value, n);
+        if (d.wordCount >= 3) define(d.arg(1)!, n);
         break;
       case 'geo':
       case 'split_clients':
-        if (d.args.length >= 1 && n.ctx !== 'handler') define(d.args[d.args.length - 1].value, n);
+        if (d.wordCount >= 2 && n.ctx !== 'handler') define(d.arg(d.wordCount - 2)!, n);
         break;
       case 'http':
         if (n.ctx === 'main') httpBlocks.push(n);
         break;
       case 'upstream':
-        if (n.ctx === 'http' && d.args[0]) upstreams.set(d.args[0].value, n);
+        if (n.ctx === 'http' && d.wordCount >= 2) upstreams.set(d.arg(0)!, n);
         break;
       case 'proxy_pass':
         if (n.parent && (n.ctx === 'location' || n.ctx === 'if-location' || n.ctx === 'limit_except')) proxyNodes.push(n);
         break;
       default:
         // set, auth_request_set, perl_set, js_set…
-        if (DEFINES_FIRST.has(d.name) && d.args.length >= 1 && n.ctx !== 'handler') define(d.args[0].value, n);
+        if (DEFINES_FIRST.has(d.name) && d.wordCount >= 2 && n.ctx !== 'handler') define(d.arg(0)!, n);
         break;
     }
   }
@@ -303,7 +303,7 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
         // after `Connection $connection_upgrade`) drops only itself, it overrides nothing
         const name = headerName(h);
         const prev = headers.get(name);
-        if (prev && h.d.args[1]?.value === '' && prev.d.args[1]?.value !== '') continue;
+        if (prev && h.d.arg(1) === '' && prev.d.arg(1) !== '') continue;
         headers.set(name, h);
       }
     }
@@ -317,7 +317,7 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
     let unseen: number | undefined;
     if (root.unfollowed.size) {
       for (let i = 0; i < levels.length && unseen === undefined; i++) {
-        if (own(levels[i], 'include').some((n) => root.unfollowed.has(n) && !isStockInclude(n.d.args[0]?.value))) unseen = i;
+        if (own(levels[i], 'include').some((n) => root.unfollowed.has(n) && !isStockInclude(n.d.arg(0)))) unseen = i;
       }
     }
     let lostUpgradeLevel: Level | undefined;
@@ -344,7 +344,7 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
 
 /** The host part of a block's proxy_pass (an upstream name or a host). */
 function upstreamNameOf(b: ProxyBlock): string {
-  return /^[a-z]+:\/\/([^/:]+)/i.exec(b.proxyPass.d.args[0]?.value ?? '')?.[1] ?? '';
+  return /^[a-z]+:\/\/([^/:]+)/i.exec(b.proxyPass.d.arg(0) ?? '')?.[1] ?? '';
 }
 
 function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp[], inputs: ModelInputs): [NonNullable<ProxyBlock['intentBy']>, string] | undefined {
@@ -352,14 +352,20 @@ function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp
   // the location path (for an `if`/limit_except, the enclosing location's)
   let loc: ENode | undefined = b.node;
   while (loc && loc.d.name !== 'location') loc = loc.parent;
-  const path = loc ? loc.d.args.map((a) => a.value).join(' ') : '';
-  const target = b.proxyPass.d.args[0]?.value ?? '';
+  let path = '';
+  let wsPath = false;
+  if (loc) for (let i = 0; i + 1 < loc.d.wordCount; i++) {
+    const v = loc.d.arg(i)!;
+    path = i ? path + ' ' + v : v;
+    if (isWsPath(v)) wsPath = true;
+  }
+  const target = b.proxyPass.d.arg(0) ?? '';
   const targetPath = target.replace(/^[a-z]+:\/\/[^/]*/i, '');
   const upstreamName = upstreamNameOf(b);
   for (const re of patterns) {
     if (re.test(path) || re.test(upstreamName)) return ['pattern', `it matches the endpoint pattern /${re.source}/`];
   }
-  if (loc && loc.d.args.some((a) => isWsPath(a.value))) return ['path', `its path ${path} looks like a WebSocket endpoint`];
+  if (wsPath) return ['path', `its path ${path} looks like a WebSocket endpoint`];
   if (targetPath && isWsPath(targetPath)) return ['target', `its proxy_pass target ${target} looks like a WebSocket endpoint`];
   if (upstreamName && WS_UPSTREAM.test(upstreamName) && (upstreams.has(upstreamName) || !upstreamName.includes('.'))) return ['upstream', `its upstream ${upstreamName} looks like a WebSocket backend`];
   for (const n of [b.node, ...(loc && loc !== b.node ? [loc] : [])]) {

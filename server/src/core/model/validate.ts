@@ -3,7 +3,7 @@ import type { Directive, SyntaxError } from '../syntax/ast';
 import { isThirdPartyDirective } from '../data/thirdParty';
 import { literalArgs } from '../data/literalArgs';
 import { isNotIn122 } from '../data/valueTypes';
-import { isUpTo122, ValueChecks } from './values';
+import { isUpTo122, ValueChecks, type ValueSite } from './values';
 import { AFTER_ALL, type FileId, type Finding, type Span } from '../types';
 import { childContext } from './contexts';
 import type { ENode, IncludeSource, NodeCtx, RootAnalysis, ValidateOptions } from './tree';
@@ -201,7 +201,7 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
   const scans = new Map<FileId, { text: string; from: number; dollar: number; paren: number }>();
   const mayHaveVariables = (file: FileId, d: Directive): number => {
     const from = d.span.start;
-    const to = d.block ? d.block.open.start : d.span.end;
+    const to = d.block ? d.block.openAt : d.span.end;
     let sc = scans.get(file);
     if (!sc || from < sc.from) {
       // first visit, or the file is read again (included twice): start over
@@ -215,6 +215,10 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
     return (sc.dollar >= from && sc.dollar < to ? HAS_DOLLAR : 0) | (sc.paren >= from && sc.paren < to ? HAS_CAPTURE : 0) | (DEFINES.has(d.name) ? DEFINES_VAR : 0);
   };
 
+  /** The one site values.check reads (it keeps nothing of it): filled per directive. */
+  const site: ValueSite = { d: undefined as unknown as Directive, file: '', parent: undefined, ctx: '', at: 0 };
+  const seenAt: Map<string, number>[] = [];
+  let depth = 0;
   /** Walks the directives of one block (or file), sharing `seen` for nginx's duplicate checks. */
   const walk = (list: Directive[], file: FileId, nctx: NodeCtx, parent: ENode | undefined, out: ENode[], seen: Map<string, number>, chain: FileId[], includedFrom?: ENode) => {
     for (const d of list) {
@@ -292,9 +296,10 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
       }
       // nginx's set() handler: the duplicate check first, then the value (one error per directive)
       if (findings.length === reported) {
-        values.check({ d, file, parent, ctx: nctx, at }, spec);
+        site.d = d; site.file = file; site.parent = parent; site.ctx = nctx; site.at = at;
+        values.check(site, spec);
         // in nginx's reading order: the value errors of this directive, now
-        for (const f of values.drain()) findings.push(f);
+        values.drainInto(findings);
       }
       if (d.name === 'if' && spec.module === 'ngx_http_rewrite_module') {
         const bad = ifConditionError(d.args.map((a) => a.value));
@@ -310,12 +315,17 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
       }
       if (d.block) {
         const inner: NodeCtx = d.block.kind === 'handler' ? 'handler' : d.block.kind === 'opaque' ? 'opaque' : childContext(nctx as Ctx, d.name) ?? 'unknown';
-        walk(d.block.children, file, inner, node, node.children, new Map(), chain);
-        if (d.block.close) syntaxUpTo(d.block.close.start);
-        if (d.name === 'upstream' && inner === 'upstream' && d.block.close && !hasServer(node)) {
-          report(file, nameOf(d), 'nginx-directive', 'no servers are inside upstream', d.block.close.start);
+        // the duplicate checks of a block live while it is read: one map per depth, reused
+        const inSeen = (seenAt[++depth] ??= new Map());
+        inSeen.clear();
+        walk(d.block.children, file, inner, node, node.children, inSeen, chain);
+        depth--;
+        const closeAt = d.block.closeAt;
+        if (closeAt >= 0) syntaxUpTo(closeAt);
+        if (d.name === 'upstream' && inner === 'upstream' && closeAt >= 0 && !hasServer(node)) {
+          report(file, nameOf(d), 'nginx-directive', 'no servers are inside upstream', closeAt);
         }
-        if (late.size && d.block.close) lateAt(file, d.block.close.start);
+        if (late.size && closeAt >= 0) lateAt(file, closeAt);
       }
     }
   };
@@ -518,7 +528,7 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
   }
   // after the whole configuration is read (ngx_event_init_conf runs after the http block's variables)
   values.finish(root, kind, complete);
-  for (const f of values.drain()) findings.push(f);
+  values.drainInto(findings);
   atNginxLines(ws, findings);
   return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed, outside };
 }
@@ -597,14 +607,16 @@ const isNameChar = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) 
  */
 function collectVariables(d: Directive, found: number, nctx: NodeCtx, file: FileId, defined: Set<string>, uses: { name: string; file: FileId; span: Span }[]) {
   // named captures anywhere define variables (location, if, map, server_name, rewrite)
+  const argc = d.wordCount - 1;
   if (found & HAS_CAPTURE) {
-    for (const w of d.words) {
-      if (w.value.includes('(?')) for (const m of w.value.matchAll(CAPTURE_RE)) defined.add(m[1].toLowerCase());
+    for (let k = -1; k < argc; k++) {
+      const v = k < 0 ? d.name : d.arg(k)!;
+      if (v.includes('(?')) for (const m of v.matchAll(CAPTURE_RE)) defined.add(m[1].toLowerCase());
     }
   }
   if (found & DEFINES_VAR) {
-    if (DEFINES_FIRST.has(d.name) && d.args[0]) defined.add(d.args[0].value.replace(/^\$/, '').toLowerCase());
-    if (DEFINES_SECOND.has(d.name) && d.args.length >= 2) defined.add(d.args[d.args.length - 1].value.replace(/^\$/, '').toLowerCase());
+    if (DEFINES_FIRST.has(d.name) && argc >= 1) defined.add(d.arg(0)!.replace(/^\$/, '').toLowerCase());
+    if (DEFINES_SECOND.has(d.name) && argc >= 2) defined.add(d.arg(argc - 1)!.replace(/^\$/, '').toLowerCase());
   }
   if (!(found & HAS_DOLLAR)) return;
   if (nctx === 'opaque' || nctx === 'unknown') return;
@@ -612,36 +624,34 @@ function collectVariables(d: Directive, found: number, nctx: NodeCtx, file: File
     if (d.name !== 'hash') return; // the one upstream directive that takes variables
   } else if (nctx !== 'http' && nctx !== 'server' && nctx !== 'location' && nctx !== 'if-server' && nctx !== 'if-location' && nctx !== 'limit_except' && nctx !== 'handler') return;
   if (REGEX_ARGS.has(d.name)) return;
-  const args = d.args;
   let from = 0;
-  let to = args.length;
+  let to = argc;
   if (nctx === 'handler') {
     // map values (not keys) may use variables; geo/types/split_clients entries are literals
-    if (d.parent?.name !== 'map' || d.words.length !== 2) return;
+    if (d.parent?.name !== 'map' || d.wordCount !== 2) return;
   } else if (d.name === 'if') {
     // the regex operand after ~ / ~* / !~ / !~* is not a value
-    const i = args.findIndex((a) => /^!?~\*?$/.test(a.value));
-    if (i >= 0) to = i;
+    for (let k = 0; k < argc; k++) if (/^!?~\*?$/.test(d.arg(k)!)) { to = k; break; }
   } else if (DEFINES_FIRST.has(d.name)) {
     from = 1;
   } else if (DEFINES_SECOND.has(d.name)) {
-    to = args.length - 1;
+    to = argc - 1;
   } else if (d.name === 'rewrite') {
     from = 1; // the regex; the replacement is compiled
-  } else if (TILDE_REGEX_FIRST.has(d.name) && args[0]?.value.startsWith('~')) {
+  } else if (TILDE_REGEX_FIRST.has(d.name) && d.arg(0)?.startsWith('~')) {
     from = 1;
   }
   const template = file.endsWith('.template');
-  const literal = nctx === 'handler' ? undefined : d.name === 'return' && args.length === 1 ? (RETURN_URL.test(args[0].value) ? undefined : ALL_LITERAL) : literalArgs(d.name);
+  const literal = nctx === 'handler' ? undefined : d.name === 'return' && argc === 1 ? (RETURN_URL.test(d.arg(0)!) ? undefined : ALL_LITERAL) : literalArgs(d.name);
   for (let k = from; k < to; k++) {
-    const a = args[k];
     if (literal && literal(k)) continue;
-    const v = a.value;
+    const v = d.arg(k)!;
     if (!v.includes('$')) continue;
     const found: { name: string; text: string }[] = [];
     if (!scanVariables(v, found)) continue; // nginx stops at this value with its own error
     for (const { name, text } of found) {
       if (isKnownVariable(name)) continue;
+      const a = d.args[k];
       // *.conf.template files go through envsubst first (the nginx Docker image): ${NAME} and
       // upper-case $NAME are placeholders for environment variables, not nginx variables
       if (template && (text.startsWith('${') || /^[A-Z][A-Z0-9_]*$/.test(name))) continue;
@@ -691,16 +701,15 @@ interface LocationName {
 
 /** A location's kind and name, read as ngx_http_core_location does; undefined: invalid modifier. */
 function locationOf(d: Directive): LocationName | undefined {
-  const args = d.args;
-  if (args.length === 2) {
-    const mod = args[0].value;
-    const name = args[1].value;
+  if (d.wordCount === 3) {
+    const mod = d.arg(0)!;
+    const name = d.arg(1)!;
     if (mod === '=') return { kind: 'exact', name };
     if (mod === '^~') return { kind: 'prefix', name };
     if (mod === '~' || mod === '~*') return { kind: 'regex', name };
     return undefined;
   }
-  const v = args[0]?.value ?? '';
+  const v = d.arg(0) ?? '';
   if (v.startsWith('=')) return { kind: 'exact', name: v.slice(1) };
   if (v.startsWith('^~')) return { kind: 'prefix', name: v.slice(2) };
   if (v.startsWith('~')) return { kind: 'regex', name: v.slice(v.startsWith('~*') ? 2 : 1) };

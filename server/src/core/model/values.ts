@@ -10,7 +10,7 @@
 // third-party module), nothing is said. Pure.
 import type { DirectiveSpec } from '../data/directives';
 import { directiveTypes, type DirectiveTypes } from '../data/valueTypes';
-import type { Directive, Word } from '../syntax/ast';
+import type { Directive } from '../syntax/ast';
 import type { FileId, Finding, Span } from '../types';
 import { atoi, sizeOk, timeOk, valueError } from './valueSyntax';
 
@@ -57,7 +57,8 @@ interface UpstreamEntry {
   create: boolean;
   file: FileId;
   at: number;
-  span: Span;
+  /** The directive naming it (its first argument is the span reported). */
+  d: Directive;
 }
 
 /** `listen` parameters nginx 1.22 on Linux knows without a value (ngx_http_core_listen). */
@@ -172,6 +173,14 @@ export class ValueChecks {
     this.findings.push(f);
   }
 
+  /** Appends the findings reported since the last drain to `out`, in the order nginx meets them. */
+  drainInto(out: Finding[]): void {
+    const f = this.findings;
+    if (!f.length) return;
+    for (let i = 0; i < f.length; i++) out.push(f[i]);
+    this.findings = [];
+  }
+
   /** The findings reported since the last drain, in the order nginx meets them. */
   drain(): Finding[] {
     const out = this.findings;
@@ -222,7 +231,7 @@ export class ValueChecks {
     for (let i = 0; i < n; i++) {
       const t = row?.[i] ?? types.list;
       if (!t) continue;
-      const v = d.args[i].value;
+      const v = d.arg(i)!;
       if (t.variables && v.includes('$')) continue;
       if (!this.upTo122) {
         // a later nginx: many arguments have learnt variables since (proxy_limit_rate in 1.27.0);
@@ -242,11 +251,11 @@ export class ValueChecks {
 
   /** ngx_http_proxy_pass and its siblings: the URL prefix, the port, and the upstream it names. */
   private pass(site: ValueSite, schemes: RegExp) {
-    const w = site.d.args[0];
-    const url = w.value;
+    const url = site.d.arg(0)!;
     if (url.includes('$')) return; // compiled: judged per request
     const scheme = schemes.exec(url);
     if (site.d.name === 'proxy_pass' && !scheme) {
+      const w = site.d.args[0];
       // the span starts where the value does (inside quotes), as ws-proxy-pass-scheme's, which replaces it for ws://
       const q = w.quote === 'none' ? 0 : 1;
       this.report(site.file, { start: w.span.start + q, end: Math.max(w.span.start + q, w.span.end - q) }, 'invalid URL prefix', site.at);
@@ -257,19 +266,18 @@ export class ValueChecks {
     const p = portOf(rest, { uri: site.d.name === 'proxy_pass', portOnly: false });
     if (!p) return;
     if ('error' in p) {
-      this.report(site.file, w.span, `${p.error} in upstream "${rest}"`, site.at);
+      this.report(site.file, site.d.args[0].span, `${p.error} in upstream "${rest}"`, site.at);
       return;
     }
     const cut = rest.search(/[/?]/);
     const hostPort = cut >= 0 ? rest.slice(0, cut) : rest;
     if (hostPort.startsWith('[')) return;
     const host = hostPort.includes(':') ? hostPort.slice(0, hostPort.indexOf(':')) : hostPort;
-    this.addUpstream({ host, port: p.port, create: false, file: site.file, at: site.at, span: w.span });
+    this.addUpstream({ host, port: p.port, create: false, file: site.file, at: site.at, d: site.d });
   }
 
   private upstream(site: ValueSite) {
-    const w = site.d.args[0];
-    this.addUpstream({ host: w.value, port: undefined, create: true, file: site.file, at: site.at, span: w.span });
+    this.addUpstream({ host: site.d.arg(0)!, port: undefined, create: true, file: site.file, at: site.at, d: site.d });
   }
 
   /** ngx_http_upstream_add: the same name twice, and a port where an upstream{} has none. */
@@ -279,16 +287,16 @@ export class ValueChecks {
     this.upstreams.set(key, same);
     for (const e of same) {
       if (u.create && e.create) {
-        this.report(u.file, u.span, `duplicate upstream "${u.host}"`, u.at);
+        this.report(u.file, u.d.args[0].span, `duplicate upstream "${u.host}"`, u.at);
         return;
       }
       if (e.create && u.port !== undefined) {
-        this.report(u.file, u.span, `upstream "${u.host}" may not have port ${u.port}`, u.at);
+        this.report(u.file, u.d.args[0].span, `upstream "${u.host}" may not have port ${u.port}`, u.at);
         return;
       }
       if (u.create && e.port !== undefined) {
         // ngx_log_error with the *_pass's own file and line, met when the upstream block opens
-        this.report(e.file, e.span, `upstream "${u.host}" may not have port ${e.port}`, e.at, { file: u.file, offset: u.at - 0.25 });
+        this.report(e.file, e.d.args[0].span, `upstream "${u.host}" may not have port ${e.port}`, e.at, { file: u.file, offset: u.at - 0.25 });
         return;
       }
       if (e.port !== undefined && u.port !== undefined && e.port !== u.port) continue;
@@ -300,20 +308,20 @@ export class ValueChecks {
 
   /** ngx_http_core_listen: the address's port, then each parameter. */
   private listen(site: ValueSite) {
-    const args = site.d.args;
-    const addr = args[0].value;
+    const d = site.d;
+    const addr = d.arg(0)!;
     if (addr.includes('$')) return;
     const p = portOf(addr, { uri: false, portOnly: true });
     if (p && 'error' in p) {
-      this.report(site.file, args[0].span, `${p.error} in "${addr}" of the "listen" directive`, site.at);
+      this.report(site.file, d.args[0].span, `${p.error} in "${addr}" of the "listen" directive`, site.at);
       return;
     }
     // a host name is resolved before the parameters are read: its verdict depends on DNS
     const host = addr.includes(':') ? addr.slice(0, addr.indexOf(':')) : addr;
     const unix = /^unix:/i.test(addr);
     if (!unix && (!p || !(host === '*' || addr.startsWith('[') || /^[0-9]+(-[0-9]+)?$/.test(host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)))) return;
-    for (let i = 1; i < args.length; i++) {
-      const v = args[i].value;
+    for (let i = 1; i < d.wordCount - 1; i++) {
+      const v = d.arg(i)!;
       if (LISTEN_FLAGS_122.has(v) || (!this.upTo122 && LISTEN_FLAGS_LATER.includes(v))) continue;
       const eq = v.indexOf('=');
       const name = eq > 0 ? v.slice(0, eq) : '';
@@ -321,23 +329,23 @@ export class ValueChecks {
       // a parameter with a value: `invalid backlog "backlog=x"`; where nginx's words are not modelled, stop
       const n = atoi(val);
       const bad = (ok: boolean | null) => {
-        if (ok === false) this.report(site.file, args[i].span, `invalid ${name} "${v}"`, site.at);
+        if (ok === false) this.report(site.file, d.args[i].span, `invalid ${name} "${v}"`, site.at);
         return ok !== true;
       };
       if (name === 'fastopen' || name === 'backlog') { if (bad(n === null ? null : n !== undefined && (name !== 'backlog' || n !== 0))) return; continue; }
       if (name === 'rcvbuf' || name === 'sndbuf') { if (bad(sizeOk(val))) return; continue; }
       if (name === 'ipv6only' || name === 'so_keepalive') { if (val === 'on' || val === 'off') continue; return; }
       if (name === 'accept_filter') continue; // a warning on Linux
-      this.report(site.file, args[i].span, `invalid parameter "${v}"`, site.at);
+      this.report(site.file, d.args[i].span, `invalid parameter "${v}"`, site.at);
       return;
     }
   }
 
   /** ngx_http_upstream_server: the parameters, then the address's port. */
   private upstreamServer(site: ValueSite) {
-    const args = site.d.args;
-    for (let i = 1; i < args.length; i++) {
-      const v = args[i].value;
+    const d = site.d;
+    for (let i = 1; i < d.wordCount - 1; i++) {
+      const v = d.arg(i)!;
       if (v === 'down') continue;
       if (v === 'backup') {
         if (site.parent && this.noBackup.has(site.parent)) return; // "balancing method does not support…"
@@ -352,24 +360,23 @@ export class ValueChecks {
       else ok = false;
       if (ok === null) return;
       if (!ok) {
-        this.report(site.file, args[i].span, `invalid parameter "${v}"`, site.at);
+        this.report(site.file, d.args[i].span, `invalid parameter "${v}"`, site.at);
         return;
       }
     }
-    const addr = args[0].value;
+    const addr = d.arg(0)!;
     const p = portOf(addr, { uri: false, portOnly: false });
-    if (p && 'error' in p) this.report(site.file, args[0].span, `${p.error} in upstream "${addr}"`, site.at);
+    if (p && 'error' in p) this.report(site.file, d.args[0].span, `${p.error} in upstream "${addr}"`, site.at);
   }
 
   /** ngx_http_rewrite_return: a code up to 999, or a URL for 302. */
   private returnCode(site: ValueSite) {
-    const w: Word = site.d.args[0];
-    const v = w.value;
+    const v = site.d.arg(0)!;
     const n = atoi(v);
     if (n === null) return;
     if (n === undefined) {
       if ((v.length > 7 && v.startsWith('http://')) || (v.length > 8 && v.startsWith('https://')) || (v.length > 6 && v.startsWith('$scheme'))) return;
     } else if (n <= 999) return;
-    this.report(site.file, w.span, `invalid return code "${v}"`, site.at);
+    this.report(site.file, site.d.args[0].span, `invalid return code "${v}"`, site.at);
   }
 }

@@ -22,9 +22,13 @@ export type BlockKind = 'directives' | 'handler' | 'opaque';
 export interface Block {
   kind: BlockKind;
   /** Span of the `{`. */
-  open: Span;
+  readonly open: Span;
   /** Span of the matching `}`; undefined when the file ended first. */
-  close?: Span;
+  readonly close?: Span;
+  /** Offset of the `{`: open.start without making the span. */
+  readonly openAt: number;
+  /** Offset of the `}` (-1 when the file ended first): close.start without making the span. */
+  readonly closeAt: number;
   children: Directive[];
 }
 

@@ -96,6 +96,26 @@ interface WordStore {
 
 const QUOTES: Quote[] = ['none', '"', "'"];
 
+/** A block: one object; its brace spans are made on first use from their offsets. */
+class ParsedBlock implements Block {
+  private o: Span | undefined;
+  private c: Span | undefined;
+  /** Offset of the `}` (-1: the file ended first). */
+  closeAt = -1;
+  readonly children: Directive[] = [];
+  constructor(
+    public kind: BlockKind,
+    /** Offset of the `{`. */
+    public readonly openAt: number,
+  ) {}
+  get open(): Span {
+    return (this.o ??= { start: this.openAt, end: this.openAt + 1 });
+  }
+  get close(): Span | undefined {
+    return this.closeAt < 0 ? undefined : (this.c ??= { start: this.closeAt, end: this.closeAt + 1 });
+  }
+}
+
 /**
  * A directive whose words (and argument list) are made on first use from the file's offsets.
  * It is its own span (start, end), so a directive is one object.
@@ -416,7 +436,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
   }
 
   const top: Directive[] = [];
-  interface Frame { block?: Block; owner?: ParsedDirective; list: Directive[]; kind: BlockKind }
+  interface Frame { block?: ParsedBlock; owner?: ParsedDirective; list: Directive[]; kind: BlockKind }
   const stack: Frame[] = [{ list: top, kind: options.handler ? 'handler' : 'directives' }];
 
   for (;;) {
@@ -431,7 +451,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
         continue;
       }
       stack.pop();
-      frame.block!.close = { start: at, end: at + 1 };
+      frame.block!.closeAt = at;
       frame.owner!.end = at + 1;
       continue;
     }
@@ -462,17 +482,18 @@ export function parse(text: string, options: ParseOptions = {}): ParsedFile {
       let kind: BlockKind = frame.kind === 'opaque' ? 'opaque' : HANDLER_BLOCKS.has(d.name) ? 'handler' : 'directives';
       if (d.name.endsWith('_by_lua_block') && frame.kind === 'directives') {
         const close = skipLuaBlock();
-        d.block = { open: { start: at, end: at + 1 }, children: [], kind: 'opaque' };
+        const lua = new ParsedBlock('opaque', at);
+        d.block = lua;
         if (close === undefined) {
           err('unexpected end of file, expecting "}"', len, len);
         } else {
-          d.block.close = { start: close, end: close + 1 };
+          lua.closeAt = close;
           d.end = close + 1;
         }
         continue;
       }
       if (frame.kind === 'handler') kind = 'handler';
-      const block: Block = { open: { start: at, end: at + 1 }, children: [], kind };
+      const block = new ParsedBlock(kind, at);
       d.block = block;
       if (stack.length > MAX_DEPTH) {
         // deeper than any real config: keep reading (braces must still balance) but keep nothing,

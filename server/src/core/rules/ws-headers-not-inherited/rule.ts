@@ -50,7 +50,7 @@ export const rule: Rule = {
       ctx.report({
         node: first,
         messageId: first === params ? 'droppedByParams' : 'dropped',
-        data: { lost: lostWs.map((h) => h.d.args[0]?.value).join(' and ') + ' header' + (lostWs.length > 1 ? 's' : ''), where },
+        data: { lost: lostWs.map((h) => h.d.arg(0)).join(' and ') + ' header' + (lostWs.length > 1 ? 's' : ''), where },
         related: lostWs.map((h) => ({ file: h.file, span: h.d.span, note: 'not inherited: ' + sourceOf(ctx, h) })),
         fixes: anchor ? fix(`Copy the ${toCopy.length} inherited proxy_set_header line${toCopy.length === 1 ? '' : 's'} here`, [insertAfter(ctx.text(node.file), anchor, node, toCopy.map((h) => sourceOf(ctx, h)))]) : [],
       });

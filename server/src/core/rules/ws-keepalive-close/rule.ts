@@ -23,14 +23,14 @@ export const rule: Rule = {
     const reported = new Set<ENode>();
     for (const b of model.proxies) {
       const conn = b.headers.get('connection');
-      const v = conn?.d.args[1]?.value;
+      const v = conn?.d.arg(1);
       if (!v || !v.startsWith('$')) continue;
-      const host = /^https?:\/\/([^/:$]+)/i.exec(b.proxyPass.d.args[0]?.value ?? '')?.[1];
+      const host = /^https?:\/\/([^/:$]+)/i.exec(b.proxyPass.d.arg(0) ?? '')?.[1];
       const ups = host ? model.upstreams.get(host) : undefined;
       const keepalive = ups?.children.find((c) => c.d.name === 'keepalive');
       if (!ups || !keepalive) continue;
       for (const m of model.definitions.get(v.slice(1)) ?? []) {
-        if (m.d.name !== 'map' || !/^\$http_upgrade$/i.test(m.d.args[0]?.value ?? '')) continue;
+        if (m.d.name !== 'map' || !/^\$http_upgrade$/i.test(m.d.arg(0) ?? '')) continue;
         const empty = m.children.find((e) => e.d.words.length === 2 && e.d.words[0].value === '' && e.d.words[1].value.toLowerCase() === 'close');
         if (!empty || reported.has(empty)) continue;
         reported.add(empty);

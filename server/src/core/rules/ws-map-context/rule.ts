@@ -33,8 +33,8 @@ export const rule: Rule = {
       const start = onlyIndentBefore ? lineStart : m.d.span.start;
       const body = text.slice(m.d.span.start, m.d.span.end);
       const lines = body.split(/\r?\n/).map((l, i) => (i === 0 ? l : l.replace(new RegExp('^' + indentAt(text, m.d.span.start)), '')));
-      const target = m.d.args[1]?.value;
-      const already = target && model.maps.some((o) => o !== m && (o.ctx === 'http') && o.d.args[1]?.value === target);
+      const target = m.d.arg(1);
+      const already = target && model.maps.some((o) => o !== m && (o.ctx === 'http') && o.d.arg(1) === target);
       const remove = { file: m.file, span: { start, end }, text: '' };
       const http = model.httpBlocks.find((h) => h.d.block?.close);
       let insert;

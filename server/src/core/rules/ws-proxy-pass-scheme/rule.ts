@@ -41,14 +41,14 @@ export const rule: Rule = {
     if (!used.size) return;
     for (const n of ctx.model.named('set')) {
       if (n.d.args.length === 2) {
-        const name = n.d.args[0].value.replace(/^\$/, '');
-        const s = WS.exec(n.d.args[1].value);
+        const name = n.d.arg(0)!.replace(/^\$/, '');
+        const s = WS.exec(n.d.arg(1)!);
         if (s && used.has(name)) report(n, n.d.args[1], s[1].toLowerCase(), 'viaVariable', name);
       }
     }
     for (const n of ctx.model.maps) {
       if (n.d.args.length === 2) {
-        const name = n.d.args[1].value.replace(/^\$/, '');
+        const name = n.d.arg(1)!.replace(/^\$/, '');
         if (!used.has(name)) continue;
         for (const e of n.children) {
           const v = e.d.words[1];

@@ -24,7 +24,7 @@ export const rule: Rule = {
     for (const b of ctx.model.proxies) {
       if (!b.intent || b.headers.has('upgrade') || b.lostUpgradeLevel || mayBeHidden(b, 'headers')) continue;
       const conn = b.headers.get('connection');
-      const certain = !!conn && /upgrade/i.test(conn.d.args[1]?.value ?? '');
+      const certain = !!conn && /upgrade/i.test(conn.d.arg(1) ?? '');
       const add = addToProxyBlock(ctx, b, ['proxy_set_header Upgrade $http_upgrade;'], 'header');
       const title = add && add.copied ? `Add proxy_set_header Upgrade $http_upgrade (copying the ${add.copied} inherited header line${add.copied === 1 ? '' : 's'})` : 'Add proxy_set_header Upgrade $http_upgrade';
       ctx.report({
