@@ -53,6 +53,7 @@ connection.onInitialize((params) => {
 });
 connection.onInitialized(guard('initialized', undefined, () => initialized(ctx, publisher, guard, init!.params, init!.folders)));
 connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, () => {
+  publisher.settingsChanged();
   publisher.refreshProjects(ctx.projects.all());
   return nginxTest.refresh();
 }));

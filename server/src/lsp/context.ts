@@ -8,6 +8,8 @@ import type { Projects } from './projects';
 /** The client features the server adapts to. */
 export interface ClientCaps {
   configuration: boolean;
+  /** The client tells the server when settings change (we register for it): fetched settings may be kept until then. */
+  configurationChanges: boolean;
   relatedInformation: boolean;
   workDoneProgress: boolean;
   dynamicWatchers: boolean;
@@ -18,6 +20,7 @@ export function clientCaps(params: InitializeParams): ClientCaps {
   const c = params.capabilities;
   return {
     configuration: !!c.workspace?.configuration,
+    configurationChanges: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
     relatedInformation: !!c.textDocument?.publishDiagnostics?.relatedInformation,
     workDoneProgress: !!c.window?.workDoneProgress,
     dynamicWatchers: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,

@@ -4,7 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import { uriToFile } from './convert';
 import type { Guard } from './guard';
-import type { Publisher } from './publisher';
+import { KEYSTROKE_MS, type Publisher } from './publisher';
 
 export function wireDocuments(ctx: ServerContext, publisher: Publisher, guard: Guard): void {
   const openedAt = new Map<string, number>();
@@ -24,7 +24,7 @@ export function wireDocuments(ctx: ServerContext, publisher: Publisher, guard: G
     const file = uriToFile(document.uri);
     if (file === undefined) return;
     ctx.projects.of(file).ws.setOverlay(file, document.getText());
-    publisher.changed(file);
+    publisher.changed(file, KEYSTROKE_MS);
   }));
 
   ctx.documents.onDidClose(guard('didClose', undefined, ({ document }: TextDocumentChangeEvent<TextDocument>) => {

@@ -7,14 +7,17 @@ import { uriOf, docOf, type ServerContext } from './context';
 import { LineMap } from './convert';
 import { toDiagnostic } from './diagnostics';
 import type { Project } from './projects';
-import { analyzeOptions, fetchSettings } from './settings';
+import { analyzeOptions, fetchSettings, type Settings } from './settings';
 
-/**
- * Longest pause after a keystroke before analysing. The pause adapts to what analysis costs:
- * twice the recent cost of a pass, so a small file is re-checked within a frame while a huge
- * tree's keystrokes are coalesced.
- */
+/** Pause after a file changes on disk before analysing (a checkout writes many files at once). */
 export const DEBOUNCE_MS = 150;
+/**
+ * Pause after a keystroke in an open document: long enough for the messages already sent
+ * together (a paste, a burst) to arrive, so they make one pass. Keystrokes that arrive while
+ * a pass runs are coalesced into the next one (the newest text wins): a small file is
+ * re-checked within a frame, a huge one at most one pass behind.
+ */
+export const KEYSTROKE_MS = 1;
 /** Files published between two yields to the event loop. */
 const CHUNK = 8;
 
@@ -37,8 +40,8 @@ export class Publisher {
   private readonly logged = new Set<string>();
   /** Diagnostics from other producers (nginx -t), by producer and file; published with the analysis'. */
   private readonly external = new Map<string, Map<FileId, Diagnostic[]>>();
-  /** Recent cost of analysing a changed file and its dependents, in ms (moving average; unknown at first). */
-  private cost: number | undefined;
+  /** Settings of the projects' scopes as last fetched, kept until the client says they changed (when it will). */
+  private settings: { scopes: string; settings: Settings[] } | undefined;
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -65,16 +68,23 @@ export class Publisher {
   }
 
   /** A file's text or presence changed: supersede running work; publish it and its dependents after a pause. */
-  changed(file: FileId, delay = this.cost === undefined ? DEBOUNCE_MS : Math.min(DEBOUNCE_MS, Math.round(2 * this.cost))): void {
+  changed(file: FileId, delay = DEBOUNCE_MS): void {
     this.epoch++;
     clearTimeout(this.timers.get(file));
-    this.timers.set(file, setTimeout(() => {
+    const go = () => {
       this.timers.delete(file);
       this.pending.add(file);
       this.sources.add(file);
       for (const d of this.lastDependents.get(file) ?? []) this.pending.add(d);
       void this.run();
-    }, delay));
+    };
+    if (delay <= 0) go();
+    else this.timers.set(file, setTimeout(go, delay));
+  }
+
+  /** The client said settings changed: fetch them again. */
+  settingsChanged(): void {
+    this.settings = undefined;
   }
 
   /** Publish every file of these projects (after a scan or a settings change). */
@@ -115,8 +125,14 @@ export class Publisher {
     if (epoch !== this.epoch) return false;
     // settings of every project in one request: a change may reach files of another folder
     const projects = this.ctx.projects.all();
-    const settings = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, projects.map((p) => p.scopeUri));
-    if (epoch !== this.epoch) return false;
+    const scopes = projects.map((p) => p.scopeUri);
+    const scopesKey = JSON.stringify(scopes);
+    let settings = this.settings?.scopes === scopesKey ? this.settings.settings : undefined;
+    if (!settings) {
+      settings = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, scopes);
+      if (this.ctx.caps.configurationChanges) this.settings = { scopes: scopesKey, settings };
+      if (epoch !== this.epoch) return false;
+    }
     for (const [i, p] of projects.entries()) {
       const options = analyzeOptions(settings[i]);
       const key = JSON.stringify(options);
@@ -140,7 +156,6 @@ export class Publisher {
       if (l) l.push(f); else asked.set(shownAt, [f]);
     }
     const queue = [...asked.keys()].sort((a, b) => Number(open(b)) - Number(open(a)));
-    const started = performance.now();
     for (let i = 0; i < queue.length; i++) {
       if (epoch !== this.epoch) return false;
       try {
@@ -150,10 +165,6 @@ export class Publisher {
       }
       for (const f of asked.get(queue[i])!) this.pending.delete(f);
       if ((i + 1) % CHUNK === 0) await tick();
-    }
-    if (queue.length) {
-      const took = performance.now() - started;
-      this.cost = this.cost === undefined ? took : 0.7 * this.cost + 0.3 * took;
     }
     return true;
   }
