@@ -2,7 +2,7 @@
 import { createConnection, ProposedFeatures, TextDocuments, type InitializeParams, type WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { NodeHost } from './host/node-host';
-import { codeActions } from './lsp/codeActions';
+import { codeActions, resolveCodeAction } from './lsp/codeActions';
 import { endpoints, ENDPOINTS_REQUEST, executeCommand, TRUST_NOTIFICATION } from './lsp/commands';
 import { completion } from './lsp/completion';
 import { clientCaps, type ServerContext } from './lsp/context';
@@ -59,6 +59,7 @@ connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, (
 }));
 connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', undefined, (params) => onWatchedFiles(ctx, publisher, params)));
 connection.onCodeAction(guard('codeAction', [], (params) => codeActions(ctx, params)));
+connection.onCodeActionResolve((action) => guard('codeActionResolve', action, () => resolveCodeAction(ctx, action))());
 connection.onCompletion(guard('completion', [], (params) => completion(ctx, params)));
 connection.onHover(guard('hover', null, (params) => hover(ctx, params)));
 connection.onDefinition(guard('definition', null, (params) => definition(ctx, params)));

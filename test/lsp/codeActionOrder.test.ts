@@ -1,5 +1,5 @@
-// Ctrl+. on a location with both an error and a hint: the error's fix comes first and is the
-// preferred one; the hint's fix is offered but not preferred.
+// Ctrl+. on a location with both an error and a hint: the one action that fixes the whole
+// location comes first and is the preferred one; then the error's fix before the hint's.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -28,8 +28,10 @@ test('quick fixes are ordered by the severity of their problem', async (t) => {
     context: { diagnostics: diags },
   });
   const titles = actions.map((a) => a.title);
-  assert.ok(titles[0].startsWith('Add proxy_set_header Upgrade'), titles.join(' | '));
+  assert.equal(titles[0], 'Make this a working WebSocket location', titles.join(' | '));
   assert.equal(actions[0].isPreferred, true);
+  assert.ok(titles[1].startsWith('Add proxy_set_header Upgrade'), titles.join(' | '));
+  assert.equal(actions.filter((a) => a.isPreferred).length, 1, 'one preferred action');
   const hint = actions.find((a) => a.title.startsWith('Add proxy_read_timeout'));
   assert.ok(hint, titles.join(' | '));
   assert.equal(hint.isPreferred, false);

@@ -74,14 +74,18 @@ export class LspSession {
     return new LspSession(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...as }));
   }
 
-  initialize(folder: string, initializationOptions?: unknown): Promise<InitializeResult> {
+  /** `resolveEdits`: the client asks for a code action's edit when it is picked (codeAction/resolve), as VS Code does. */
+  initialize(folder: string, initializationOptions?: unknown, opts: { resolveEdits?: boolean } = {}): Promise<InitializeResult> {
     return this.rpc.sendRequest('initialize', {
       processId: process.pid,
       initializationOptions,
       rootUri: uriOf(folder),
       workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
       capabilities: {
-        textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } } },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } }, ...(opts.resolveEdits ? { resolveSupport: { properties: ['edit'] }, dataSupport: true } : {}) },
+        },
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
         window: { workDoneProgress: true },
       },

@@ -2,7 +2,7 @@
 // of that rule's findings, cross-file edits included — re-analysing until none is left.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/index';
+import { Workspace, DEFAULT_OPTIONS, workingLocation, type AnalyzeOptions } from '../../server/src/core/index';
 import { NodeHost } from '../../server/src/host/node-host';
 import { applyEdits, collectFixEdits, MAX_FIX_PASSES } from '../../server/src/core/fix/apply';
 import type { Finding } from '../../server/src/core/types';
@@ -69,4 +69,26 @@ export function applyRuleFixes(files: string[], rule: string, options: AnalyzeOp
     left = ofRule();
   }
   return { before, passes, changed, after: left, fixless };
+}
+
+/**
+ * The one-shot quick fix, "Make this a working WebSocket location", for the location whose path
+ * argument is `locationPath`: one action (the editor's), written to disk. The files it changed.
+ */
+export function applyLocationFix(files: string[], locationPath: string, options: AnalyzeOptions = DEFAULT_OPTIONS): Map<string, string> {
+  const ws = new Workspace(new NodeHost(), options);
+  ws.setFiles(files);
+  for (const f of files) ws.findings(f);
+  const at = files.flatMap((file) => {
+    const m = new RegExp(`location\\s+(?:[=^~*]+\\s*)?${locationPath.replace(/[/.]/g, '\\$&')}\\s*\\{`).exec(fs.readFileSync(file, 'utf8'));
+    return m ? [{ file, offset: m.index + m[0].length }] : [];
+  });
+  if (at.length !== 1) throw new Error(`expected one location ${locationPath} in the case, found ${at.length}`);
+  const r = workingLocation(ws, files, at[0].file, at[0].offset);
+  const changed = new Map<string, string>();
+  for (const [file, text] of r?.texts ?? []) {
+    fs.writeFileSync(file, text);
+    changed.set(file, text);
+  }
+  return changed;
 }

@@ -16,7 +16,7 @@ import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/inde
 import type { Finding } from '../../server/src/core/types';
 import { probe, type ProbeReport } from '../../server/src/probe/probe';
 import { acceptOf, startLenientBackend, startStrictBackend, type Backend } from './backends';
-import { analyse, applyRuleFixes, listFiles } from './fixer';
+import { analyse, applyLocationFix, applyRuleFixes, listFiles } from './fixer';
 import { nginxVersion, requireNginx } from '../util/nginx';
 import { alive, freePort, nginxTest, NginxProcess, processesMentioning, started } from './nginx';
 
@@ -226,6 +226,41 @@ describe('the real proof: broken configs fail through a real nginx, the product�
           say(`after: idle ${IDLE_MS} ms → ${idle.closedAfterMs === undefined ? `still open, then echoed "${idle.echoed}"` : `dropped after ${idle.closedAfterMs} ms`}`);
           assert.equal(idle.closedAfterMs, undefined, 'the connection must survive the idle period after the fix');
           assert.equal(idle.echoed, MESSAGE);
+        }
+      } finally {
+        await stopNginx(nginx);
+      }
+    });
+  }
+
+  // ONE ACTION: the editor's "Make this a working WebSocket location" on the /ws/ location, once,
+  // turns every breaking case into a working one (not the rule's fixes one at a time).
+  for (const c of CASES.filter((x) => x.before.kind !== 'works')) {
+    test(`one action: ${c.name}`, { timeout: 30000 }, async (t) => {
+      if (c.fixedIn && !older(version, c.fixedIn)) return t.skip(`nginx ${version.join('.')} no longer has this fault`);
+      const src = path.join(CASES_DIR, c.name);
+      const port = await freePort();
+      const dir = render(src, path.join(root, caseDir(c.name) + '-one-action'), port, strict.address);
+      const files = listFiles(dir);
+      const changed = applyLocationFix(files, PATH, options);
+      assert.ok(changed.size > 0, 'the action changed something');
+      for (const [file, text] of changed) t.diagnostic(`one action (${path.relative(dir, file)}): ${lineDiff(originalOf(file, dir, src, port, strict.address), text)}`);
+      const left = analyse(files, options).filter((f) => f.severity === 'error' || f.code === c.rule);
+      assert.deepEqual(left.map((f) => `${where(f, dir)} [${f.code}] ${f.message}`), [], 'nothing of the case left after one action');
+      const t1 = await nginxTest(dir, path.join(dir, 'nginx.conf'));
+      assert.ok(t1.ok, `nginx -t after one action:\n${t1.output}`);
+      let nginx: NginxProcess | undefined;
+      try {
+        nginx = await startNginx(dir, port);
+        const url = `ws://127.0.0.1:${port}${PATH}`;
+        const r = await probe(url, { timeoutMs: STEP_MS, message: MESSAGE });
+        t.diagnostic(`after one action: handshake → ${statusOf(r)}; echo ${r.echo?.ok ? `"${r.echo.received}"` : 'FAILED'}`);
+        assert.equal(r.response?.statusCode, 101, r.summary);
+        assertAccept(r);
+        assert.equal(r.echo?.received, MESSAGE);
+        if (c.before.kind === 'drops') {
+          const idle = await idleConnection(url, IDLE_MS, MESSAGE);
+          assert.equal(idle.closedAfterMs, undefined, 'the connection survives the idle period');
         }
       } finally {
         await stopNginx(nginx);

@@ -23,6 +23,7 @@ export { lineStarts, offsetAt, positionAt } from './text';
 
 // features
 export { fixAll, fixAllTexts, minimalEdit, type FixAllOptions, type FixAllResult } from './features/fixAll';
+export { WORKING_LOCATION_TITLE, hasLocationFixes, workingLocation, type WorkingLocation } from './features/wsLocation';
 export { planUpgradeMap, type MapPlan } from './features/upgradeMap';
 export { endpointSuggestions, locationPath, type EndpointSuggestion } from './features/endpoints';
 export { cursorContext, topContext, type CursorContext } from './features/cursorContext';

@@ -5,7 +5,7 @@ import type { FileId, Finding, TextEdit } from '../core/types';
 import { docOf, uriOf, type ServerContext } from './context';
 import { LineMap, rangesTouch, uriToFile } from './convert';
 import { findingKey, isDiagnosticData, SOURCE } from './diagnostics';
-import { fixAllTexts, minimalEdit } from '../core/index';
+import { fixAllTexts, hasLocationFixes, minimalEdit, workingLocation, WORKING_LOCATION_TITLE } from '../core/index';
 import type { Project } from './projects';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
@@ -19,7 +19,12 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
   const wants = (kind: string) => (only ? only.some((o) => kind === o || kind.startsWith(o + '.')) : kind === CodeActionKind.QuickFix);
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
-    for (const a of quickFixes(ctx, project, file, version, project.ws.findings(file), params.context.diagnostics)) actions.push(a);
+    const one = locationAction(ctx, project, file, version, params.context.diagnostics);
+    if (one) actions.push(one);
+    for (const a of quickFixes(ctx, project, file, version, project.ws.findings(file), params.context.diagnostics)) {
+      if (one) a.isPreferred = false; // the one-shot fix is the preferred one
+      actions.push(a);
+    }
   }
   if (wants(FIX_ALL_KIND)) {
     const texts = fixAllTexts(project.ws, [...project.scanned, ...project.open], file);
@@ -28,6 +33,53 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
     if (edit) actions.push({ title: 'Fix all safely fixable nginx WebSocket problems', kind: FIX_ALL_KIND, edit });
   }
   return actions;
+}
+
+/** What codeAction/resolve needs to make the one-shot location fix's edit. */
+interface LocationActionData {
+  kind: 'workingLocation';
+  uri: string;
+  version: number | null;
+  offset: number;
+}
+
+/**
+ * "Make this a working WebSocket location", first among the quick fixes, when a rule's
+ * diagnostic in the request lies in a location that has fixes: every one of them at once. The
+ * edit is made when the user picks it (codeAction/resolve) if the client can ask for that, now
+ * otherwise.
+ */
+function locationAction(ctx: ServerContext, project: Project, file: FileId, version: number | null, diagnostics: Diagnostic[]): CodeAction | undefined {
+  const ours = diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string' && !d.code.startsWith('nginx-'));
+  if (!ours.length) return undefined;
+  const text = project.ws.text(file) ?? '';
+  const lines = new LineMap(text);
+  const offset = lines.span(ours[0].range).start;
+  if (!hasLocationFixes(project.ws, file, offset)) return undefined;
+  const data: LocationActionData = { kind: 'workingLocation', uri: uriOf(ctx, file), version, offset };
+  const action: CodeAction = { title: WORKING_LOCATION_TITLE, kind: CodeActionKind.QuickFix, isPreferred: true, diagnostics: ours, data };
+  if (ctx.caps.resolveEdits) return action;
+  const edit = locationEdit(ctx, project, file, offset);
+  return edit ? { ...action, edit, data: undefined } : undefined;
+}
+
+function locationEdit(ctx: ServerContext, project: Project, file: FileId, offset: number): WorkspaceEdit | undefined {
+  const r = workingLocation(project.ws, [...project.scanned, ...project.open], file, offset);
+  if (!r) return undefined;
+  const edits = [...r.texts].map(([f, after]) => minimalEdit(f, project.ws.text(f) ?? '', after));
+  return workspaceEdit(ctx, project, edits);
+}
+
+/** codeAction/resolve: the one-shot location fix's edit, for the version it was offered on. */
+export function resolveCodeAction(ctx: ServerContext, action: CodeAction): CodeAction {
+  const data = action.data as Partial<LocationActionData> | undefined;
+  if (data?.kind !== 'workingLocation' || typeof data.uri !== 'string' || typeof data.offset !== 'number') return action;
+  const file = uriToFile(data.uri);
+  if (file === undefined) return action;
+  const version = docOf(ctx, file)?.version ?? null;
+  if (version !== data.version) return action; // the document changed since: no edit rather than a wrong one
+  const edit = locationEdit(ctx, ctx.projects.owner(file), file, data.offset);
+  return edit ? { ...action, edit } : action;
 }
 
 function quickFixes(ctx: ServerContext, project: Project, file: FileId, version: number | null, findings: Finding[], diagnostics: Diagnostic[]): CodeAction[] {

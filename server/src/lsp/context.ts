@@ -14,6 +14,8 @@ export interface ClientCaps {
   workDoneProgress: boolean;
   dynamicWatchers: boolean;
   createFiles: boolean;
+  /** The client asks for a code action's edit only when the user picks it (codeAction/resolve). */
+  resolveEdits: boolean;
 }
 
 export function clientCaps(params: InitializeParams): ClientCaps {
@@ -25,6 +27,7 @@ export function clientCaps(params: InitializeParams): ClientCaps {
     workDoneProgress: !!c.window?.workDoneProgress,
     dynamicWatchers: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
     createFiles: !!c.workspace?.workspaceEdit?.resourceOperations?.includes('create'),
+    resolveEdits: !!c.textDocument?.codeAction?.resolveSupport?.properties.includes('edit'),
   };
 }
 

@@ -15,7 +15,7 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
   const result: InitializeResult = {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       completionProvider: {},
       hoverProvider: true,
       definitionProvider: true,

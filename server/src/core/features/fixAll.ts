@@ -24,6 +24,8 @@ export interface FixAllResult {
   before: Map<FileId, string>;
   /** How many fixes were taken for each real file, over all passes. */
   counts: Map<FileId, number>;
+  /** How many fixes were taken, over all passes (a fix that edits two files counts once). */
+  taken: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export interface FixAllResult {
 export function fixAll(ws: Workspace, o: FixAllOptions): FixAllResult {
   const before = new Map<FileId, string>();
   const counts = new Map<FileId, number>();
+  let taken = 0;
   let settled = !o.fragmentsWait;
   const passes = (o.fragmentsWait ? 2 : 1) * MAX_FIX_PASSES;
   for (let pass = 0; pass < passes; pass++) {
@@ -54,12 +57,13 @@ export function fixAll(ws: Workspace, o: FixAllOptions): FixAllResult {
       ws.setOverlay(real, next);
       changed = true;
     }
+    taken += plan.taken.length;
     for (const fx of plan.taken) for (const real of new Set(fx.edits.map((e) => e.file))) counts.set(real, (counts.get(real) ?? 0) + 1);
     if (changed) continue;
     if (settled) break;
     settled = true;
   }
-  return { before, counts };
+  return { before, counts, taken };
 }
 
 /**
@@ -68,6 +72,18 @@ export function fixAll(ws: Workspace, o: FixAllOptions): FixAllResult {
  * one (open buffers, cached disk texts and read errors alike). Touches no disk.
  */
 export function fixAllTexts(live: Workspace, files: Iterable<FileId>, file: FileId): Map<FileId, string> {
+  const scratch = scratchOf(live, files);
+  const { before } = fixAll(scratch, { findings: () => scratch.findings(file) });
+  const edited = new Map<FileId, string>();
+  for (const f of before.keys()) edited.set(f, scratch.text(f)!);
+  return edited;
+}
+
+/**
+ * A workspace to try fixes on: it reads through the live one (open buffers, cached disk texts
+ * and read errors alike) and keeps its own overlays. Touches no disk.
+ */
+export function scratchOf(live: Workspace, files: Iterable<FileId>): Workspace {
   const host: Host = {
     read(f) {
       const text = live.text(f);
@@ -81,10 +97,7 @@ export function fixAllTexts(live: Workspace, files: Iterable<FileId>, file: File
   };
   const scratch = new Workspace(host, live.options);
   scratch.setFiles(files);
-  const { before } = fixAll(scratch, { findings: () => scratch.findings(file) });
-  const edited = new Map<FileId, string>();
-  for (const f of before.keys()) edited.set(f, scratch.text(f)!);
-  return edited;
+  return scratch;
 }
 
 /** One replacement turning `before` into `after`, never splitting a CRLF or a surrogate pair. */
