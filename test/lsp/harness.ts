@@ -123,7 +123,7 @@ export class LspSession {
       };
       const timer = setTimeout(() => {
         this.watchers = this.watchers.filter((w) => w !== check);
-        reject(new Error(`${what}: not within ${timeoutMs} ms\nlogs: ${this.logs.join('\n')}\nmessages: ${JSON.stringify(this.shown)}`));
+        reject(new Error(`${what}: not within ${timeoutMs} ms\nlogs: ${this.logs.join('\n')}\nmessages: ${JSON.stringify(this.shown)}\nnginx -t statuses: ${JSON.stringify(this.nginxTestStatus)}`));
       }, timeoutMs);
       this.watchers.push(check);
     });

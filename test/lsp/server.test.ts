@@ -124,10 +124,12 @@ test('language server over stdio', async (t) => {
       range: diag.range,
       context: { diagnostics: [diag] },
     });
-    assert.equal(actions.length, 1);
-    const [a] = actions;
+    // the one action for the whole location first, then this finding's own fix
+    assert.deepEqual(actions.map((x) => x.title).slice(0, 1), ['Make this a working WebSocket location']);
+    assert.equal(actions.length, 2);
+    const [, a] = actions;
     assert.equal(a.kind, 'quickfix');
-    assert.equal(a.isPreferred, true);
+    assert.equal(a.isPreferred, false, 'the one action is the preferred one');
     assert.deepEqual(a.diagnostics, [diag]);
     const [change] = a.edit!.documentChanges! as TextDocumentEdit[];
     assert.deepEqual(change.textDocument, { uri: uriOf(main), version: null });

@@ -50,7 +50,12 @@ interface LocationActionData {
  * otherwise.
  */
 function locationAction(ctx: ServerContext, project: Project, file: FileId, version: number | null, diagnostics: Diagnostic[]): CodeAction | undefined {
-  const ours = diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string' && !d.code.startsWith('nginx-'));
+  const ours = diagnostics.filter((d) => {
+    if (d.source !== SOURCE || typeof d.code !== 'string' || d.code.startsWith('nginx-')) return false;
+    // made for another version of the document: fresh diagnostics are on their way
+    const v = isDiagnosticData(d.data) ? d.data.version : null;
+    return v === null || v === version;
+  });
   if (!ours.length) return undefined;
   const text = project.ws.text(file) ?? '';
   const lines = new LineMap(text);

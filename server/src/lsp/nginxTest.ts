@@ -56,13 +56,15 @@ export class NginxTester {
   }
 
   private async run(file: FileId, asked: boolean): Promise<void> {
-    const project = this.ctx.projects.owner(file);
+    let project = this.ctx.projects.owner(file);
     if (!this.ctx.trusted) {
       this.once('untrusted', 'nginx -t is off: this workspace is not trusted, so no nginx executable is run. Trust the workspace to enable it.');
       this.status({ state: 'notRun', reason: 'untrusted', detail: 'nginx -t not run: this workspace is not trusted (no executable runs in a restricted workspace)' });
       return this.clear([...this.byRoot.keys()]);
     }
     const [settings] = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, [project.scopeUri]);
+    // the file may have moved to its folder's project meanwhile (the folder scan finished)
+    project = this.ctx.projects.owner(file);
     const roots = project.ws.rootsOf(file).filter((r) => r.kind === 'main');
     const level = settings.rules[NGINX_T_CODE];
     if ((!settings.nginx.testOnSave && !asked) || level === 'off') {

@@ -24,21 +24,23 @@ export async function addFolders(ctx: ServerContext, publisher: Publisher, folde
       if (root === undefined || root.startsWith('/.untitled/')) continue;
       progress?.report(Math.round((100 * i) / folders.length), `Scanning ${folder.name}`);
       await tick();
-      const project = ctx.projects.addFolder(root, folder.uri);
-      // time-sliced: edits and requests are served while a large folder is read
+      // time-sliced: edits and requests are served while a large folder is read. The folder's
+      // project exists only once its files are known: until then its open files stay where they
+      // were opened (a save meanwhile is checked with what is known, never with an empty project)
       const scan = await scanNginxFiles(root, {
         onProgress: (dirs, found) => progress?.report(Math.round((100 * i) / folders.length), `Scanning ${folder.name}: ${dirs} folders, ${found} nginx files`),
       });
       const files = scan.files;
       ctx.connection.console.info(`${folder.name}: ${files.length} nginx file${files.length === 1 ? '' : 's'} in ${scan.dirs} folders${scan.truncated ? ` (${scan.truncated}; the rest is analysed when opened)` : ''}`);
       if (scan.truncated) void ctx.connection.window.showWarningMessage(`nginx WebSocket: ${folder.name} has more nginx files than the scan takes (${scan.truncated}). Files beyond that are analysed when you open them.`);
+      const project = ctx.projects.addFolder(root, folder.uri);
       project.addScanned(files);
+      rehomeOpenFiles(ctx);
       added.push(project);
     }
   } finally {
     progress?.done();
   }
-  rehomeOpenFiles(ctx);
   publisher.refreshProjects(added);
 }
 
