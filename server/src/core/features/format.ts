@@ -4,8 +4,9 @@
 // the token sequence differs in any way, so a formatted file always means to nginx what it
 // meant before. A file with a syntax error is not formatted (its reading is not settled).
 //
-// Rules: one statement per line, indented by block depth; a block written on one line stays on
-// one line; a comment stays on its line (a trailing comment stays trailing); a run of blank
+// Rules: one statement per line, indented by block depth; blanks within a line stay as written
+// (none before a `;`); a block written on one line stays on one line; a comment stays on its
+// line (a trailing comment stays trailing); a run of blank
 // lines becomes one; a statement written over several lines keeps its lines, each shifted with
 // the statement; a *_by_lua_block body is shifted as a block, its lines otherwise as written;
 // line ends stay CRLF in a CRLF file; a final newline is added only when asked. On request, the
@@ -307,18 +308,21 @@ function print(src: string, file: ParsedFile, toks: Token[], opts: FormatOptions
       const inline = t.start <= inlineUntil;
       const depthW = t.depth * unit;
       const cont = () => depthW + Math.max(unit, columnOf(src, t.start, unit) - stmtCol);
+      // blanks within a line are kept as written (hand-aligned values stay aligned); a `;` gets none
+      const blanks = src.slice(p.end, t.start);
+      const kept = nl === 0 && /^[ \t]*$/.test(blanks);
+      const same = kept ? blanks : ' ';
       if (t.kind === 'lua' || p.kind === 'lua') gap = '';
-      else if (inline) gap = t.kind === ';' || (t.kind === '}' && p.kind === '{') || (t.kind === 'word' && p.kind === 'word' && p.end === t.start) ? '' : ' ';
       else if (t.kind === ';') gap = p.kind === 'comment' ? breakTo(1, depthW) : '';
-      else if (t.kind === '{') gap = p.kind === 'comment' ? breakTo(1, depthW) : ' ';
+      else if (t.kind === '{') gap = p.kind === 'comment' ? breakTo(1, depthW) : blanks && kept ? blanks : ' ';
+      else if (inline) gap = same;
       else if (t.kind === '}') gap = breakTo(nl, depthW);
-      else if (t.kind === 'comment') gap = nl === 0 ? ' ' : breakTo(nl, t.inStatement ? cont() : depthW);
+      else if (t.kind === 'comment') gap = nl === 0 ? (blanks && kept ? blanks : ' ') : breakTo(nl, t.inStatement ? cont() : depthW);
       else if (t.index === 0) gap = breakTo(nl, depthW);
       else if (nl > 0) gap = breakTo(nl, cont());
-      else if (p.kind === 'word' && p.end === t.start) gap = ''; // `"y")`: a quote may touch a `)`
       else {
         const pad = pads?.get(t.dir!);
-        gap = pad && pad.k === t.index ? ' '.repeat(pad.width - (p.end - p.start) + 1) : ' ';
+        gap = pad && pad.k === t.index ? ' '.repeat(pad.width - (p.end - p.start) + 1) : same;
       }
     }
     if (t.kind === 'word' && t.index === 0) stmtCol = columnOf(src, t.start, unit);
