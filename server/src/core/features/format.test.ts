@@ -79,6 +79,11 @@ test('one statement per line, except blocks the user wrote on one line', () => {
   );
 });
 
+test('a one-line block longer than 120 characters is split (a minified config gets its lines)', () => {
+  const long = `events {} http { server { listen 80; server_name ${'a'.repeat(90)}; location / { return 204; } } }\n`;
+  golden(long, `events {}\nhttp {\n    server {\n        listen 80;\n        server_name ${'a'.repeat(90)};\n        location / { return 204; }\n    }\n}\n`);
+});
+
 test('a brace or semicolon on its own line joins its statement; nothing joins a comment', () => {
   golden('server\n{\n  listen 80\n  ;\n}\n', 'server {\n    listen 80;\n}\n');
   // a comment can swallow a `;` (nginx reads the `;` on the next line): it stays there

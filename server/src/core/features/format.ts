@@ -41,14 +41,14 @@ export interface FormatResult {
   refused?: { reason: string; at: number };
 }
 
+/** A block written on one line stays on one line when that line is at most this long (from its directive's first word to its `}`). */
+const MAX_INLINE = 120;
+
 /** Blocks whose lines are key/value pairs read by a module (their values can line up). */
 const VALUE_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map']);
 
 interface Printed {
   text: string;
-  /** Per token: start and end offset in the output. */
-  starts: number[];
-  ends: number[];
   /** Per token: the blank text printed before it, and the token's own printed text when it changed (Lua bodies). */
   gaps: string[];
   bodies: (string | undefined)[];
@@ -136,6 +136,11 @@ export function formatRange(src: string, range: Span, opts: FormatOptions): Form
   }
   const edits = editsOf(p, lo, hi, hi === toks.length - 1);
   const text = applyEdits(src, edits);
+  // the whole file was checked; the mix of formatted and unformatted parts is checked too
+  const again = parse(text);
+  if (again.errors.length || firstDifference(src, toks, text, tokensOf(again)) >= 0) {
+    return { text: src, edits: [], refused: { reason: 'the formatted range would read differently: not formatted', at: toks[lo].start } };
+  }
   return { text, edits };
 }
 
@@ -149,35 +154,45 @@ export function formatOnType(src: string, offset: number, ch: string, opts: Form
   const none = { text: src, edits: [] };
   if ((ch !== '}' && ch !== ';') || offset < 1 || src[offset - 1] !== ch) return none;
   const file = parse(src);
-  const tokens = tokensOf(file);
   const lineStart = src.lastIndexOf('\n', offset - 2) + 1;
   let f = lineStart;
   while (f < src.length && (src[f] === ' ' || src[f] === '\t')) f++;
-  const t = tokenAt(tokens, f);
-  if (!t || !((t.kind === 'word' && t.index === 0) || t.kind === '}')) return none;
-  const indent = indentOf(t.depth * opts.tabSize, opts);
+  const depth = lineDepth(file.directives, f, 0);
+  if (depth === undefined) return none;
+  const indent = indentOf(depth * opts.tabSize, opts);
   if (src.slice(lineStart, f) === indent) return none;
+  // only blanks between a line feed and a token's first character change, which no tokenizer
+  // reads; checked anyway: the same errors, and the same statement start at the new place
   const edits = [{ span: { start: lineStart, end: f }, text: indent }];
   const text = applyEdits(src, edits);
   const again = parse(text);
   const same = again.errors.map((e) => e.message).join('\n') === file.errors.map((e) => e.message).join('\n');
-  if (!same || firstDifference(src, tokens, text, tokensOf(again)) >= 0) {
+  if (!same || lineDepth(again.directives, lineStart + indent.length, 0) !== depth) {
     return { ...none, refused: { reason: 'the line would read differently: not indented', at: f } };
   }
   return { text, edits };
 }
 
-function tokenAt(tokens: Token[], offset: number): Token | undefined {
+/**
+ * The depth of the statement whose first word is at `at`, or of the block whose `}` is there;
+ * undefined when `at` is neither (a continuation line, inside a Lua body or a comment).
+ */
+function lineDepth(list: Directive[], at: number, depth: number): number | undefined {
+  // the last statement starting at or before `at`
   let lo = 0;
-  let hi = tokens.length - 1;
+  let hi = list.length - 1;
+  let k = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const s = tokens[mid].start;
-    if (s === offset) return tokens[mid];
-    if (s < offset) lo = mid + 1;
-    else hi = mid - 1;
+    if (list[mid].span.start <= at) { k = mid; lo = mid + 1; } else hi = mid - 1;
   }
-  return undefined;
+  if (k < 0) return undefined;
+  const d = list[k];
+  if (d.wordCount > 0 && d.span.start === at) return depth;
+  const b = d.block;
+  if (!b || at <= b.open.start || (b.close && at > b.close.start)) return undefined;
+  if (b.close?.start === at) return depth;
+  return b.kind === 'opaque' ? undefined : lineDepth(b.children, at, depth + 1);
 }
 
 /** The changed blanks of tokens lo..hi (the blanks before each, Lua bodies, and the end when `tail`). */
@@ -216,11 +231,35 @@ function indentOf(width: number, opts: FormatOptions): string {
   return '\t'.repeat(Math.floor(width / opts.tabSize)) + ' '.repeat(width % opts.tabSize);
 }
 
-/** Visual column of an offset on its line (a tab reaches the next multiple of tabSize). */
-function columnOf(src: string, offset: number, tabSize: number): number {
-  let col = 0;
-  for (let i = src.lastIndexOf('\n', offset - 1) + 1; i < offset; i++) col = src.charCodeAt(i) === 9 ? (Math.floor(col / tabSize) + 1) * tabSize : col + 1;
-  return col;
+/** The offsets of a text's line feeds, to ask "a line end between a and b?" in log time. */
+class Newlines {
+  private readonly at: number[] = [];
+  constructor(private readonly src: string) {
+    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.at.push(i);
+  }
+  /** Index of the first line feed at or after `from`. */
+  private next(from: number): number {
+    let lo = 0;
+    let hi = this.at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  /** Is there a line feed in [from, to)? */
+  within(from: number, to: number): boolean {
+    const i = this.next(from);
+    return i < this.at.length && this.at[i] < to;
+  }
+  /** Visual column of an offset on its line (a tab reaches the next multiple of tabSize). */
+  column(offset: number, tabSize: number): number {
+    const i = this.next(offset) - 1;
+    let col = 0;
+    for (let k = i < 0 ? 0 : this.at[i] + 1; k < offset; k++) col = this.src.charCodeAt(k) === 9 ? (Math.floor(col / tabSize) + 1) * tabSize : col + 1;
+    return col;
+  }
 }
 
 /** Visual width of a line's leading blanks. */
@@ -235,9 +274,10 @@ function leadWidth(line: string, tabSize: number): number {
   return col;
 }
 
+/** Line feeds in [from, to) (a gap between two tokens: short, and each is scanned once). */
 function countNewlines(src: string, from: number, to: number): number {
   let n = 0;
-  for (let i = src.indexOf('\n', from); i >= 0 && i < to; i = src.indexOf('\n', i + 1)) n++;
+  for (let i = from; i < to; i++) if (src.charCodeAt(i) === 10) n++;
   return n;
 }
 
@@ -245,9 +285,9 @@ function countNewlines(src: string, from: number, to: number): number {
  * Where the values line up (opts.align): for each directive of a run, the index of the word
  * whose blanks before it pad to the run's width, and that width (of the word before it).
  */
-function alignments(src: string, file: ParsedFile): Map<Directive, { k: number; width: number }> {
+function alignments(src: string, file: ParsedFile, lines: Newlines): Map<Directive, { k: number; width: number }> {
   const out = new Map<Directive, { k: number; width: number }>();
-  const oneLine = (d: Directive) => d.end === ';' && src.slice(d.span.start, d.span.end).indexOf('\n') < 0;
+  const oneLine = (d: Directive) => d.end === ';' && !lines.within(d.span.start, d.span.end);
   const adjacent = (a: Directive, b: Directive) => {
     const gap = src.slice(a.span.end, b.span.start);
     const nl = gap.indexOf('\n');
@@ -270,7 +310,7 @@ function alignments(src: string, file: ParsedFile): Map<Directive, { k: number; 
     }
     flush();
   };
-  const inline = (d: Directive) => !!d.block?.close && src.slice(d.block.open.start, d.block.close.start).indexOf('\n') < 0;
+  const inline = (d: Directive) => !!d.block?.close && d.block.close.end - d.span.start <= MAX_INLINE && !lines.within(d.block.open.start, d.block.close.start);
   const walk = (list: Directive[], valueBlock: boolean) => {
     if (valueBlock) runs(list, 1, () => true);
     else runs(list, 2, (d) => d.name === 'proxy_set_header');
@@ -288,16 +328,16 @@ function print(src: string, file: ParsedFile, toks: Token[], opts: FormatOptions
   const firstNl = src.indexOf('\n');
   const eol = firstNl > 0 && src[firstNl - 1] === '\r' ? '\r\n' : '\n';
   const unit = opts.tabSize;
-  const pads = opts.align ? alignments(src, file) : undefined;
-  const starts: number[] = new Array(toks.length);
-  const ends: number[] = new Array(toks.length);
+  const lines = new Newlines(src);
+  const pads = opts.align ? alignments(src, file, lines) : undefined;
   const gaps: string[] = new Array(toks.length);
   const bodies: (string | undefined)[] = new Array(toks.length);
   let out = '';
   // the outermost block written on one line that is open, as the offset of its `}`
   let inlineUntil = -1;
-  // the statement being printed: the original column of its first word
-  let stmtCol = 0;
+  // the statement being printed: where its first word is, and its column (when asked for)
+  let stmtStart = 0;
+  let stmtCol = -1;
   const breakTo = (nl: number, width: number) => eol.repeat(Math.min(Math.max(nl, 1), 2)) + indentOf(width, opts);
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
@@ -307,7 +347,10 @@ function print(src: string, file: ParsedFile, toks: Token[], opts: FormatOptions
       const nl = countNewlines(src, p.end, t.start);
       const inline = t.start <= inlineUntil;
       const depthW = t.depth * unit;
-      const cont = () => depthW + Math.max(unit, columnOf(src, t.start, unit) - stmtCol);
+      const cont = () => {
+        if (stmtCol < 0) stmtCol = lines.column(stmtStart, unit);
+        return depthW + Math.max(unit, lines.column(t.start, unit) - stmtCol);
+      };
       // blanks within a line are kept as written (hand-aligned values stay aligned); a `;` gets none
       const blanks = src.slice(p.end, t.start);
       const kept = nl === 0 && /^[ \t]*$/.test(blanks);
@@ -325,14 +368,13 @@ function print(src: string, file: ParsedFile, toks: Token[], opts: FormatOptions
         gap = pad && pad.k === t.index ? ' '.repeat(pad.width - (p.end - p.start) + 1) : same;
       }
     }
-    if (t.kind === 'word' && t.index === 0) stmtCol = columnOf(src, t.start, unit);
+    if (t.kind === 'word' && t.index === 0) { stmtStart = t.start; stmtCol = -1; }
     if (t.kind === '{' && inlineUntil < t.start) {
       const close = t.dir!.block?.close;
-      if (close && src.slice(t.start, close.start).indexOf('\n') < 0) inlineUntil = close.start;
+      if (close && close.end - t.dir!.span.start <= MAX_INLINE && !lines.within(t.start, close.start)) inlineUntil = close.start;
     }
     gaps[i] = gap;
     out += gap;
-    starts[i] = out.length;
     let body = src.slice(t.start, t.end);
     if (t.kind === 'lua') {
       const again = luaBody(body, (t.depth + 1) * unit, t.depth * unit, opts);
@@ -340,12 +382,11 @@ function print(src: string, file: ParsedFile, toks: Token[], opts: FormatOptions
       body = again;
     }
     out += body;
-    ends[i] = out.length;
   }
   const last = toks[toks.length - 1];
   const tail = src.indexOf('\n', last.end) >= 0 || opts.insertFinalNewline ? eol : '';
   out += tail;
-  return { text: out, starts, ends, gaps, bodies, tail };
+  return { text: out, gaps, bodies, tail };
 }
 
 /**
