@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, formatOnType, formatRange, formatText, type FormatOptions } from './format';
 import { nginxTokens } from '../../../../test/util/tokens';
+import { parse } from '../syntax/parser';
+import { firstDifference, tokensOf } from '../syntax/tokens';
 
 const SPACES: FormatOptions = { tabSize: 4, insertSpaces: true };
 const TABS: FormatOptions = { tabSize: 4, insertSpaces: false };
@@ -121,6 +123,12 @@ test('alignment (when asked): map/geo/types values and proxy_set_header runs; a 
     'map $http_upgrade $c {\n    default upgrade;\n    \'\'      close;\n\n    "~a{2}" x;\n}\nlocation / {\n    proxy_set_header Host            $host;\n    proxy_set_header Upgrade         $http_upgrade;\n    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n    # next\n    proxy_set_header Connection $c;\n    proxy_set_header X          $y;\n}\n',
     opts,
   );
+  // runs are what the printed file will hold: a `;` on its own line joins, `a; b;` splits
+  golden(
+    'location / {\nproxy_set_header A $a\n;\nproxy_set_header Upgrade $u; proxy_set_header C $c;\nlocation /x{return 204;}\n}\n',
+    'location / {\n    proxy_set_header A       $a;\n    proxy_set_header Upgrade $u;\n    proxy_set_header C       $c;\n    location /x{return 204;}\n}\n',
+    opts,
+  );
 });
 
 test('a file with a syntax error is not formatted, and says why and where', () => {
@@ -165,4 +173,30 @@ test('on type: } and ; re-indent their line and nothing else', () => {
   const open = 'http {\n    server {\n  listen 80;\n';
   assert.equal(formatOnType(open, open.length - 1, ';', SPACES).text, 'http {\n    server {\n        listen 80;\n');
   assert.equal(formatOnType(src, at, ';', SPACES).edits.length, 0, 'the character typed must be the one named');
+});
+
+test("the formatter's check catches the corruptions other formatters make", () => {
+  const differs = (a: string, b: string) => firstDifference(a, tokensOf(parse(a)), b, tokensOf(parse(b)));
+  const cases: Array<[string, string]> = [
+    ['server_name ${server_name};\n', 'server_name $ {server_name};\n'],
+    ['location ~ "^/a{10,}$" { }\n', 'location ~ "^/a{10, }$" { }\n'],
+    ['a b; # one\n', 'a b; #  one\n'],
+    ["a 'b';\n", 'a "b";\n'],
+    ['content_by_lua_block {\n  local a = 1\n  local b = 2\n}\n', 'content_by_lua_block {\n  local a = 1 local b = 2\n}\n'],
+    ['content_by_lua_block { ngx.say("a  b") }\n', 'content_by_lua_block { ngx.say("a b") }\n'],
+    ['a b;\nc d;\n', 'a b;\n'],
+  ];
+  for (const [a, b] of cases) assert.ok(differs(a, b) >= 0, `${JSON.stringify(a)} → ${JSON.stringify(b)} must count as a change`);
+  // and only blanks between tokens do not
+  assert.equal(differs('server {\n  listen 80; # a\n}\n', 'server {\n\t\tlisten   80;   # a\n\n}'), -1);
+  assert.equal(differs('content_by_lua_block {\n  a()\n    b()\n}\n', 'content_by_lua_block {\na()\n\tb()\n}\n'), -1);
+});
+
+test('an editor tab size of 0 or NaN does not break the formatter', () => {
+  for (const tabSize of [0, NaN, -3, 100]) {
+    const r = formatText('server {\nlisten 80;\n}\n', { tabSize, insertSpaces: false });
+    assert.equal(r.refused, undefined);
+    assert.match(r.text, /^server \{\n\t+listen 80;\n\}\n$/);
+    assert.match(formatOnType('server {\nlisten 80;\n}\n', 19, ';', { tabSize, insertSpaces: true }).text, /^server \{\n +listen 80;/);
+  }
 });

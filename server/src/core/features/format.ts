@@ -64,13 +64,14 @@ interface Prepared {
   refused?: { reason: string; at: number };
 }
 
-function prepare(src: string, opts: FormatOptions): Prepared {
+function prepare(src: string, given: FormatOptions): Prepared {
+  const opts = { ...given, tabSize: Math.min(16, Math.max(1, Math.floor(given.tabSize) || 4)) };
   const file = parse(src);
-  const tokens = tokensOf(file);
   if (file.errors.length) {
     const e = file.errors[0];
-    return { src, file, tokens, refused: { reason: `the file has a syntax error (${e.message}): not formatted`, at: e.span.start } };
+    return { src, file, tokens: [], refused: { reason: `the file has a syntax error (${e.message}): not formatted`, at: e.span.start } };
   }
+  const tokens = tokensOf(file);
   if (!tokens.length) return { src, file, tokens };
   const printed = print(src, file, tokens, opts);
   const again = parse(printed.text);
@@ -134,7 +135,7 @@ export function formatRange(src: string, range: Span, opts: FormatOptions): Form
       if (l > hi) { hi = l; changed = true; }
     }
   }
-  const edits = editsOf(p, lo, hi, hi === toks.length - 1);
+  const edits = editsOf(p, lo, hi, false);
   const text = applyEdits(src, edits);
   // the whole file was checked; the mix of formatted and unformatted parts is checked too
   const again = parse(text);
@@ -159,7 +160,8 @@ export function formatOnType(src: string, offset: number, ch: string, opts: Form
   while (f < src.length && (src[f] === ' ' || src[f] === '\t')) f++;
   const depth = lineDepth(file.directives, f, 0);
   if (depth === undefined) return none;
-  const indent = indentOf(depth * opts.tabSize, opts);
+  const tabSize = Math.min(16, Math.max(1, Math.floor(opts.tabSize) || 4));
+  const indent = indentOf(depth * tabSize, { ...opts, tabSize });
   if (src.slice(lineStart, f) === indent) return none;
   // only blanks between a line feed and a token's first character change, which no tokenizer
   // reads; checked anyway: the same errors, and the same statement start at the new place
@@ -287,12 +289,11 @@ function countNewlines(src: string, from: number, to: number): number {
  */
 function alignments(src: string, file: ParsedFile, lines: Newlines): Map<Directive, { k: number; width: number }> {
   const out = new Map<Directive, { k: number; width: number }>();
-  const oneLine = (d: Directive) => d.end === ';' && !lines.within(d.span.start, d.span.end);
-  const adjacent = (a: Directive, b: Directive) => {
-    const gap = src.slice(a.span.end, b.span.start);
-    const nl = gap.indexOf('\n');
-    return nl >= 0 && gap.indexOf('\n', nl + 1) < 0 && /^[ \t\r]*$/.test(gap.slice(nl + 1));
-  };
+  // a run is decided on what the printed text will hold, so that a second pass finds the same
+  // runs: the words of a statement stay on their lines (a `;` on a line of its own joins them),
+  // and statements with at most one line end between them end up on neighbouring lines
+  const oneLine = (d: Directive) => d.end === ';' && d.wordCount > 0 && !lines.within(d.span.start, d.words[d.wordCount - 1].span.end);
+  const adjacent = (a: Directive, b: Directive) => countNewlines(src, a.span.end, b.span.start) <= 1;
   const runs = (list: Directive[], k: number, fits: (d: Directive) => boolean) => {
     let run: Directive[] = [];
     const flush = () => {
@@ -357,7 +358,7 @@ function print(src: string, file: ParsedFile, toks: Token[], opts: FormatOptions
       const same = kept ? blanks : ' ';
       if (t.kind === 'lua' || p.kind === 'lua') gap = '';
       else if (t.kind === ';') gap = p.kind === 'comment' ? breakTo(1, depthW) : '';
-      else if (t.kind === '{') gap = p.kind === 'comment' ? breakTo(1, depthW) : blanks && kept ? blanks : ' ';
+      else if (t.kind === '{') gap = p.kind === 'comment' ? breakTo(1, depthW) : same;
       else if (inline) gap = same;
       else if (t.kind === '}') gap = breakTo(nl, depthW);
       else if (t.kind === 'comment') gap = nl === 0 ? (blanks && kept ? blanks : ' ') : breakTo(nl, t.inStatement ? cont() : depthW);
