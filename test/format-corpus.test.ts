@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 import { formatRange, formatText, type FormatOptions } from '../server/src/core/index';
 import { parse } from '../server/src/core/syntax/parser';
 import type { Directive } from '../server/src/core/syntax/ast';
-import { nginxTokens } from './util/tokens';
+import { nginxTokens, reblank } from './util/tokens';
 import { makeCerts, requireNginx, withLocalPaths, type NginxVerdict } from './util/nginx';
 import { nginxTestTree, readTree } from './util/sandbox-nginx';
 import { pool, runNginx } from './oracle/nginx';
@@ -189,6 +189,26 @@ test('formatting keeps every token of every real config and mutant, is idempoten
     }
   }
 
+  // the seeds with their blanks scrambled (every config nginx accepts, two ways per PRNG seed)
+  let reblanked = 0;
+  for (const r of RNG_SEEDS) {
+    const rng = prng(r ^ 0x5eed);
+    for (const sd of seeds) {
+      for (let k = 0; k < 2; k++) {
+        const text = reblank(sd.text, rng);
+        if (JSON.stringify(nginxTokens(text)) !== JSON.stringify(nginxTokens(sd.text))) { problems.push(`reblank of ${sd.name} (seed ${r}) changed its tokens: the generator is wrong`); continue; }
+        const after = checkText(`${sd.name} reblanked #${k} (PRNG seed ${r})`, text, problems);
+        formatted++;
+        reblanked++;
+        // nginx -t on a sample
+        if (rng() < 0.1 && after !== text) {
+          changed++;
+          runs.push({ name: `${sd.name} reblanked`, run: (t) => runNginx(t, { testdir: TESTDIR }), before: text, after });
+        }
+      }
+    }
+  }
+
   const verdicts = await pool(runs.flatMap((r) => [() => r.run(r.before), () => r.run(r.after)]), 4);
   let accepted = 0;
   runs.forEach((r, i) => {
@@ -197,7 +217,7 @@ test('formatting keeps every token of every real config and mutant, is idempoten
     if (verdictKey(a) !== verdictKey(b)) problems.push(`${r.name}: nginx -t said "${verdictKey(a)}" before formatting and "${verdictKey(b)}" after`);
   });
   console.log(
-    `format: ${formatted} files formatted in ${STYLES.length} styles (${changed} changed; ${mutants} mutants, ${clean} of them without a syntax error); ` +
+    `format: ${formatted} files formatted in ${STYLES.length} styles (${changed} changed; ${mutants} mutants, ${clean} of them without a syntax error; ${reblanked} with scrambled blanks); ` +
       `${runs.length} nginx -t comparisons (${accepted} accepted before); ${ranges} range formattings; ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
   assert.ok(formatted > 1200 && runs.length > 500, `the corpus is there (${formatted} files, ${runs.length} runs)`);
