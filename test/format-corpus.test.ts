@@ -111,9 +111,9 @@ function checkRanges(name: string, text: string, problems: string[], limit: numb
     const r = formatRange(text, { start: d.span.start, end: d.span.start }, STYLES[0]);
     if (r.refused) { problems.push(`${name}: range refused: ${r.refused.reason}`); continue; }
     if (JSON.stringify(nginxTokens(r.text)) !== JSON.stringify(nginxTokens(text))) problems.push(`${name}: range formatting of "${d.name}" changed the tokens`);
-    let before = d.span.start;
-    while (before > 0 && /\s/.test(text[before - 1])) before--;
-    if (!r.text.startsWith(text.slice(0, before))) problems.push(`${name}: range formatting of "${d.name}" changed text before it`);
+    // everything before the statement's line stays (its indentation may change)
+    const lineStart = text.lastIndexOf('\n', d.span.start - 1) + 1;
+    if (!r.text.startsWith(text.slice(0, lineStart))) problems.push(`${name}: range formatting of "${d.name}" changed text before its line`);
     if (!r.text.endsWith(text.slice(d.span.end))) problems.push(`${name}: range formatting of "${d.name}" changed text after it`);
     if (r.text.length - text.length !== r.edits.reduce((a, e) => a + e.text.length - (e.span.end - e.span.start), 0)) problems.push(`${name}: range edits do not add up`);
   }

@@ -155,6 +155,9 @@ test('range formatting: whole statements only, the rest byte for byte, no text d
   const two = 'server {\n  listen 80; server_name a;\n}\n';
   const r3 = formatRange(two, { start: two.indexOf('server_name'), end: two.indexOf('server_name') }, SPACES);
   assert.equal(r3.text, 'server {\n    listen 80;\n    server_name a;\n}\n', 'the line of the range is formatted');
+  const lead = '\nserver {\nlisten 80;\n}\n';
+  assert.equal(formatRange(lead, { start: 0, end: 0 }, SPACES).text, lead, 'an empty first line holds no statement');
+  assert.equal(formatRange(lead, { start: 1, end: 1 }, SPACES).text, '\nserver {\n    listen 80;\n}\n', 'the line after it does');
   const r4 = formatRange(src, { start: src.length - 1, end: src.length }, SPACES);
   assert.equal(r4.text, formatText(src, SPACES).text, "the closing brace of http: the whole http block, here the whole file");
 });

@@ -5,12 +5,12 @@
 // meant before. A file with a syntax error is not formatted (its reading is not settled).
 //
 // Rules: one statement per line, indented by block depth; blanks within a line stay as written
-// (none before a `;`); a block written on one line stays on one line; a comment stays on its
-// line (a trailing comment stays trailing); a run of blank
-// lines becomes one; a statement written over several lines keeps its lines, each shifted with
-// the statement; a *_by_lua_block body is shifted as a block, its lines otherwise as written;
-// line ends stay CRLF in a CRLF file; a final newline is added only when asked. On request, the
-// values of map/geo/types blocks and of proxy_set_header runs line up.
+// (none before a `;`); a block written on one line stays on one line (up to MAX_INLINE); a
+// comment stays on its line (a trailing comment stays trailing); a run of blank lines becomes
+// one; a statement written over several lines keeps its lines, each shifted with the statement;
+// a *_by_lua_block body is shifted as a block, its lines otherwise as written; line ends stay
+// CRLF in a CRLF file; a final newline is added only when asked. On request, the values of
+// map/geo/types blocks and of proxy_set_header runs line up.
 import type { Directive, ParsedFile } from '../syntax/ast';
 import { parse } from '../syntax/parser';
 import { firstDifference, tokensOf, type Token } from '../syntax/tokens';
@@ -95,15 +95,16 @@ export function formatText(src: string, opts: FormatOptions): FormatResult {
 
 /**
  * Formats the statements a range touches: the range grows to whole lines, then to whole
- * statements (a block with all it holds). Outside them the text stays byte for byte; the blanks
- * before the first statement are its indentation and are part of it.
+ * statements (a block with all it holds). Outside them the text stays byte for byte: of the
+ * blanks before the first statement, only its indentation (or the line break that puts it on a
+ * line of its own) changes.
  */
 export function formatRange(src: string, range: Span, opts: FormatOptions): FormatResult {
   const p = prepare(src, opts);
   if (p.refused) return { text: src, edits: [], refused: p.refused };
   if (!p.printed) return { text: src, edits: [] };
   const toks = p.tokens;
-  const a = src.lastIndexOf('\n', Math.max(0, range.start - 1)) + 1;
+  const a = range.start > 0 ? src.lastIndexOf('\n', range.start - 1) + 1 : 0;
   let b = src.indexOf('\n', Math.max(range.end, a));
   if (b < 0) b = src.length;
   let lo = -1;
@@ -135,7 +136,15 @@ export function formatRange(src: string, range: Span, opts: FormatOptions): Form
       if (l > hi) { hi = l; changed = true; }
     }
   }
+  // the lines before the first statement's line are not in range: only its indentation changes
   const edits = editsOf(p, lo, hi, false);
+  const before = lo === 0 ? 0 : toks[lo - 1].end;
+  const orig = src.slice(before, toks[lo].start);
+  if (edits.length && edits[0].span.start === before && edits[0].span.end === toks[lo].start && orig.includes('\n')) {
+    const gap = orig.slice(0, orig.lastIndexOf('\n') + 1) + edits[0].text.slice(edits[0].text.lastIndexOf('\n') + 1);
+    if (gap === orig) edits.shift();
+    else edits[0] = { span: edits[0].span, text: gap };
+  }
   const text = applyEdits(src, edits);
   // the whole file was checked; the mix of formatted and unformatted parts is checked too
   const again = parse(text);
