@@ -8,9 +8,11 @@ import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
 import { DumpHost, parseNginxDump } from './host/dump';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { probeCommand } from './probe/cli';
+import { FMT_HELP, FMT_USAGE, fmtCommand } from './format/cli';
 
 // the flags that set an option (and their defaults) come from the options table
 const USAGE = `usage: nginx-ws check [--format text|json|github] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH... | -
+       ${FMT_USAGE}
        nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--json]
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
@@ -21,6 +23,7 @@ check   analyse nginx configuration: a directory means the nginx tree in it, a f
         code's) severity: off, error, warning, info or hint. --fix applies the safe fixes to
         files inside the given paths (--fix-includes: also to files they include from
         elsewhere) and says on stderr which files it changed.
+${FMT_HELP}
 probe   perform a WebSocket handshake against ws:// or wss:// URL and report.`;
 
 export interface JsonFinding {
@@ -36,8 +39,9 @@ export interface JsonFinding {
   docs?: string;
 }
 
-export async function main(argv: string[], out: (s: string) => void, errOut: (s: string) => void): Promise<number> {
+export async function main(argv: string[], out: (s: string) => void, errOut: (s: string) => void, outRaw: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === 'fmt') return fmtCommand(rest, out, errOut, outRaw);
   if (cmd === 'probe') {
     return probeCommand(rest, out);
   }
@@ -349,7 +353,8 @@ if (require.main === module) {
     closed = true;
   });
   const out = (s: string) => { if (!closed) process.stdout.write(s + '\n'); };
-  main(process.argv.slice(2), out, (s) => process.stderr.write(s + '\n')).then(
+  const raw = (s: string) => { if (!closed) process.stdout.write(s); };
+  main(process.argv.slice(2), out, (s) => process.stderr.write(s + '\n'), raw).then(
     (code) => { process.exitCode = code; },
     (e) => { process.stderr.write(`nginx-ws: internal error: ${(e as Error).stack ?? e}\n`); process.exitCode = 2; },
   );

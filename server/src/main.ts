@@ -5,6 +5,7 @@ import { NodeHost } from './host/node-host';
 import { codeActions, resolveCodeAction } from './lsp/codeActions';
 import { endpoints, ENDPOINTS_REQUEST, executeCommand, TRUST_NOTIFICATION } from './lsp/commands';
 import { completion } from './lsp/completion';
+import { formatDocument, formatDocumentOnType, formatDocumentRange } from './lsp/format';
 import { clientCaps, type ServerContext } from './lsp/context';
 import { uriToFile } from './lsp/convert';
 import { wireDocuments } from './lsp/documents';
@@ -64,6 +65,9 @@ connection.onCompletion(guard('completion', [], (params) => completion(ctx, para
 connection.onHover(guard('hover', null, (params) => hover(ctx, params)));
 connection.onDefinition(guard('definition', null, (params) => definition(ctx, params)));
 connection.onDocumentSymbol(guard('documentSymbol', [], (params) => documentSymbols(ctx, params)));
+connection.onDocumentFormatting(guard('formatting', [], (params) => formatDocument(ctx, params)));
+connection.onDocumentRangeFormatting(guard('rangeFormatting', [], (params) => formatDocumentRange(ctx, params)));
+connection.onDocumentOnTypeFormatting(guard('onTypeFormatting', [], (params) => formatDocumentOnType(ctx, params)));
 connection.onWorkspaceSymbol(guard('workspaceSymbol', [], (params) => workspaceSymbols(ctx, params)));
 connection.onExecuteCommand(guard('executeCommand', undefined, (params) => executeCommand(ctx, params, { runNginxTest: (uri) => nginxTest.onCommand(uri) })));
 connection.onRequest(ENDPOINTS_REQUEST, guard('endpoints', [], (params: { uri?: string }) => endpoints(ctx, params)));

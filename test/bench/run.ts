@@ -1,6 +1,7 @@
 // `npm run bench`: prints figures, passes or fails nothing.
 //  1. throughput on a generated ~3 MB config: one bare JS pass over the characters (the floor),
-//     parse only, and the whole check (parse, include model, directive validation, every rule);
+//     parse only, the whole check (parse, include model, directive validation, every rule), and
+//     formatting (whole file, on type);
 //  2. a 1,000-file include tree on disk: cold analysis, and re-analysis after one file changes;
 //  3. keystroke → publishDiagnostics through the real language server, one character at a time,
 //     on a 5,000-line file and on the 3.1 MB config, with the server's resident memory;
@@ -12,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from '../../server/src/core/syntax/parser';
-import { Workspace, DEFAULT_OPTIONS } from '../../server/src/core/index';
+import { Workspace, DEFAULT_OPTIONS, formatOnType, formatText } from '../../server/src/core/index';
 import { NodeHost, findNginxFiles, toFileId } from '../../server/src/host/node-host';
 import { MemoryHost } from '../util/fixture';
 import { spawnSync } from 'node:child_process';
@@ -83,6 +84,13 @@ async function main() {
   }, runs);
   console.log(`  garbage collection: ${gc.toFixed(0)}% of the whole check (warm, ${runs} runs)`);
   freshProcess(text);
+  // the formatter prints, then parses its output again to compare every token
+  const fmtOpts = { tabSize: 4, insertSpaces: true };
+  const tFmt = warmTime(2, 3, () => formatText(text, fmtOpts));
+  row('format the whole file (and check it)', tFmt.warm, tFmt.first);
+  const semi = text.indexOf(';', text.length >> 1) + 1;
+  const tType = warmTime(2, 3, () => formatOnType(text, semi, ';', fmtOpts));
+  row('on-type format after a ;', tType.warm, tType.first);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngx-bench-'));
   try {

@@ -31,6 +31,12 @@ import {
 import { WebSocketServer } from 'ws';
 import { buildSmokeExtension, SMOKE } from './smoke-extension';
 
+/**
+ * Format Document's default key: Shift+Alt+F on Windows and macOS (Shift+Option+F), Ctrl+Shift+I
+ * on Linux, which is what the workbench in the browser here runs as.
+ */
+const FORMAT_DOCUMENT = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
+
 /** The repository root (this file runs from out/test/e2e/). */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -62,6 +68,8 @@ interface Scenario {
   cleanAfterSnippet: boolean;
   /** Run "Check endpoint…" against a local WebSocket echo server (the product's case). */
   endpointCheck: boolean;
+  /** A badly indented file to format with Format Document's key and save, and what must be on disk then. */
+  format?: { file: string; expected: string };
 }
 
 function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
@@ -77,6 +85,11 @@ function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
     squiggle: 'error',
     cleanAfterSnippet: true,
     endpointCheck: true,
+    // no line is indented, so the editor's detected indentation is its default: 4 spaces
+    format: {
+      file: 'sites-available/badly-indented',
+      expected: 'server {\n    listen 127.0.0.1:8081;\n    server_name fmt.example;\n    location / {\n        return 204;\n    }\n    location = /x { return 200; } # kept on one line\n}\n',
+    },
     diagnosticCode: 'ws-upgrade-header-missing',
     fixTitlePrefix: 'Add proxy_set_header Upgrade',
     fixedText: 'proxy_set_header Upgrade $http_upgrade;',
@@ -359,6 +372,22 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
       }
     });
     await shots('04-saved.png', false);
+    const format = scenario.format;
+    if (format) {
+      await step(`open ${format.file}, format it with ${FORMAT_DOCUMENT} (Format Document) and save`, async () => {
+        await w.openFile(format.file);
+        await w.press(FORMAT_DOCUMENT);
+        await w.waitForEditorText('the formatted text', (t) => t.includes('    listen 127.0.0.1:8081;'));
+        await w.save();
+      });
+      await step(`${format.file} on disk is the formatted file, every token kept`, async () => {
+        const disk = fs.readFileSync(path.join(folder, format.file), 'utf8');
+        fs.copyFileSync(path.join(folder, format.file), path.join(resultsDir, format.file.replace(/[\\/]/g, '__')));
+        if (disk !== format.expected) {
+          throw new Error(`on disk:\n${disk}\nexpected:\n${format.expected}`);
+        }
+      });
+    }
     if (scenario.endpointCheck) await endpointCheck(w, step, shots);
     if (w.blockedRequests.length) {
       log(`note: blocked ${new Set(w.blockedRequests).size} non-local request(s) from the page`);

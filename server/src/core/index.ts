@@ -28,3 +28,4 @@ export { planUpgradeMap, type MapPlan } from './features/upgradeMap';
 export { endpointSuggestions, locationPath, type EndpointSuggestion } from './features/endpoints';
 export { cursorContext, topContext, type CursorContext } from './features/cursorContext';
 export { definitionsOf, describe, includeTargets, outline, symbolAt, type NavSymbol, type OutlineItem, type Place } from './features/navigate';
+export { applyEdits, formatOnType, formatRange, formatText, type FormatEdit, type FormatOptions, type FormatResult } from './features/format';

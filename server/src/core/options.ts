@@ -33,7 +33,7 @@ export interface SettingSchema {
 
 /** A command-line flag that sets the same thing as a setting (or a CLI-only option). */
 export interface CliFlag {
-  command: 'check' | 'probe';
+  command: 'check' | 'probe' | 'fmt';
   flag: string;
   /** The placeholder of its value in the usage line; none for a switch. */
   arg?: string;
@@ -160,6 +160,25 @@ export const OPTIONS: readonly OptionDecl[] = [
     scope: 'resource',
     description: 'How long `nginx -t` may run, in milliseconds, before it is stopped (one message says so).',
     summary: 'An `nginx -t` that takes longer is stopped (with whatever it started) and reported once.',
+  },
+  {
+    key: 'format.enable',
+    reader: 'server',
+    schema: { type: 'boolean' },
+    default: true,
+    scope: 'resource',
+    description: 'Format nginx files (Format Document, Format Selection, format on type and `editor.formatOnSave`). The formatter changes only the blanks between tokens, and gives up, saying why in the output channel, when its result would read differently to nginx. Indentation follows the editor\'s tab size and "Insert Spaces".',
+    summary: 'Format nginx files (document, selection, on type, on save); only blanks between tokens change. Indentation follows the editor\'s options.',
+  },
+  {
+    key: 'format.align',
+    reader: 'server',
+    schema: { type: 'boolean' },
+    default: false,
+    scope: 'resource',
+    description: 'When formatting, line up the values of `map`, `geo`, `types`, `split_clients` and `charset_map` blocks, and the values of consecutive one-line `proxy_set_header` directives. A blank line or a comment line ends a run.',
+    summary: 'When formatting, line up the values of `map`/`geo`/`types` blocks and of `proxy_set_header` runs.',
+    cli: { command: 'fmt', flag: '--align' },
   },
   {
     key: 'probe.timeoutMs',

@@ -7,6 +7,7 @@ import type { Guard } from './guard';
 import type { Publisher } from './publisher';
 import { addFolders, onFoldersChanged, watchFiles } from './workspace';
 import { SECTION } from './settings';
+import { ON_TYPE_TRIGGERS } from './format';
 
 export function initialize(ctx: ServerContext, params: InitializeParams): { result: InitializeResult; folders: WorkspaceFolder[] } {
   ctx.caps = clientCaps(params);
@@ -21,6 +22,9 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
       definitionProvider: true,
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
+      documentOnTypeFormattingProvider: { firstTriggerCharacter: ON_TYPE_TRIGGERS[0], moreTriggerCharacter: ON_TYPE_TRIGGERS.slice(1) },
       executeCommandProvider: { commands: SERVER_COMMANDS },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },

@@ -30,6 +30,8 @@ export interface Settings {
   /** How the Connection fix writes the header. */
   connectionStyle: 'map' | 'literal';
   nginx: NginxSettings;
+  /** Formatting: on at all, and whether values line up. */
+  format: { enable: boolean; align: boolean };
 }
 
 /** The declared defaults (core/options.ts), typed. */
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: Settings = {
   readTimeout: optionDefault('readTimeout'),
   connectionStyle: optionDefault('connectionStyle'),
   nginx: { path: optionDefault('nginx.path'), testOnSave: optionDefault('nginx.testOnSave'), timeoutMs: optionDefault('nginx.timeoutMs') },
+  format: { enable: optionDefault('format.enable'), align: optionDefault('format.align') },
 };
 
 const LEVEL_SET = new Set<string>(LEVELS);
@@ -77,7 +80,12 @@ export function normalizeSettings(raw: unknown): Settings {
     testOnSave: typeof n.testOnSave === 'boolean' ? n.testOnSave : d.nginx.testOnSave,
     timeoutMs,
   };
-  return { nginxVersion, extraDirectives: strings(o.extraDirectives), rules, endpointPatterns: strings(o.endpointPatterns).filter(compiles), readTimeout, connectionStyle, nginx };
+  const f = obj(o.format);
+  const format = {
+    enable: typeof f.enable === 'boolean' ? f.enable : d.format.enable,
+    align: typeof f.align === 'boolean' ? f.align : d.format.align,
+  };
+  return { nginxVersion, extraDirectives: strings(o.extraDirectives), rules, endpointPatterns: strings(o.endpointPatterns).filter(compiles), readTimeout, connectionStyle, nginx, format };
 }
 
 /** How long to wait for the client's answer before analysing with the defaults. */
