@@ -3,14 +3,20 @@ import * as fs from 'node:fs';
 import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
 import * as nodePath from 'node:path';
 import { posix } from 'node:path';
-import type { FileId, Finding, Host, Severity } from './core/types';
+import type { FileId, Finding, Host, Severity, Span } from './core/types';
 import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
 import { DumpHost, parseNginxDump } from './host/dump';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { probeCommand } from './probe/cli';
+import { REPORT_FORMATS, isReportFormat, renderReport, type ReportFinding } from './report/index';
+
+const FORMATS = ['text', 'json', 'github', ...REPORT_FORMATS] as const;
+type Format = (typeof FORMATS)[number];
+const isFormat = (v: string | undefined): v is Format => (FORMATS as readonly (string | undefined)[]).includes(v);
+const formatList = `${FORMATS.slice(0, -1).map((f) => `"${f}"`).join(', ')} or "${FORMATS[FORMATS.length - 1]}"`;
 
 // the flags that set an option (and their defaults) come from the options table
-const USAGE = `usage: nginx-ws check [--format text|json|github] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH... | -
+const USAGE = `usage: nginx-ws check [--format ${FORMATS.join('|')}] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH... | -
        nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--json]
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
@@ -54,11 +60,11 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
     const a = rest[i];
     if (a === '--format') {
       const v = rest[++i];
-      if (!isFormat(v)) { errOut(`nginx-ws: --format takes "text", "json" or "github", not "${v ?? ''}"`); return 2; }
+      if (!isFormat(v)) { errOut(`nginx-ws: --format takes ${formatList}, not "${v ?? ''}"`); return 2; }
       format = v;
     } else if (a.startsWith('--format=')) {
       const v = a.slice(9);
-      if (!isFormat(v)) { errOut(`nginx-ws: --format takes "text", "json" or "github", not "${v}"`); return 2; }
+      if (!isFormat(v)) { errOut(`nginx-ws: --format takes ${formatList}, not "${v}"`); return 2; }
       format = v;
     } else if (a === '--fix') fix = true;
     else if (a === '--fix-includes') fix = fixIncludes = true;
@@ -141,13 +147,28 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   const jsonOut = format === 'json';
   const rows: JsonFinding[] = [];
   const lineTables = new Map<FileId, number[]>();
+  const linesOf = (file: FileId) => {
+    let ls = lineTables.get(file);
+    if (!ls) lineTables.set(file, (ls = lineStarts(ws.text(file) ?? '')));
+    return ls;
+  };
+  const detailed: ReportFinding[] = [];
+  /** A span of any file (a related place, a fix's edit), placed and named as the report names files. */
+  const place = (file: FileId, span: Span) => ({ file: report.pathOf(ws.canonical(file)), ...placeOf(linesOf(file), { span }) });
   for (const { path, list } of findings) {
-    if (!list.length) continue;
-    let ls = lineTables.get(path);
-    if (!ls) lineTables.set(path, (ls = lineStarts(ws.text(path) ?? '')));
-    for (const f of list) rows.push(toJson(path, ls, f));
+    for (const f of list) {
+      const row = toJson(path, linesOf(path), f);
+      rows.push(row);
+      if (!isReportFormat(format)) continue;
+      detailed.push({
+        ...row,
+        related: (f.related ?? []).map((r) => ({ ...place(r.file, r.span), message: r.note })),
+        fixes: (f.fixes ?? []).map((x) => ({ title: x.title, safe: x.kind === 'safe', edits: x.edits.map((e) => ({ ...place(e.file, e.span), text: e.text })) })),
+      });
+    }
   }
   if (jsonOut) out(JSON.stringify(rows, null, 2));
+  else if (isReportFormat(format)) out(renderReport(format, { cwd: process.cwd(), files: findings.map((x) => x.path), findings: detailed }));
   else if (format === 'github') {
     for (const r of rows) out(githubAnnotation(r));
     out(`${plural(findings.length, 'file')} checked: ${summary(rows)}`);
@@ -159,8 +180,6 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   return Math.max(status, failing);
 }
 
-type Format = 'text' | 'json' | 'github';
-const isFormat = (v: string | undefined): v is Format => v === 'text' || v === 'json' || v === 'github';
 
 const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
 /** Workflow-command escaping: the message part, and property values (which also escape `:` and `,`). */
@@ -323,7 +342,7 @@ function fixFiles(ws: Workspace, report: Reporter, trees: Tree[], includes: bool
 }
 
 /** Where a finding is reported, 1-based, from the line table of its file. The one place offsets become lines. */
-export function placeOf(ls: number[], f: Finding): { line: number; column: number; endLine: number; endColumn: number } {
+export function placeOf(ls: number[], f: Pick<Finding, 'span'>): { line: number; column: number; endLine: number; endColumn: number } {
   const s = positionAt(ls, f.span.start);
   const e = positionAt(ls, f.span.end);
   return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
