@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
+import { Workspace, DEFAULT_OPTIONS, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
 import * as nodePath from 'node:path';
 import { posix } from 'node:path';
 import type { FileId, Finding, Host, Severity, Span } from './core/types';
@@ -8,6 +8,7 @@ import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
 import { DumpHost, parseNginxDump } from './host/dump';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { probeCommand } from './probe/cli';
+import { projectOptions, type CliFlags } from './cli/projectOptions';
 import { REPORT_FORMATS, isReportFormat, renderReport, type ReportFinding } from './report/index';
 
 const FORMATS = ['text', 'json', 'github', ...REPORT_FORMATS] as const;
@@ -26,7 +27,9 @@ check   analyse nginx configuration: a directory means the nginx tree in it, a f
         at --max-files (default ${optionDefault<number>('maxFiles')}) or a failed write. --rule sets a rule's (or nginx
         code's) severity: off, error, warning, info or hint. --fix applies the safe fixes to
         files inside the given paths (--fix-includes: also to files they include from
-        elsewhere) and says on stderr which files it changed.
+        elsewhere) and says on stderr which files it changed. A project file (.nginx-ws.json, or
+        the nginxWebSocket key of a package.json) found from the first PATH upwards sets the
+        defaults of these options; the flags win over it.
 probe   perform a WebSocket handshake against ws:// or wss:// URL and report.`;
 
 export interface JsonFinding {
@@ -53,8 +56,7 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   let format: Format = 'text';
   let fix = false;
   let fixIncludes = false;
-  let maxFiles = optionDefault<number>('maxFiles');
-  const options: AnalyzeOptions = { ...DEFAULT_OPTIONS };
+  const flags: CliFlags = { rules: {}, extraDirectives: [] };
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -71,26 +73,31 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
     else if (a === '--max-files') {
       const v = rest[++i];
       if (!v || !/^[1-9]\d*$/.test(v)) { errOut(`nginx-ws: --max-files takes a positive number, not "${v ?? ''}"`); return 2; }
-      maxFiles = Number(v);
+      flags.maxFiles = Number(v);
     }
     else if (a === '--nginx-version') {
       const v = rest[++i];
       if (!v || !NGINX_VERSION_RE.test(v)) { errOut(`nginx-ws: --nginx-version takes a version like 1.22, not "${v ?? ''}"`); return 2; }
-      options.nginxVersion = v;
+      flags.nginxVersion = v;
     } else if (a === '--rule') {
       const v = rest[++i] ?? '';
       const m = /^([a-z0-9-]+)=(off|error|warning|info|hint)$/.exec(v);
       if (!m) { errOut(`nginx-ws: --rule takes ID=LEVEL with LEVEL off, error, warning, info or hint, not "${v}"`); return 2; }
-      options.rules = { ...options.rules, [m[1]]: m[2] as Severity | 'off' };
+      flags.rules[m[1]] = m[2] as Severity | 'off';
     } else if (a === '--extra-directive') {
       const v = rest[++i];
       if (!v) { errOut('nginx-ws: --extra-directive takes a directive name'); return 2; }
-      options.extraDirectives = [...options.extraDirectives, v];
+      flags.extraDirectives.push(v);
     } else if (a === '--') { paths.push(...rest.slice(i + 1)); break; }
     else if (a.startsWith('-') && a !== '-') { errOut(`nginx-ws: unknown option "${a}"\n${USAGE}`); return 2; }
     else paths.push(a);
   }
   if (!paths.length) { errOut(`nginx-ws: no PATH given\n${USAGE}`); return 2; }
+  // the project file (.nginx-ws.json or package.json's nginxWebSocket) from the first path upwards; flags win
+  const project = projectOptions(paths[0] === '-' ? process.cwd() : paths[0], DEFAULT_OPTIONS, flags, optionDefault<number>('maxFiles'));
+  for (const m of project.messages) errOut(m);
+  if (project.failed) return 2;
+  const { options, maxFiles } = project;
 
   let status = 0;
   const files: FileId[] = [];

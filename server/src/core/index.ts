@@ -26,4 +26,5 @@ export { fixAll, fixAllTexts, minimalEdit, type FixAllOptions, type FixAllResult
 export { planUpgradeMap, type MapPlan } from './features/upgradeMap';
 export { endpointSuggestions, locationPath, type EndpointSuggestion } from './features/endpoints';
 export { cursorContext, topContext, type CursorContext } from './features/cursorContext';
+export { PACKAGE_KEY, PROJECT_FILE, PROJECT_OPTIONS, readProjectConfig, type ProjectConfig, type ProjectProblem } from './features/projectConfig';
 export { definitionsOf, describe, includeTargets, outline, symbolAt, type NavSymbol, type OutlineItem, type Place } from './features/navigate';
