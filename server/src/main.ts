@@ -15,6 +15,7 @@ import { NginxTester } from './lsp/nginxTest';
 import { Projects } from './lsp/projects';
 import { Publisher } from './lsp/publisher';
 import { onWatchedFiles } from './lsp/workspace';
+import { pushedSettings } from './lsp/settings';
 import { FrameGuard } from './lsp/framing';
 import { format } from 'node:util';
 
@@ -52,7 +53,10 @@ connection.onInitialize((params) => {
   return result;
 });
 connection.onInitialized(guard('initialized', undefined, () => initialized(ctx, publisher, guard, init!.params, init!.folders)));
-connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, () => {
+connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, (params) => {
+  // pushed settings (clients without workspace/configuration); VS Code's notification carries none
+  const pushed = pushedSettings(params?.settings);
+  if (pushed) ctx.pushedSettings = pushed;
   publisher.refreshProjects(ctx.projects.all());
   return nginxTest.refresh();
 }));

@@ -74,13 +74,14 @@ export class LspSession {
     return new LspSession(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...as }));
   }
 
-  initialize(folder: string, initializationOptions?: unknown): Promise<InitializeResult> {
+  /** `capabilities`: instead of the defaults below (a client that has none of VS Code's: `{}`). */
+  initialize(folder: string, initializationOptions?: unknown, capabilities?: object): Promise<InitializeResult> {
     return this.rpc.sendRequest('initialize', {
       processId: process.pid,
       initializationOptions,
       rootUri: uriOf(folder),
       workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
-      capabilities: {
+      capabilities: capabilities ?? {
         textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } } },
         workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
         window: { workDoneProgress: true },

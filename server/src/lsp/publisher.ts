@@ -7,7 +7,7 @@ import { uriOf, docOf, type ServerContext } from './context';
 import { LineMap } from './convert';
 import { toDiagnostic } from './diagnostics';
 import type { Project } from './projects';
-import { analyzeOptions, fetchSettings } from './settings';
+import { analyzeOptions, settingsOf } from './settings';
 
 /**
  * Longest pause after a keystroke before analysing. The pause adapts to what analysis costs:
@@ -115,7 +115,7 @@ export class Publisher {
     if (epoch !== this.epoch) return false;
     // settings of every project in one request: a change may reach files of another folder
     const projects = this.ctx.projects.all();
-    const settings = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, projects.map((p) => p.scopeUri));
+    const settings = await settingsOf(this.ctx, projects);
     if (epoch !== this.epoch) return false;
     for (const [i, p] of projects.entries()) {
       const options = analyzeOptions(settings[i]);

@@ -2,6 +2,7 @@
 // file-watcher events afterwards.
 import { DidChangeWatchedFilesNotification, FileChangeType, type DidChangeWatchedFilesParams, type WorkspaceFolder, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
 import type { FileId } from '../core/types';
+import { PROJECT_FILE } from '../core/index';
 import { isNginxFileName, scanNginxFiles } from '../host/node-host';
 import type { ServerContext } from './context';
 import { uriToFile } from './convert';
@@ -9,7 +10,10 @@ import type { Project } from './projects';
 import type { Publisher } from './publisher';
 
 /** What nginx configs are called, plus the usual include targets with other names. */
-export const WATCH_GLOBS = ['**/*.conf', '**/*.conf.template', '**/*.nginx', '**/*.nginxconf', '**/sites-available/*', '**/sites-enabled/*', '**/snippets/*', '**/*.types', '**/*_params'];
+export const WATCH_GLOBS = ['**/*.conf', '**/*.conf.template', '**/*.nginx', '**/*.nginxconf', '**/sites-available/*', '**/sites-enabled/*', '**/snippets/*', '**/*.types', '**/*_params', `**/${PROJECT_FILE}`, '**/package.json'];
+
+/** A project file (or a package.json that may hold one): its change can change every folder's settings. */
+const isProjectFile = (file: FileId) => (file.endsWith('/' + PROJECT_FILE) || file.endsWith('/package.json')) && !file.includes('/node_modules/');
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -74,6 +78,7 @@ export async function watchFiles(ctx: ServerContext): Promise<void> {
 }
 
 export function onWatchedFiles(ctx: ServerContext, publisher: Publisher, params: DidChangeWatchedFilesParams): void {
+  if (params.changes.some((c) => { const f = uriToFile(c.uri); return f !== undefined && isProjectFile(f); })) publisher.refreshProjects(ctx.projects.all());
   const changes = params.changes.flatMap((c) => {
     const file = uriToFile(c.uri);
     return file === undefined ? [] : [{ file, type: c.type, project: ctx.projects.of(file) }];
