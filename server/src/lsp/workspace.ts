@@ -1,6 +1,6 @@
 // Keeps the projects in step with the workspace folders and the disk: scan on start-up,
 // file-watcher events afterwards.
-import { DidChangeWatchedFilesNotification, FileChangeType, type DidChangeWatchedFilesParams, type WorkspaceFolder, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification, type DidChangeWatchedFilesParams, type WorkspaceFolder, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
 import type { FileId } from '../core/types';
 import { PROJECT_FILE } from '../core/index';
 import { isNginxFileName, scanNginxFiles } from '../host/node-host';
@@ -35,7 +35,7 @@ export async function addFolders(ctx: ServerContext, publisher: Publisher, folde
       });
       const files = scan.files;
       ctx.connection.console.info(`${folder.name}: ${files.length} nginx file${files.length === 1 ? '' : 's'} in ${scan.dirs} folders${scan.truncated ? ` (${scan.truncated}; the rest is analysed when opened)` : ''}`);
-      if (scan.truncated) void ctx.connection.window.showWarningMessage(`nginx WebSocket: ${folder.name} has more nginx files than the scan takes (${scan.truncated}). Files beyond that are analysed when you open them.`);
+      if (scan.truncated) void ctx.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `nginx WebSocket: ${folder.name} has more nginx files than the scan takes (${scan.truncated}). Files beyond that are analysed when you open them.` });
       project.addScanned(files);
       added.push(project);
     }
