@@ -129,11 +129,11 @@ const isDefault = (key: string, v: unknown) => JSON.stringify(v) === JSON.string
 
 /**
  * One folder's settings from its layers, lowest first: the project file (values by option key),
- * then what the client pushed, then what it answered to workspace/configuration. A user's setting
- * wins over the project file unless it is left at its declared default (VS Code answers every
- * setting, the defaults included, so a default cannot tell "set" from "not set"); rule levels
- * merge per code (the user's level of a code wins); lists add up (the project's directives and
- * endpoint patterns and the user's). Restricted options (they choose what runs or widen what
+ * then what the client pushed, then what it answered to workspace/configuration (an answer wins
+ * over a pushed value of the same key). A user's setting wins over the project file unless it is
+ * left at its declared default (VS Code answers every setting, the defaults included, so a
+ * default cannot tell "set" from "not set"); rule levels merge per code (the user's level of a
+ * code wins); lists add up (the project's directives and endpoint patterns and the user's). Restricted options (they choose what runs or widen what
  * counts as an endpoint) are taken from the project file only in a trusted workspace.
  */
 export function layeredSettings(project: Record<string, unknown>, user: unknown[], trusted: boolean): Settings {
@@ -142,11 +142,14 @@ export function layeredSettings(project: Record<string, unknown>, user: unknown[
   for (const decl of OPTIONS_READ) {
     const key = decl.key;
     const fromFile = decl.restricted && !trusted ? undefined : project[key];
-    const values = layers.map((l) => at(l, key)).filter((v) => v !== undefined);
+    const values = layers.map((l) => at(l, key)).filter((v) => v !== undefined && v !== null);
+    // the client's value: what it answered, else what it pushed (VS Code answers every key, so a
+    // value pushed for the whole window never beats the folder's own answer)
+    const mine = values[values.length - 1];
     let v: unknown;
     if (decl.schema.type === 'object') v = Object.assign({}, obj(fromFile), ...values.map(obj));
-    else if (decl.schema.type === 'array') v = [...new Set([fromFile, ...values].flatMap((x) => (Array.isArray(x) ? x : [])))];
-    else v = [...values].reverse().find((x) => !isDefault(key, x)) ?? fromFile ?? values[values.length - 1];
+    else if (decl.schema.type === 'array') v = [...new Set([fromFile, mine].flatMap((x) => (Array.isArray(x) ? x : [])))];
+    else v = mine !== undefined && !isDefault(key, mine) ? mine : (fromFile ?? mine);
     if (v !== undefined) put(raw, key, v);
   }
   return normalizeSettings(raw);
