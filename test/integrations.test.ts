@@ -90,7 +90,8 @@ test('the README\'s CI snippets name what exists', () => {
   assert.equal(precommit.repos[0].hooks[0].id, hooks[0].id);
   const gitlab = docs.find((d) => d['nginx-ws']);
   assert.ok(gitlab['nginx-ws'].script.some((l: string) => l.includes('--format junit')));
-  for (const f of ['sarif', 'checkstyle', 'junit', 'github']) assert.ok(README.includes(`--format ${f}`) || README.includes(`format: ${f}`), f);
+  assert.ok(gitlab['nginx-ws'].script.some((l: string) => l.includes('--format codequality') && l.includes(gitlab['nginx-ws'].artifacts.reports.codequality)));
+  for (const f of ['sarif', 'checkstyle', 'junit', 'codequality', 'github']) assert.ok(README.includes(`--format ${f}`) || README.includes(`format: ${f}`), f);
 });
 
 test('the README\'s project file passes the project-file checks', () => {
