@@ -23,6 +23,8 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  // the npm bin for other editors: a launcher that loads dist/server.js (kept out of its bundle)
+  { ...common, entryPoints: ['server/src/languageServer.ts'], outfile: 'dist/language-server.js', external: ['./server.js', '../package.json'] },
 ];
 
 if (watch) {

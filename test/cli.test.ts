@@ -105,7 +105,7 @@ test('usage and I/O errors exit 2 with a clear message', () => {
   assert.match(missing.err, /no-such-dir: no such file or directory/);
   const fmt = run('check', '--format', 'xml', FIX);
   assert.equal(fmt.code, 2);
-  assert.match(fmt.err, /--format takes "text", "json" or "github", not "xml"/);
+  assert.match(fmt.err, /--format takes "text", "json", "github", "sarif", "checkstyle", "junit" or "codequality", not "xml"/);
   assert.equal(run('check', '--rule', 'ws-read-timeout=loud', FIX).code, 2);
   assert.equal(run('check').code, 2);
 });

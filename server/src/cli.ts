@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Workspace, DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
+import { Workspace, DEFAULT_OPTIONS, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
 import * as nodePath from 'node:path';
 import { posix } from 'node:path';
-import type { FileId, Finding, Host, Severity } from './core/types';
+import type { FileId, Finding, Host, Severity, Span } from './core/types';
 import { NodeHost, scanNginxFilesSync, toFileId } from './host/node-host';
 import { DumpHost, parseNginxDump } from './host/dump';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { probeCommand } from './probe/cli';
 import { FMT_HELP, FMT_USAGE, fmtCommand } from './format/cli';
+import { projectOptions, type CliFlags } from './cli/projectOptions';
+import { REPORT_FORMATS, isReportFormat, renderReport, type ReportFinding } from './report/index';
+
+const FORMATS = ['text', 'json', 'github', ...REPORT_FORMATS] as const;
+type Format = (typeof FORMATS)[number];
+const isFormat = (v: string | undefined): v is Format => (FORMATS as readonly (string | undefined)[]).includes(v);
+const formatList = `${FORMATS.slice(0, -1).map((f) => `"${f}"`).join(', ')} or "${FORMATS[FORMATS.length - 1]}"`;
 
 // the flags that set an option (and their defaults) come from the options table
-const USAGE = `usage: nginx-ws check [--format text|json|github] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH... | -
+const USAGE = `usage: nginx-ws check [--format ${FORMATS.join('|')}] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH... | -
        ${FMT_USAGE}
        nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--json]
 
@@ -22,7 +29,9 @@ check   analyse nginx configuration: a directory means the nginx tree in it, a f
         at --max-files (default ${optionDefault<number>('maxFiles')}) or a failed write. --rule sets a rule's (or nginx
         code's) severity: off, error, warning, info or hint. --fix applies the safe fixes to
         files inside the given paths (--fix-includes: also to files they include from
-        elsewhere) and says on stderr which files it changed.
+        elsewhere) and says on stderr which files it changed. A project file (.nginx-ws.json, or
+        the nginxWebSocket key of a package.json) found from the first PATH upwards sets the
+        defaults of these options; the flags win over it.
 ${FMT_HELP}
 probe   perform a WebSocket handshake against ws:// or wss:// URL and report.`;
 
@@ -51,44 +60,48 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   let format: Format = 'text';
   let fix = false;
   let fixIncludes = false;
-  let maxFiles = optionDefault<number>('maxFiles');
-  const options: AnalyzeOptions = { ...DEFAULT_OPTIONS };
+  const flags: CliFlags = { rules: {}, extraDirectives: [] };
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--format') {
       const v = rest[++i];
-      if (!isFormat(v)) { errOut(`nginx-ws: --format takes "text", "json" or "github", not "${v ?? ''}"`); return 2; }
+      if (!isFormat(v)) { errOut(`nginx-ws: --format takes ${formatList}, not "${v ?? ''}"`); return 2; }
       format = v;
     } else if (a.startsWith('--format=')) {
       const v = a.slice(9);
-      if (!isFormat(v)) { errOut(`nginx-ws: --format takes "text", "json" or "github", not "${v}"`); return 2; }
+      if (!isFormat(v)) { errOut(`nginx-ws: --format takes ${formatList}, not "${v}"`); return 2; }
       format = v;
     } else if (a === '--fix') fix = true;
     else if (a === '--fix-includes') fix = fixIncludes = true;
     else if (a === '--max-files') {
       const v = rest[++i];
       if (!v || !/^[1-9]\d*$/.test(v)) { errOut(`nginx-ws: --max-files takes a positive number, not "${v ?? ''}"`); return 2; }
-      maxFiles = Number(v);
+      flags.maxFiles = Number(v);
     }
     else if (a === '--nginx-version') {
       const v = rest[++i];
       if (!v || !NGINX_VERSION_RE.test(v)) { errOut(`nginx-ws: --nginx-version takes a version like 1.22, not "${v ?? ''}"`); return 2; }
-      options.nginxVersion = v;
+      flags.nginxVersion = v;
     } else if (a === '--rule') {
       const v = rest[++i] ?? '';
       const m = /^([a-z0-9-]+)=(off|error|warning|info|hint)$/.exec(v);
       if (!m) { errOut(`nginx-ws: --rule takes ID=LEVEL with LEVEL off, error, warning, info or hint, not "${v}"`); return 2; }
-      options.rules = { ...options.rules, [m[1]]: m[2] as Severity | 'off' };
+      flags.rules[m[1]] = m[2] as Severity | 'off';
     } else if (a === '--extra-directive') {
       const v = rest[++i];
       if (!v) { errOut('nginx-ws: --extra-directive takes a directive name'); return 2; }
-      options.extraDirectives = [...options.extraDirectives, v];
+      flags.extraDirectives.push(v);
     } else if (a === '--') { paths.push(...rest.slice(i + 1)); break; }
     else if (a.startsWith('-') && a !== '-') { errOut(`nginx-ws: unknown option "${a}"\n${USAGE}`); return 2; }
     else paths.push(a);
   }
   if (!paths.length) { errOut(`nginx-ws: no PATH given\n${USAGE}`); return 2; }
+  // the project file (.nginx-ws.json or package.json's nginxWebSocket) from the first path upwards; flags win
+  const project = projectOptions(paths[0] === '-' ? process.cwd() : paths[0], DEFAULT_OPTIONS, flags, optionDefault<number>('maxFiles'));
+  for (const m of project.messages) errOut(m);
+  if (project.failed) return 2;
+  const { options, maxFiles } = project;
 
   let status = 0;
   const files: FileId[] = [];
@@ -145,13 +158,28 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   const jsonOut = format === 'json';
   const rows: JsonFinding[] = [];
   const lineTables = new Map<FileId, number[]>();
+  const linesOf = (file: FileId) => {
+    let ls = lineTables.get(file);
+    if (!ls) lineTables.set(file, (ls = lineStarts(ws.text(file) ?? '')));
+    return ls;
+  };
+  const detailed: ReportFinding[] = [];
+  /** A span of any file (a related place, a fix's edit), placed and named as the report names files. */
+  const place = (file: FileId, span: Span) => ({ file: report.pathOf(ws.canonical(file)), ...placeOf(linesOf(file), { span }) });
   for (const { path, list } of findings) {
-    if (!list.length) continue;
-    let ls = lineTables.get(path);
-    if (!ls) lineTables.set(path, (ls = lineStarts(ws.text(path) ?? '')));
-    for (const f of list) rows.push(toJson(path, ls, f));
+    for (const f of list) {
+      const row = toJson(path, linesOf(path), f);
+      rows.push(row);
+      if (!isReportFormat(format)) continue;
+      detailed.push({
+        ...row,
+        related: (f.related ?? []).map((r) => ({ ...place(r.file, r.span), message: r.note })),
+        fixes: (f.fixes ?? []).map((x) => ({ title: x.title, safe: x.kind === 'safe', edits: x.edits.map((e) => ({ ...place(e.file, e.span), text: e.text })) })),
+      });
+    }
   }
   if (jsonOut) out(JSON.stringify(rows, null, 2));
+  else if (isReportFormat(format)) out(renderReport(format, { cwd: process.cwd(), files: findings.map((x) => x.path), findings: detailed }));
   else if (format === 'github') {
     for (const r of rows) out(githubAnnotation(r));
     out(`${plural(findings.length, 'file')} checked: ${summary(rows)}`);
@@ -163,8 +191,6 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
   return Math.max(status, failing);
 }
 
-type Format = 'text' | 'json' | 'github';
-const isFormat = (v: string | undefined): v is Format => v === 'text' || v === 'json' || v === 'github';
 
 const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
 /** Workflow-command escaping: the message part, and property values (which also escape `:` and `,`). */
@@ -327,7 +353,7 @@ function fixFiles(ws: Workspace, report: Reporter, trees: Tree[], includes: bool
 }
 
 /** Where a finding is reported, 1-based, from the line table of its file. The one place offsets become lines. */
-export function placeOf(ls: number[], f: Finding): { line: number; column: number; endLine: number; endColumn: number } {
+export function placeOf(ls: number[], f: Pick<Finding, 'span'>): { line: number; column: number; endLine: number; endColumn: number } {
   const s = positionAt(ls, f.span.start);
   const e = positionAt(ls, f.span.end);
   return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };

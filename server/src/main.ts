@@ -16,6 +16,7 @@ import { NginxTester } from './lsp/nginxTest';
 import { Projects } from './lsp/projects';
 import { Publisher } from './lsp/publisher';
 import { onWatchedFiles } from './lsp/workspace';
+import { pushedSettings } from './lsp/settings';
 import { FrameGuard } from './lsp/framing';
 import { format } from 'node:util';
 
@@ -53,7 +54,10 @@ connection.onInitialize((params) => {
   return result;
 });
 connection.onInitialized(guard('initialized', undefined, () => initialized(ctx, publisher, guard, init!.params, init!.folders)));
-connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, () => {
+connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, (params) => {
+  // pushed settings (clients without workspace/configuration); VS Code's notification carries none
+  const pushed = pushedSettings(params?.settings);
+  if (pushed) ctx.pushedSettings = pushed;
   publisher.settingsChanged();
   publisher.refreshProjects(ctx.projects.all());
   return nginxTest.refresh();
@@ -73,6 +77,8 @@ connection.onExecuteCommand(guard('executeCommand', undefined, (params) => execu
 connection.onRequest(ENDPOINTS_REQUEST, guard('endpoints', [], (params: { uri?: string }) => endpoints(ctx, params)));
 connection.onNotification(TRUST_NOTIFICATION, guard('didChangeTrust', undefined, (params: { trusted?: boolean }) => {
   ctx.trusted = params?.trusted === true;
+  // a project file's restricted options count only in a trusted workspace
+  publisher.refreshProjects(ctx.projects.all());
   return nginxTest.refresh();
 }));
 ctx.documents.onDidSave(guard('didSave', undefined, ({ document }) => {

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NGINX_TEST_STATUS_NOTIFICATION, type NginxTestStatus } from '../../server/src/protocol';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ApplyWorkspaceEditParams, ConfigurationParams, Diagnostic, InitializeResult, PublishDiagnosticsParams, ShowMessageParams } from 'vscode-languageserver-protocol';
 
 export const REPO = path.resolve(__dirname, '../../..');
@@ -23,6 +23,13 @@ export function copyFixture(name: string): string {
 }
 
 export const uriOf = (file: string) => pathToFileURL(file).href;
+
+/** What the fake editor says it can do by default: VS Code's abilities the server uses. */
+export const DEFAULT_CAPABILITIES = {
+  textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } } },
+  workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
+  window: { workDoneProgress: true },
+};
 
 type Waiter = { uri: string; pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
 
@@ -45,7 +52,10 @@ export class LspSession {
   private watchers: (() => void)[] = [];
   stderr = '';
 
-  private constructor(readonly child: ChildProcess) {
+  /** Every request the server sent, by method (a bare session answers none of them). */
+  readonly requests: string[] = [];
+
+  private constructor(readonly child: ChildProcess, bare = false) {
     this.rpc = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     child.stderr!.on('data', (b: Buffer) => (this.stderr += b.toString()));
     this.rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -57,6 +67,12 @@ export class LspSession {
     this.rpc.onNotification(NGINX_TEST_STATUS_NOTIFICATION, (p: NginxTestStatus) => { this.nginxTestStatus.push(p); this.poke(); });
     this.rpc.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); this.poke(); });
     this.rpc.onNotification('window/showMessage', (p: ShowMessageParams) => { this.shown.push(p); this.poke(); });
+    this.rpc.onRequest((method: string) => {
+      this.requests.push(method);
+      this.poke();
+      throw new ResponseError(ErrorCodes.MethodNotFound, `unhandled method ${method}`);
+    });
+    if (bare) { this.rpc.listen(); return; }
     this.rpc.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => { this.applied.push(p); this.poke(); return { applied: true }; });
     this.rpc.onRequest('workspace/configuration', (p: ConfigurationParams) =>
       p.items.map((item) => {
@@ -70,25 +86,26 @@ export class LspSession {
   }
 
   /** `as`: run the server as another user (tests run as root; an unprivileged uid shows what a user meets). */
+  /**
+   * The server started by another command (an npm bin); `bare`: a client with no handler for any
+   * server-to-client request (each is recorded in `requests` and refused).
+   */
+  static command(args: string[], bare = false): LspSession {
+    return new LspSession(spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] }), bare);
+  }
+
   static start(as?: { uid: number; gid: number }): LspSession {
     return new LspSession(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...as }));
   }
 
-  /** `resolveEdits`: the client asks for a code action's edit when it is picked (codeAction/resolve), as VS Code does. */
-  initialize(folder: string, initializationOptions?: unknown, opts: { resolveEdits?: boolean } = {}): Promise<InitializeResult> {
+  /** `capabilities`: instead of the defaults below (a client that has none of VS Code's: `{}`). */
+  initialize(folder: string, initializationOptions?: unknown, capabilities?: object): Promise<InitializeResult> {
     return this.rpc.sendRequest('initialize', {
       processId: process.pid,
       initializationOptions,
       rootUri: uriOf(folder),
       workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
-      capabilities: {
-        textDocument: {
-          publishDiagnostics: { relatedInformation: true },
-          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } }, ...(opts.resolveEdits ? { resolveSupport: { properties: ['edit'] }, dataSupport: true } : {}) },
-        },
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
-        window: { workDoneProgress: true },
-      },
+      capabilities: capabilities ?? DEFAULT_CAPABILITIES,
     });
   }
 

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseNginxOutput } from '../../server/src/nginx/output';
-import { normalizeSettings, analyzeOptions, isNginxTime } from '../../server/src/lsp/settings';
+import { normalizeSettings, analyzeOptions, isNginxTime, layeredSettings, pushedSettings } from '../../server/src/lsp/settings';
 import { cursorContext, locationPath } from '../../server/src/core/index';
 import { RULES } from '../../server/src/core/rules/index';
 import { codeInfo } from '../../server/src/core/registry';
@@ -46,6 +46,40 @@ describe('settings', () => {
     assert.equal(o.readTimeout, '1h');
     assert.equal(o.connectionStyle, 'literal');
     assert.ok(isNginxTime('1h 30m') && isNginxTime('600') && !isNginxTime('0') && !isNginxTime('10 minutes'));
+  });
+});
+
+describe('settings from several sources', () => {
+  // what VS Code answers for a folder: every key, the defaults included
+  const answer = (over: Record<string, unknown> = {}) => ({ nginxVersion: '', extraDirectives: [], rules: {}, endpointPatterns: [], readTimeout: '600s', connectionStyle: 'map', nginx: { path: '', testOnSave: true, timeoutMs: 5000 }, ...over });
+  it('the project file fills what the user left at its default; the user\'s own values win', () => {
+    const file = { nginxVersion: '1.24', readTimeout: '1h', rules: { 'ws-read-timeout': 'off', 'ws-http-version': 'warning' }, extraDirectives: ['a_b'] };
+    const s = layeredSettings(file, [undefined, answer({ readTimeout: '2h', rules: { 'ws-http-version': 'error' }, extraDirectives: ['c_d'] })], true);
+    assert.equal(s.nginxVersion, '1.24');
+    assert.equal(s.readTimeout, '2h');
+    assert.deepEqual(s.rules, { 'ws-read-timeout': 'off', 'ws-http-version': 'error' });
+    assert.deepEqual(s.extraDirectives, ['a_b', 'c_d']);
+  });
+  it('an answer wins over a pushed value of the same key, even a default one', () => {
+    // VS Code pushes the window's section on a change; the folder's answer is what applies
+    const s = layeredSettings({}, [{ nginxVersion: '1.24', extraDirectives: ['global_one'] }, answer({ nginxVersion: '' })], true);
+    assert.equal(s.nginxVersion, '');
+    assert.deepEqual(s.extraDirectives, []);
+    // a client that answers null for the section: the pushed values apply
+    assert.equal(layeredSettings({}, [{ nginxVersion: '1.24' }, null], true).nginxVersion, '1.24');
+  });
+  it('restricted options come from the project file only when trusted', () => {
+    const file = { endpointPatterns: ['^/live/'], 'nginx.path': '/opt/nginx', 'nginx.timeoutMs': 9000 };
+    const untrusted = layeredSettings(file, [undefined, answer()], false);
+    assert.deepEqual([untrusted.endpointPatterns, untrusted.nginx.path, untrusted.nginx.timeoutMs], [[], '', 9000]);
+    const trusted = layeredSettings(file, [undefined, answer()], true);
+    assert.deepEqual([trusted.endpointPatterns, trusted.nginx.path], [['^/live/'], '/opt/nginx']);
+  });
+  it('pushed settings: the section object, or its nginxWebSocket key', () => {
+    assert.deepEqual(pushedSettings({ rules: { x: 'off' } }), { rules: { x: 'off' } });
+    assert.deepEqual(pushedSettings({ nginxWebSocket: { nginxVersion: '1.24' } }), { nginxVersion: '1.24' });
+    assert.equal(pushedSettings(null), undefined);
+    assert.equal(pushedSettings({}), undefined);
   });
 });
 

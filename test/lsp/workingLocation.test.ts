@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
-import { LspSession, uriOf } from './harness';
+import { DEFAULT_CAPABILITIES, LspSession, uriOf } from './harness';
 import { nginxTestSync } from '../util/nginx';
 
 const TEXT = [
@@ -37,7 +37,10 @@ for (const resolveEdits of [true, false]) {
     fs.writeFileSync(file, TEXT);
     const s = LspSession.start();
     t.after(() => { s.child.kill(); fs.rmSync(root, { recursive: true, force: true }); });
-    await s.initialize(root, undefined, { resolveEdits });
+    const caps = resolveEdits
+      ? { ...DEFAULT_CAPABILITIES, textDocument: { ...DEFAULT_CAPABILITIES.textDocument, codeAction: { ...DEFAULT_CAPABILITIES.textDocument.codeAction, resolveSupport: { properties: ['edit'] }, dataSupport: true } } }
+      : DEFAULT_CAPABILITIES;
+    await s.initialize(root, undefined, caps);
     await s.rpc.sendNotification('initialized', {});
     const uri = uriOf(file);
     await s.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: TEXT } });

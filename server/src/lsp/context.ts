@@ -44,6 +44,10 @@ export interface ServerContext {
    * untrusted: running an executable on a workspace's files is opted into, never assumed.
    */
   trusted: boolean;
+  /** Settings the client pushed (initializationOptions.settings, didChangeConfiguration), for clients that are not asked. */
+  pushedSettings?: Record<string, unknown>;
+  /** Project-file problems already shown, each once. */
+  told?: Set<string>;
 }
 
 /** initializationOptions.trusted: only an explicit `true` trusts the workspace. */

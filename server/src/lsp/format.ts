@@ -4,7 +4,7 @@ import type { DocumentFormattingParams, DocumentOnTypeFormattingParams, Document
 import { formatOnType, formatRange, formatText, type FormatOptions, type FormatResult } from '../core/index';
 import type { ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';
-import { fetchSettings } from './settings';
+import { settingsOf } from './settings';
 
 /** The characters that trigger on-type formatting. */
 export const ON_TYPE_TRIGGERS = ['}', ';'] as const;
@@ -13,7 +13,7 @@ async function prepare(ctx: ServerContext, uri: string, editor: FormattingOption
   const doc = ctx.documents.get(uri);
   const file = uriToFile(uri);
   if (!doc || file === undefined) return undefined;
-  const [settings] = await fetchSettings(ctx.connection, ctx.caps.configuration, [ctx.projects.of(file).scopeUri]);
+  const [settings] = await settingsOf(ctx, [ctx.projects.of(file)]);
   if (!settings.format.enable) return undefined;
   const text = doc.getText();
   const tabSize = Number.isInteger(editor.tabSize) && editor.tabSize > 0 && editor.tabSize <= 16 ? editor.tabSize : 4;

@@ -6,12 +6,14 @@ import { FIX_ALL_KIND } from './codeActions';
 import type { Guard } from './guard';
 import type { Publisher } from './publisher';
 import { addFolders, onFoldersChanged, watchFiles } from './workspace';
-import { SECTION } from './settings';
+import { SECTION, pushedSettings } from './settings';
 import { ON_TYPE_TRIGGERS } from './format';
 
 export function initialize(ctx: ServerContext, params: InitializeParams): { result: InitializeResult; folders: WorkspaceFolder[] } {
   ctx.caps = clientCaps(params);
   ctx.trusted = trustOf(params);
+  // a client that is not asked for its settings can give them here
+  ctx.pushedSettings = pushedSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.replace(/.*\//, '') }] : []);
   const result: InitializeResult = {
     capabilities: {

@@ -17,7 +17,7 @@ import { uriOf, type ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';
 import type { Project } from './projects';
 import type { Publisher } from './publisher';
-import { fetchSettings, type NginxSettings } from './settings';
+import { settingsOf, type NginxSettings } from './settings';
 
 export const NGINX_T_SOURCE = 'nginx -t';
 /** Diagnostic code of what the real nginx -t reported; its docs page explains the check. */
@@ -62,7 +62,7 @@ export class NginxTester {
       this.status({ state: 'notRun', reason: 'untrusted', detail: 'nginx -t not run: this workspace is not trusted (no executable runs in a restricted workspace)' });
       return this.clear([...this.byRoot.keys()]);
     }
-    const [settings] = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, [project.scopeUri]);
+    const [settings] = await settingsOf(this.ctx, [project]);
     // the file may have moved to its folder's project meanwhile (the folder scan finished)
     project = this.ctx.projects.owner(file);
     const roots = project.ws.rootsOf(file).filter((r) => r.kind === 'main');
@@ -92,7 +92,7 @@ export class NginxTester {
     if (!this.ctx.trusted) return this.clear([...this.byRoot.keys()]);
     if (!this.results.size) this.status({ state: 'notRun', reason: 'notYet', detail: 'nginx -t has not run yet: save an nginx file, or click to run it' });
     for (const root of [...this.byRoot.keys()]) {
-      const [s] = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, [this.ctx.projects.owner(root).scopeUri]);
+      const [s] = await settingsOf(this.ctx, [this.ctx.projects.owner(root)]);
       if (!s.nginx.testOnSave) this.clear([root]);
     }
   }

@@ -7,7 +7,7 @@ import { uriOf, docOf, type ServerContext } from './context';
 import { LineMap } from './convert';
 import { toDiagnostic } from './diagnostics';
 import type { Project } from './projects';
-import { analyzeOptions, fetchSettings, type Settings } from './settings';
+import { analyzeOptions, settingsOf, type Settings } from './settings';
 
 /** Pause after a file changes on disk before analysing (a checkout writes many files at once). */
 export const DEBOUNCE_MS = 150;
@@ -90,6 +90,7 @@ export class Publisher {
   /** Publish every file of these projects (after a scan or a settings change). */
   refreshProjects(projects: Iterable<Project>): void {
     this.epoch++;
+    this.settings = undefined; // what changed may be a setting: a project file, trust, the client's
     for (const p of projects) this.full.add(p);
     setImmediate(() => void this.run());
   }
@@ -129,7 +130,7 @@ export class Publisher {
     const scopesKey = JSON.stringify(scopes);
     let settings = this.settings?.scopes === scopesKey ? this.settings.settings : undefined;
     if (!settings) {
-      settings = await fetchSettings(this.ctx.connection, this.ctx.caps.configuration, scopes);
+      settings = await settingsOf(this.ctx, projects);
       if (this.ctx.caps.configurationChanges) this.settings = { scopes: scopesKey, settings };
       if (epoch !== this.epoch) return false;
     }

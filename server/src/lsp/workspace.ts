@@ -1,7 +1,8 @@
 // Keeps the projects in step with the workspace folders and the disk: scan on start-up,
 // file-watcher events afterwards.
-import { DidChangeWatchedFilesNotification, FileChangeType, type DidChangeWatchedFilesParams, type WorkspaceFolder, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification, type DidChangeWatchedFilesParams, type WorkspaceFolder, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
 import type { FileId } from '../core/types';
+import { PROJECT_FILE } from '../core/index';
 import { isNginxFileName, scanNginxFiles } from '../host/node-host';
 import type { ServerContext } from './context';
 import { uriToFile } from './convert';
@@ -9,7 +10,10 @@ import type { Project } from './projects';
 import type { Publisher } from './publisher';
 
 /** What nginx configs are called, plus the usual include targets with other names. */
-export const WATCH_GLOBS = ['**/*.conf', '**/*.conf.template', '**/*.nginx', '**/*.nginxconf', '**/sites-available/*', '**/sites-enabled/*', '**/snippets/*', '**/*.types', '**/*_params'];
+export const WATCH_GLOBS = ['**/*.conf', '**/*.conf.template', '**/*.nginx', '**/*.nginxconf', '**/sites-available/*', '**/sites-enabled/*', '**/snippets/*', '**/*.types', '**/*_params', `**/${PROJECT_FILE}`, '**/package.json'];
+
+/** A project file (or a package.json that may hold one): its change can change every folder's settings. */
+const isProjectFile = (file: FileId) => (file.endsWith('/' + PROJECT_FILE) || file.endsWith('/package.json')) && !file.includes('/node_modules/');
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -32,7 +36,7 @@ export async function addFolders(ctx: ServerContext, publisher: Publisher, folde
       });
       const files = scan.files;
       ctx.connection.console.info(`${folder.name}: ${files.length} nginx file${files.length === 1 ? '' : 's'} in ${scan.dirs} folders${scan.truncated ? ` (${scan.truncated}; the rest is analysed when opened)` : ''}`);
-      if (scan.truncated) void ctx.connection.window.showWarningMessage(`nginx WebSocket: ${folder.name} has more nginx files than the scan takes (${scan.truncated}). Files beyond that are analysed when you open them.`);
+      if (scan.truncated) void ctx.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `nginx WebSocket: ${folder.name} has more nginx files than the scan takes (${scan.truncated}). Files beyond that are analysed when you open them.` });
       const project = ctx.projects.addFolder(root, folder.uri);
       project.addScanned(files);
       rehomeOpenFiles(ctx);
@@ -76,6 +80,7 @@ export async function watchFiles(ctx: ServerContext): Promise<void> {
 }
 
 export function onWatchedFiles(ctx: ServerContext, publisher: Publisher, params: DidChangeWatchedFilesParams): void {
+  if (params.changes.some((c) => { const f = uriToFile(c.uri); return f !== undefined && isProjectFile(f); })) publisher.refreshProjects(ctx.projects.all());
   const changes = params.changes.flatMap((c) => {
     const file = uriToFile(c.uri);
     return file === undefined ? [] : [{ file, type: c.type, project: ctx.projects.of(file) }];
