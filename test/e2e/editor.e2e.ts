@@ -70,6 +70,8 @@ interface Scenario {
   endpointCheck: boolean;
   /** A badly indented file to format with Format Document's key and save, and what must be on disk then. */
   format?: { file: string; expected: string };
+  /** A location missing several lines: "Make this a working WebSocket location" adds them all in one action. */
+  oneAction?: { file: string; text: string; code: string; title: string; lines: string[] };
 }
 
 function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
@@ -89,6 +91,14 @@ function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
     format: {
       file: 'sites-available/badly-indented',
       expected: 'server {\n    listen 127.0.0.1:8081;\n    server_name fmt.example;\n    location / {\n        return 204;\n    }\n    location = /x { return 200; } # kept on one line\n}\n',
+    },
+    oneAction: {
+      // written into the workspace by the step itself, so the earlier steps see a clean workspace
+      file: 'sites-available/chat',
+      text: 'server {\n    listen 127.0.0.1:8082;\n    server_name chat.example;\n\n    location /chat/ {\n        proxy_pass http://127.0.0.1:8090;\n        proxy_set_header Upgrade $http_upgrade;\n    }\n}\n',
+      code: 'ws-connection-header-missing',
+      title: 'Make this a working WebSocket location',
+      lines: ['proxy_http_version 1.1;', 'proxy_set_header Connection $connection_upgrade;', 'proxy_read_timeout 600s;', 'proxy_set_header Upgrade $http_upgrade;'],
     },
     diagnosticCode: 'ws-upgrade-header-missing',
     fixTitlePrefix: 'Add proxy_set_header Upgrade',
@@ -386,6 +396,29 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
         if (disk !== format.expected) {
           throw new Error(`on disk:\n${disk}\nexpected:\n${format.expected}`);
         }
+      });
+    }
+    const one = scenario.oneAction;
+    if (one) {
+      await step(`a new ${one.file}; Ctrl+. on ${one.code} offers "${one.title}" first`, async () => {
+        fs.writeFileSync(path.join(folder, one.file), one.text);
+        await w.openFile(one.file);
+        await w.revealProblem(one.code);
+        const titles = await w.showCodeActions();
+        if (titles[0] !== one.title) throw new Error(`code action menu offered ${JSON.stringify(titles)}`);
+      });
+      await shots('02c-one-action.png', false);
+      await step('apply it: every missing line in one action, then save', async () => {
+        await w.pickCodeAction(one.title);
+        await w.waitForEditorText('the lines the action adds', (t) => one.lines.every((l) => t.includes(l)));
+        await w.save();
+      });
+      await step(`${one.file} on disk has every line, and no problem is left in it`, async () => {
+        const disk = fs.readFileSync(path.join(folder, one.file), 'utf8');
+        fs.copyFileSync(path.join(folder, one.file), path.join(resultsDir, one.file.replace(/[\\/]/g, '__')));
+        const missing = one.lines.filter((l) => !disk.includes(l));
+        if (missing.length) throw new Error(`on disk, missing ${JSON.stringify(missing)}:\n${disk}`);
+        await pollUntil('no problem left', async () => ((await w.problems()).length === 0 ? true : false), 15_000);
       });
     }
     if (scenario.endpointCheck) await endpointCheck(w, step, shots);
