@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { makeCerts, nginxTest as nginxT, requireNginx, withLocalPaths, type Certs, type NginxVerdict } from './util/nginx';
 import { expandSnippet, parseSnippet } from './util/snippet';
+import { Workspace, DEFAULT_OPTIONS } from '../server/src/core/index';
+import { MemoryHost } from './util/fixture';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -114,7 +116,7 @@ describe('snippet files', () => {
       'proxy_http_version 1.1;',
       'proxy_set_header Upgrade $http_upgrade;',
       'proxy_set_header Connection "upgrade";',
-      'location / {',
+      'location /ws/ {', // the article writes `/`; a WebSocket-only path keeps plain requests from being upgraded
       'proxy_redirect off;',
       'proxy_pass http://127.0.0.1:8080;',
       'proxy_connect_timeout 60;',
@@ -171,6 +173,22 @@ describe('snippet files', () => {
       }
       assert.doesNotMatch(e.text, /[“”‘’]/, `${prefix}: typographic quotes`);
     });
+  }
+});
+
+describe('snippets against our own analysis', () => {
+  // what the product inserts must not be squiggled by the product: every snippet, expanded with
+  // its defaults, in each of its contexts, gets no finding at all (not even a hint)
+  for (const s of snippets) {
+    for (const context of contextTable[s.prefix] ?? []) {
+      it(`${s.prefix} inside ${context}: no finding`, () => {
+        const conf = buildConf(context, expandSnippet(s.body).text);
+        const file = '/w/nginx.conf';
+        const ws = new Workspace(new MemoryHost(new Map([[file, conf]])), DEFAULT_OPTIONS);
+        ws.setFiles([file]);
+        assert.deepEqual(ws.findings(file).map((f) => `${f.severity} [${f.code}] ${f.message}`), [], conf);
+      });
+    }
   }
 });
 

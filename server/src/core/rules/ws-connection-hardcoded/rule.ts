@@ -4,12 +4,21 @@
 //   `Connection: upgrade`; plain requests lose keep-alive and some backends reject them. The
 //   $connection_upgrade map (example two) sends upgrade only when the client asked for it.
 // Never flags: the map form; Connection values that are variables; literal "upgrade" in a
-//   location whose path is a WebSocket endpoint (only upgrade requests go there); any literal when
+//   location whose path is a WebSocket endpoint (only upgrade requests go there), or on a level
+//   whose every proxying location that sends it is such an endpoint; any literal when
 //   the setting nginxWebSocket.connectionStyle is "literal".
 import { headerName, isWsPath } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';
 import { fix, isDefined, mapInsertion, baseName } from '../shared';
 import type { Rule } from '../types';
+import type { ENode } from '../../model/tree';
+
+const locationOf = (n: ENode): ENode | undefined => {
+  let loc: ENode | undefined = n;
+  while (loc && loc.d.name !== 'location') loc = loc.parent;
+  return loc;
+};
+const wsLocation = (loc: ENode | undefined): boolean => !!loc && loc.d.args.some((a) => isWsPath(a.value));
 
 export const rule: Rule = {
   meta: {
@@ -28,16 +37,18 @@ export const rule: Rule = {
         if (headerName(n) !== 'connection' || n.ctx === 'unknown') continue;
         const v = n.d.args[1];
         if (!v || v.value.toLowerCase() !== 'upgrade') continue;
-        let loc = n.parent;
-        while (loc && loc.d.name !== 'location') loc = loc.parent;
-        if (loc && loc.d.args.some((a) => isWsPath(a.value))) continue;
+        if (wsLocation(locationOf(n))) continue;
+        // set on a server (or http) level: judged by the locations that send it; when each of
+        // them is a WebSocket endpoint, no plain request goes through it (the ws-server snippet)
+        const senders = model.proxies.filter((b) => b.headers.get('connection') === n);
+        if (senders.length && senders.every((b) => wsLocation(locationOf(b.node)))) continue;
         const mapEdit = isDefined(model, 'connection_upgrade') ? undefined : mapInsertion(ctx, model, root);
         if (!isDefined(model, 'connection_upgrade') && !mapEdit) {
           ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw } });
           continue;
         }
         const where = mapEdit ? ` and add the map${mapEdit.file !== n.file ? ` to ${baseName(mapEdit.file)}` : ''}` : '';
-        ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw }, fixes: fix(`Use $connection_upgrade${where}`, [replaceWord(n.file, v, '$connection_upgrade'), mapEdit], 'suggestion') });
+        ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw }, fixes: fix(`Use $connection_upgrade${where}`, mapEdit ? [replaceWord(n.file, v, '$connection_upgrade'), mapEdit] : [replaceWord(n.file, v, '$connection_upgrade')], 'suggestion') });
     }
   },
 };
