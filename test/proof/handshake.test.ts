@@ -71,6 +71,8 @@ const CASES: Case[] = [
   { name: 'proxy-pass-ws-variable.conf', rule: 'ws-proxy-pass-scheme', before: { kind: 'status', status: 500, errorLog: /invalid URL prefix in "ws:\/\// } },
   { name: 'typographic-quotes.conf', rule: 'typographic-quotes', before: { kind: 'status', status: 426 } },
   { name: 'typographic-quotes-space.conf', rule: 'typographic-quotes', before: { kind: 'refuses', nginx: /invalid number of arguments in "proxy_set_header" directive/ } },
+  { name: 'upgrade-variable-misspelt.conf', rule: 'ws-upgrade-variable', before: { kind: 'status', status: 426 } },
+  { name: 'upgrade-variable-swapped.conf', rule: 'ws-upgrade-variable', before: { kind: 'status', status: 426 } },
   { name: 'read-timeout.conf', rule: 'ws-read-timeout', before: { kind: 'drops', errorLog: /upstream timed out .* while proxying upgraded connection/ } },
   // Controls: these rules flag real problems, but not ones that break the handshake. Proven here
   // so the list above is complete for a reason, and their fixes are shown not to break anything.

@@ -13,6 +13,7 @@ import { rule as wsProxyPassScheme } from './ws-proxy-pass-scheme/rule';
 import { rule as wsReadTimeout } from './ws-read-timeout/rule';
 import { rule as wsUpgradeHardcoded } from './ws-upgrade-hardcoded/rule';
 import { rule as wsUpgradeHeaderMissing } from './ws-upgrade-header-missing/rule';
+import { rule as wsUpgradeVariable } from './ws-upgrade-variable/rule';
 
 export const RULES: readonly Rule[] = [
   typographicQuotes,
@@ -28,4 +29,5 @@ export const RULES: readonly Rule[] = [
   wsReadTimeout,
   wsUpgradeHardcoded,
   wsUpgradeHeaderMissing,
+  wsUpgradeVariable,
 ];
