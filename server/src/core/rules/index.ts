@@ -7,6 +7,7 @@ import { rule as wsHeadersNotInherited } from './ws-headers-not-inherited/rule';
 import { rule as wsHttpVersion } from './ws-http-version/rule';
 import { rule as wsKeepaliveClose } from './ws-keepalive-close/rule';
 import { rule as wsMapContext } from './ws-map-context/rule';
+import { rule as wsMapDuplicate } from './ws-map-duplicate/rule';
 import { rule as wsMapMalformed } from './ws-map-malformed/rule';
 import { rule as wsMapMissing } from './ws-map-missing/rule';
 import { rule as wsProxyPassScheme } from './ws-proxy-pass-scheme/rule';
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   wsHttpVersion,
   wsKeepaliveClose,
   wsMapContext,
+  wsMapDuplicate,
   wsMapMalformed,
   wsMapMissing,
   wsProxyPassScheme,
