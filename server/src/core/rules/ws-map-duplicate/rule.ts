@@ -2,8 +2,8 @@
 //   (`$connection_upgrade`, typically: the ws-upstream snippet's keepalive map beside the
 //   canonical one, or a conf.d file that brings its own).
 // Because: nginx accepts it without a word, and the map read last serves every server of the
-//   configuration (verified on nginx 1.22: `'' close` in the first map, `'' ''` in the second,
-//   plain requests get the second's value) — one site's map silently changes all the others.
+//   configuration (test/proof/facts.test.ts checks it on the real nginx) — one site's map
+//   silently changes all the others.
 // Never flags: one map per variable; maps of variables no Upgrade/Connection header uses;
 //   maps in different configurations (two nginx.conf roots).
 import { headerName } from '../../model/effective';
