@@ -134,6 +134,10 @@ export function parseSeconds(s: string): number {
 const WS_PATH = /(^|[/^])([\w.-]*websockets?[\w.-]*|[\w.]+-ws|ws|wss|socket\.io|engine\.io|sockjs(-node)?|cable|signalr|hubs|graphql-ws|_next\/webpack-hmr|notifications?\/ws)(?=$|[/$?)\\]|\.\*)/i;
 const WS_UPSTREAM = /(^|[-_.])(ws|wss|websockets?|socketio|sockjs)([-_.]|$)/i;
 const WS_COMMENT = /\bweb[\s-]?sockets?\b/i;
+/** A comment that says what is *not* done ("no websocket here", "do not forward Upgrade", "strip the headers"). */
+const NEGATED_COMMENT = /\b(no|not|non|don'?t|doesn'?t|never|without|disabled?|strip\w*|block\w*|deny|denied|refuse\w*)\b/i;
+/** Whether a comment says the block serves WebSocket, in a way that means it. */
+const saysWebSocket = (c: string) => WS_COMMENT.test(c) && !NEGATED_COMMENT.test(c);
 
 export function isWsPath(path: string): boolean {
   return WS_PATH.test(path);
@@ -339,7 +343,24 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
   for (const b of proxies) {
     if (b.intentBy === 'upstream' && explicit.has(upstreamNameOf(b))) b.intent = b.intentBy = undefined;
   }
+  // A comment is a weak signal too (a server's description above its first location, "site 0:
+  // websocket and api"): it yields to a location of the same server known for a stronger reason
+  // to be the WebSocket endpoint.
+  const strong = new Set<ENode>();
+  for (const b of proxies) if (b.intentBy && b.intentBy !== 'upstream' && b.intentBy !== 'comment') { const s = serverOf(b.node); if (s) strong.add(s); }
+  for (const b of proxies) {
+    if (b.intentBy !== 'comment') continue;
+    const s = serverOf(b.node);
+    if (s && strong.has(s)) b.intent = b.intentBy = undefined;
+  }
   return { proxies, maps, definitions, httpBlocks, upstreams, http11ByDefault, version, named: (name) => byName.get(name) ?? [] };
+}
+
+/** The server block around a node, if any. */
+function serverOf(n: ENode): ENode | undefined {
+  let s: ENode | undefined = n.parent;
+  while (s && s.d.name !== 'server') s = s.parent;
+  return s;
 }
 
 /** The host part of a block's proxy_pass (an upstream name or a host). */
@@ -369,7 +390,7 @@ function intentOf(b: ProxyBlock, upstreams: Map<string, ENode>, patterns: RegExp
   if (targetPath && isWsPath(targetPath)) return ['target', `its proxy_pass target ${target} looks like a WebSocket endpoint`];
   if (upstreamName && WS_UPSTREAM.test(upstreamName) && (upstreams.has(upstreamName) || !upstreamName.includes('.'))) return ['upstream', `its upstream ${upstreamName} looks like a WebSocket backend`];
   for (const n of [b.node, ...(loc && loc !== b.node ? [loc] : [])]) {
-    if (commentsNear(n, inputs).some((c) => WS_COMMENT.test(c))) return ['comment', 'a comment says it serves WebSocket'];
+    if (commentsNear(n, inputs).some(saysWebSocket)) return ['comment', 'a comment says it serves WebSocket'];
   }
   return undefined;
 }

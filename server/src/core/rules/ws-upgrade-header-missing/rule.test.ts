@@ -35,6 +35,8 @@ http {
 #       ^^^^^^^^ warning ws-upgrade-header-missing +fix
             proxy_pass http://127.0.0.1:3003;
         }
+    }
+    server {
         # websocket endpoint for the dashboard
         location /events {
 #       ^^^^^^^^ warning ws-upgrade-header-missing +fix
@@ -157,4 +159,31 @@ http {
 test('fix: tabs and CRLF are preserved', () => {
   checkFix('events {}\r\nhttp {\r\n\tserver {\r\n\t\tlocati‸on /ws/ {\r\n\t\t\tproxy_pass http://127.0.0.1:8080;\r\n\t\t}\r\n\t}\r\n}',
     'events {}\r\nhttp {\r\n\tserver {\r\n\t\tlocation /ws/ {\r\n\t\t\tproxy_pass http://127.0.0.1:8080;\r\n\t\t\tproxy_set_header Upgrade $http_upgrade;\r\n\t\t}\r\n\t}\r\n}', rule);
+});
+
+test('a comment counts only when it says WebSocket and means it, and yields to the real endpoint beside it', () => {
+  check(`
+events {}
+http {
+    server {
+        # site 0: websocket and api
+        location / {
+            proxy_pass http://127.0.0.1:8080;
+        }
+        location /ws/ {
+#       ^^^^^^^^ warning ws-upgrade-header-missing +fix
+            proxy_pass http://127.0.0.1:8081;
+        }
+    }
+    server {
+        # no websocket here: do not forward Upgrade to the API
+        location /api/ {
+            proxy_pass http://127.0.0.1:8082;
+        }
+        # websockets are disabled on this host
+        location /feed/ {
+            proxy_pass http://127.0.0.1:8083;
+        }
+    }
+}`, { rule });
 });
