@@ -1,4 +1,4 @@
-import { buildModel, type WsModel } from '../model/effective';
+import { buildModel, isStockInclude, type WsModel } from '../model/effective';
 import type { AnalyzeOptions, RootAnalysis } from '../model/tree';
 import type { FileStore } from '../model/files';
 import { STATEMENT_START_NOTE } from '../model/validate';
@@ -50,13 +50,25 @@ export function runRules(
     const setting = options.rules?.[rule.meta.id];
     if (setting === 'off') continue;
     const report = (r: Report) => {
-      const file = r.file ?? r.node.file;
-      const span = r.span ?? r.node.d.words[0]?.span ?? r.node.d.span;
+      let file = r.file ?? r.node.file;
+      let span = r.span ?? r.node.d.words[0]?.span ?? r.node.d.span;
+      let related = r.related;
+      // about a line of a stock file (proxy_params, fastcgi_params…): said at the include in the
+      // user's file that brings it in, the stock line as related information
+      if (file === r.node.file && isStockInclude(file)) {
+        let inc = r.node.includedFrom;
+        while (inc && isStockInclude(inc.file)) inc = inc.includedFrom;
+        if (inc?.d.wordCount === 2) {
+          related = [{ file, span, note: `in ${file.slice(file.lastIndexOf('/') + 1)}, included here` }, ...(related ?? [])];
+          file = inc.file;
+          span = inc.d.args[0].span;
+        }
+      }
       const template = rule.meta.messages[r.messageId];
       if (template === undefined) throw new Error(`rule ${rule.meta.id}: unknown messageId ${r.messageId}`);
       if (r.fixes?.length && rule.meta.fix === 'none') throw new Error(`rule ${rule.meta.id} reports a fix but declares fix: 'none'`);
       const fixes = r.fixes?.map((f) => ({ ...f, kind: rule.meta.fix === 'safe' ? f.kind : 'suggestion' as const }));
-      const f: Finding = { file, span, severity: setting ?? r.severity ?? rule.meta.severity, code: rule.meta.id, message: format(template, r.data), related: r.related, fixes };
+      const f: Finding = { file, span, severity: setting ?? r.severity ?? rule.meta.severity, code: rule.meta.id, message: format(template, r.data), related, fixes };
       out.push(f);
       if (r.replacesNginx) replaced.set(`${file}:${span.start}`, f);
     };

@@ -50,7 +50,7 @@ http {
 }`, { rule });
 });
 
-test('headers from an included snippet count as the level\'s own', () => {
+test('headers from an included stock file count as the level\'s own, said at the include (not on line 1 of proxy_params)', () => {
   check(`
 #- nginx.conf
 events {}
@@ -62,12 +62,12 @@ http {
         location /ws/ {
             proxy_pass http://127.0.0.1:8080;
             include proxy_params;
+#                   ^^^^^^^^^^^^ error ws-headers-not-inherited +fix
         }
     }
 }
 #- proxy_params
 proxy_set_header Host $http_host;
-#<--- error ws-headers-not-inherited +fix
 proxy_set_header X-Real-IP $remote_addr;`, { rule });
 });
 
@@ -146,3 +146,4 @@ http {
     }
 }`, { rule });
 });
+
