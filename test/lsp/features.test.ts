@@ -10,7 +10,9 @@ import { copyFixture, LspSession, uriOf } from './harness';
 import { expandSnippet } from '../util/snippet';
 import { nginxTest } from '../util/nginx';
 
-const labels = (items: CompletionItem[]) => items.map((i) => i.label).sort();
+/** The snippets offered (directive names are items of their own kind, tested apart). */
+const labels = (items: CompletionItem[]) => items.filter((i) => i.kind === 15).map((i) => i.label).sort();
+const directives = (items: CompletionItem[]) => items.filter((i) => i.kind === 14).map((i) => i.label);
 
 test('editor features over stdio', async (t) => {
   const root = copyFixture('editor');
@@ -73,6 +75,13 @@ test('editor features over stdio', async (t) => {
   await t.test('inside location: ws-location only, never the map', async () => {
     const items = await complete(app, { line: 5, character: 8 });
     assert.deepEqual(labels(items), ['ws-location']);
+    // and the directives nginx accepts in a location, not those of server or http
+    const names = directives(items);
+    for (const n of ['proxy_set_header', 'proxy_send_timeout', 'return', 'location']) assert.ok(names.includes(n), `${n} offered in a location`);
+    for (const n of ['server_name', 'listen', 'map', 'upstream', 'server', 'worker_processes']) assert.ok(!names.includes(n), `${n} not offered in a location`);
+    const pp = items.find((i) => i.label === 'proxy_send_timeout')!;
+    assert.match((pp.documentation as { value: string }).value, /nginx\.org/);
+    assert.equal((pp.textEdit as TextEdit).newText, 'proxy_send_timeout $0;');
     assert.deepEqual(await complete(app, { line: 5, character: 20 }), [], 'in the middle of proxy_pass: nothing');
   });
 

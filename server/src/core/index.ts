@@ -27,6 +27,7 @@ export { WORKING_LOCATION_TITLE, hasLocationFixes, workingLocation, type Working
 export { planUpgradeMap, type MapPlan } from './features/upgradeMap';
 export { endpointSuggestions, locationPath, type EndpointSuggestion } from './features/endpoints';
 export { cursorContext, topContext, type CursorContext } from './features/cursorContext';
+export { directiveCompletions, type DirectiveCompletion } from './features/completion';
 export { PACKAGE_KEY, PROJECT_FILE, PROJECT_OPTIONS, readProjectConfig, type ProjectConfig, type ProjectProblem } from './features/projectConfig';
 export { definitionsOf, describe, includeTargets, outline, symbolAt, type NavSymbol, type OutlineItem, type Place } from './features/navigate';
 export { applyEdits, formatOnType, formatRange, formatText, type FormatEdit, type FormatOptions, type FormatResult } from './features/format';

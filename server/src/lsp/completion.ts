@@ -6,7 +6,7 @@ import snippetFile from '../../../snippets/nginx.code-snippets';
 import contexts from '../../../snippets/contexts.json';
 import type { ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';
-import { cursorContext } from '../core/index';
+import { cursorContext, directiveCompletions } from '../core/index';
 
 const VALID: Record<string, string[]> = contexts;
 
@@ -28,14 +28,26 @@ export function completion(ctx: ServerContext, params: CompletionParams): Comple
   const at = cursorContext(ws, file, offset);
   if (!at) return [];
   const range = { start: lines.range({ start: at.wordStart, end: at.wordStart }).start, end: params.position };
-  return SNIPPETS.filter((s) => VALID[s.prefix]?.includes(at.ctx)).map((s) => ({
+  const snippets: CompletionItem[] = SNIPPETS.filter((s) => VALID[s.prefix]?.includes(at.ctx)).map((s) => ({
     label: s.prefix,
     kind: CompletionItemKind.Snippet,
     detail: s.name,
     documentation: { kind: MarkupKind.Markdown, value: `${s.description}\n\n\`\`\`nginx\n${s.preview}\n\`\`\`` },
     insertTextFormat: InsertTextFormat.Snippet,
     textEdit: { range, newText: s.body },
+    sortText: `0${s.prefix}`,
   }));
+  const directives: CompletionItem[] = (directiveCompletions(ws, file, offset) ?? []).map((d) => ({
+    label: d.name,
+    kind: CompletionItemKind.Keyword,
+    detail: d.detail,
+    documentation: { kind: MarkupKind.Markdown, value: d.documentation },
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: { range, newText: d.snippet },
+    // the WebSocket snippets first, then the open-source directives, then NGINX Plus and separate modules
+    sortText: `${d.secondary ? 2 : 1}${d.name}`,
+  }));
+  return [...snippets, ...directives];
 }
 
 /** A snippet body as text with every default taken (for the documentation). */

@@ -113,7 +113,7 @@ export function describe(ws: Workspace, file: FileId, s: NavSymbol, where: (p: P
   return `\`$${s.name}\`: nothing in the workspace defines it, and nginx has no such variable.`;
 }
 
-function describeDirective(name: string, version: string | undefined): string | undefined {
+export function describeDirective(name: string, version: string | undefined): string | undefined {
   const specs = lookup(name);
   if (!specs) return isThirdPartyDirective(name) ? `\`${name}\`: a directive of a third-party module (loaded separately).` : undefined;
   return specs.map((s) => describeSpec(s, version)).join('\n\n---\n\n');

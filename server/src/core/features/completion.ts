@@ -1,0 +1,60 @@
+// Completion of directive names by context: what nginx accepts where the cursor stands (a
+// location offers proxy_pass, not server_name; http offers server, map, upstream; stream its own),
+// from the directive table generated from nginx's reference, with the same documentation the
+// hover shows. A directive nginx refuses twice in one block ("is duplicate") is not offered again
+// once the block has it. Pure.
+import { directiveNames, specsInContext, type DirectiveSpec } from '../data/directives';
+import type { Workspace } from '../analysis';
+import type { FileId } from '../types';
+import { cursorContext } from './cursorContext';
+import { describeDirective } from './navigate';
+
+export interface DirectiveCompletion {
+  name: string;
+  /** One line: module, block or not, NGINX Plus. */
+  detail: string;
+  /** Markdown, as the hover shows it. */
+  documentation: string;
+  /** The text to insert, a snippet: `name $0;` or `name $1 {\n\t$0\n}`. */
+  snippet: string;
+  /** Commercial (NGINX Plus) or separately built modules: listed after the others. */
+  secondary: boolean;
+  /** What the completion replaces: [start, offset). */
+  start: number;
+}
+
+const CACHE = new Map<string, string[]>();
+
+/** Directive names nginx accepts in a context, sorted (cached per context). */
+function namesIn(ctx: string): string[] {
+  let l = CACHE.get(ctx);
+  if (!l) {
+    l = directiveNames().filter((n) => specsInContext(n, ctx as DirectiveSpec['contexts'][number]).length > 0).sort();
+    CACHE.set(ctx, l);
+  }
+  return l;
+}
+
+/** The directives that may be written at `offset` of `file`; undefined where no directive may start. */
+export function directiveCompletions(ws: Workspace, file: FileId, offset: number): DirectiveCompletion[] | undefined {
+  const at = cursorContext(ws, file, offset);
+  if (!at) return undefined;
+  const present = new Set(at.siblings);
+  const out: DirectiveCompletion[] = [];
+  for (const name of namesIn(at.ctx)) {
+    const specs = specsInContext(name, at.ctx);
+    const s = specs[0];
+    if (present.has(name) && specs.every((x) => x.dup)) continue;
+    const block = specs.some((x) => x.block);
+    const takesArgs = specs.some((x) => x.maxArgs > 0);
+    out.push({
+      name,
+      detail: `${s.module}${block ? ' (block)' : ''}${s.plus ? ' — NGINX Plus' : ''}`,
+      documentation: describeDirective(name, ws.options.nginxVersion) ?? '',
+      snippet: block ? `${name} ${takesArgs ? '$1 ' : ''}{\n\t$0\n}` : takesArgs ? `${name} $0;` : `${name};`,
+      secondary: specs.every((x) => x.plus || x.external),
+      start: at.wordStart,
+    });
+  }
+  return out;
+}
