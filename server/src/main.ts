@@ -58,7 +58,6 @@ connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, (
   // pushed settings (clients without workspace/configuration); VS Code's notification carries none
   const pushed = pushedSettings(params?.settings);
   if (pushed) ctx.pushedSettings = pushed;
-  publisher.settingsChanged();
   publisher.refreshProjects(ctx.projects.all());
   return nginxTest.refresh();
 }));

@@ -82,10 +82,6 @@ export class Publisher {
     else this.timers.set(file, setTimeout(go, delay));
   }
 
-  /** The client said settings changed: fetch them again. */
-  settingsChanged(): void {
-    this.settings = undefined;
-  }
 
   /** Publish every file of these projects (after a scan or a settings change). */
   refreshProjects(projects: Iterable<Project>): void {

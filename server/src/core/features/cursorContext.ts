@@ -37,7 +37,7 @@ export function cursorContext(ws: Workspace, file: FileId, offset: number): Curs
   for (;;) {
     if (ctx === undefined) return undefined;
     const d = level.find((x) => x.span.start < offset && (offset < x.span.end || (x.block ? !x.block.close : x.terminator === undefined)));
-    if (!d) return { ctx, wordStart, siblings: level.filter((x) => x.wordCount > 0 && x.span.end <= wordStart || x.span.start > offset).map((x) => x.name) };
+    if (!d) return { ctx, wordStart, siblings: level.filter((x) => x.wordCount > 0).map((x) => x.name) };
     const b = d.block;
     if (!b || offset < b.open.end || (b.close && offset > b.close.start)) return undefined; // inside its words
     if (b.kind !== 'directives') return undefined;
