@@ -37,15 +37,15 @@ function locationsOf(p: ParsedFile): Directive[] {
   return out;
 }
 
-/** The innermost location of `file` holding `offset`: its index in locationsOf, or -1. */
-export function locationIndexAt(p: ParsedFile, offset: number): number {
+/** The innermost location of `file` holding `offset` and its index in locationsOf; undefined when none. */
+function locationAt(p: ParsedFile, offset: number): { index: number; loc: Directive } | undefined {
   const all = locationsOf(p);
   let best = -1;
   for (let i = 0; i < all.length; i++) {
     const s = all[i].span;
     if (s.start <= offset && offset < s.end) best = i; // later ones that hold it are nested deeper
   }
-  return best;
+  return best < 0 ? undefined : { index: best, loc: all[best] };
 }
 
 const isRule = (f: Finding) => !f.code.startsWith('nginx-');
@@ -102,9 +102,10 @@ function findingsOf(ws: Workspace, file: FileId, loc: Directive): Finding[] {
 export function workingLocation(live: Workspace, files: Iterable<FileId>, file: FileId, offset: number): WorkingLocation | undefined {
   const p = live.parsed(file);
   if (!p) return undefined;
-  const index = locationIndexAt(p, offset);
-  if (index < 0) return undefined;
-  const span = { start: locationsOf(p)[index].span.start, end: locationsOf(p)[index].span.end };
+  const here = locationAt(p, offset);
+  if (!here) return undefined;
+  const { index } = here;
+  const span = { start: here.loc.span.start, end: here.loc.span.end };
   const scratch = scratchOf(live, files);
   // the fixes add directives, never locations: the location is the same index in every pass
   const current = () => {
@@ -128,7 +129,6 @@ export function workingLocation(live: Workspace, files: Iterable<FileId>, file: 
 export function hasLocationFixes(ws: Workspace, file: FileId, offset: number): boolean {
   const p = ws.parsed(file);
   if (!p) return false;
-  const index = locationIndexAt(p, offset);
-  if (index < 0) return false;
-  return findingsOf(ws, file, locationsOf(p)[index]).length > 0;
+  const here = locationAt(p, offset);
+  return !!here && findingsOf(ws, file, here.loc).length > 0;
 }
