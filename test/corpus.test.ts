@@ -56,7 +56,7 @@ function ourErrors(file: string): Finding[] {
   const ws = new Workspace(new MemoryHost(new Map([[id, texts.get(file)!]])), { ...OPTIONS });
   ws.setFiles([id]);
   return validateRoot(ws, id, 'main', 'main', OPTIONS)
-    .findings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
+    .nginxFindings.filter((f) => f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive'))
     .sort((a, b) => orderAt(a) - orderAt(b));
 }
 

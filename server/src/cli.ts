@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Workspace, DEFAULT_OPTIONS, type RootAnalysis, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
+import { Workspace, DEFAULT_OPTIONS, type RootAnalysis, type Judged, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
 import * as nodePath from 'node:path';
 import { posix } from 'node:path';
 import type { FileId, Finding, Host, Severity, Span } from './core/types';
@@ -258,7 +258,7 @@ class Reporter {
     return out;
   }
 
-  findings(from?: (root: RootAnalysis) => boolean): { real: FileId; path: FileId; list: Finding[] }[] {
+  findings(from?: (root: RootAnalysis, judged: Judged) => boolean): { real: FileId; path: FileId; list: Finding[] }[] {
     return this.reported().map((x) => ({ ...x, list: this.ws.findings(x.path, from) }));
   }
 }

@@ -47,7 +47,7 @@ export function ourErrors(text: string, extra: Record<string, string> = {}, link
   const host = new MemoryHost(files, new Set(), fileLinks);
   const ws = new Workspace(host, { ...OPTIONS });
   ws.setFiles([...files.keys()]);
-  return validateRoot(ws, CONF, 'main', 'main', OPTIONS).findings.filter(
+  return validateRoot(ws, CONF, 'main', 'main', OPTIONS).nginxFindings.filter(
     (f) => (f.severity === 'error' && (f.code === 'nginx-syntax' || f.code === 'nginx-directive')) || (f.code === 'nginx-include' && f.message.startsWith('open() ')),
   );
 }

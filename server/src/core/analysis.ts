@@ -5,26 +5,86 @@ import type { Ctx } from './data/directives';
 import { FileStore, hasInclude, isMainFile } from './model/files';
 import { DEFAULT_OPTIONS, type AnalyzeOptions, type RootAnalysis } from './model/tree';
 import { inferContext, validateRoot } from './model/validate';
-import { judge, modelOf } from './rules/run';
+import { judge, modelOf, type Asked } from './rules/run';
 import type { FileId, Finding, Fix, Host, Severity, Span } from './types';
 import { basename } from './model/paths';
 
+/** One root judged: validate's tree, the rules' findings on it, and what it asked of the rest of the workspace. */
+export interface Judged {
+  readonly root: RootAnalysis;
+  /** Everything reported in the root's files: nginx's checks and the rules', after settings. */
+  readonly findings: readonly Finding[];
+  /** See Asked: empty unless the root is a fragment whose rules looked elsewhere. */
+  readonly asked: Asked;
+}
+
+/**
+ * One revision of the workspace's analysis, as a value: nothing in it changes once built. The
+ * next revision is built from this one, sharing every Judged it cannot affect. The lookups by
+ * file are made on first use and belong to the snapshot.
+ */
+export class Snapshot {
+  /** Each root's tree, by root file (what `Workspace.analysis()` returns). */
+  readonly roots: ReadonlyMap<FileId, RootAnalysis>;
+  private byFile: Map<FileId, Judged[]> | undefined;
+  private byFinding = new WeakMap<Judged, Map<FileId, Finding[]>>();
+
+  constructor(
+    /** Counts the workspace's revisions: a higher one is a later state. */
+    readonly revision: number,
+    readonly options: AnalyzeOptions,
+    readonly judged: ReadonlyMap<FileId, Judged>,
+    /** Files of the fragments judged again because what the rest of the workspace defines changed. */
+    readonly rejudged: ReadonlySet<FileId>,
+  ) {
+    const roots = new Map<FileId, RootAnalysis>();
+    for (const [f, j] of judged) roots.set(f, j.root);
+    this.roots = roots;
+  }
+
+  /** The judged roots whose include graph reaches the path (as the analysis saw it). */
+  reaching(path: FileId): readonly Judged[] {
+    if (!this.byFile) {
+      const m = new Map<FileId, Judged[]>();
+      for (const j of this.judged.values()) {
+        for (const f of j.root.files) {
+          const l = m.get(f);
+          if (l) l.push(j); else m.set(f, [j]);
+        }
+      }
+      this.byFile = m;
+    }
+    return this.byFile.get(path) ?? [];
+  }
+
+  /** A judged root's findings located in one path. */
+  findingsOn(j: Judged, path: FileId): readonly Finding[] {
+    let m = this.byFinding.get(j);
+    if (!m) {
+      m = new Map();
+      for (const f of j.findings) {
+        const l = m.get(f.file);
+        if (l) l.push(f); else m.set(f.file, [f]);
+      }
+      this.byFinding.set(j, m);
+    }
+    return m.get(path) ?? [];
+  }
+}
+
+const NO_ASKED: Asked = new Map();
+
 /**
  * The workspace: the store (files, overlays, aliases, parses, include resolution) and the
- * analysis of each of its roots, cached until a file it read (or looked for) changes.
+ * snapshots of its analysis, each built from the previous one.
  */
 export class Workspace extends FileStore {
-  private roots: Map<FileId, RootAnalysis> | undefined;
-  /** The last analysis of each root, reused when nothing it read has changed. */
-  private previous = new Map<FileId, RootAnalysis>();
-  /** Files changed since the last analysis. */
+  private current: Snapshot | undefined;
+  private revision = 0;
+  /** Judged roots of the last snapshot that may still be reused: those no change since has touched. */
+  private previous = new Map<FileId, Judged>();
+  /** Files changed since the last snapshot. */
   private dirty = new Set<FileId>();
-  /** The variables the workspace defined at the last analysis (see analysis()). */
-  private varsKey = '';
-  /** Files of the fragments the last analysis judged again because those variables changed. */
-  private rejudged = new Set<FileId>();
-  /** See index(). */
-  private indexed: { of: Map<FileId, RootAnalysis>; roots: Map<FileId, RootAnalysis[]>; findings: WeakMap<Finding[], Map<FileId, Finding[]>> } | undefined;
 
   constructor(host: Host, public options: AnalyzeOptions = DEFAULT_OPTIONS) {
     super(host);
@@ -37,41 +97,42 @@ export class Workspace extends FileStore {
 
   /** Forget what is known of a file (changed on disk or in an editor), under every path it has. */
   override invalidate(file: FileId): void {
-    for (const p of this.samePaths(file)) this.dirty.add(p);
+    const paths = this.samePaths(file);
+    for (const p of paths) this.dirty.add(p);
     super.invalidate(file);
-    this.roots = undefined;
+    this.current = undefined;
+    // a root that read the file cannot be reused: let it go now, not after the next one is built
+    for (const [f, j] of this.previous) if (paths.some((p) => reads(j.root, p))) this.previous.delete(f);
   }
 
   override invalidateAll(): void {
-    this.varsKey = '';
     super.invalidateAll();
     this.previous.clear();
     this.dirty.clear();
-    this.roots = undefined;
+    this.current = undefined;
   }
 
-  /** The previous analysis of a root, if nothing it read (or looked for) has changed since. */
-  private reusable(root: FileId, kind: RootAnalysis['kind'], ctx: Ctx): RootAnalysis | undefined {
+  /** The previous judgement of a root, if nothing it read (or looked for) has changed since. */
+  private reusable(root: FileId, kind: RootAnalysis['kind'], ctx: Ctx): Judged | undefined {
     const p = this.previous.get(root);
-    if (!p || p.kind !== kind || p.ctx !== ctx) return undefined;
-    for (const f of this.dirty) {
-      if (p.files.has(f) || p.lookups.paths.has(f) || p.lookups.globs.some((re) => re.test(f))) return undefined;
-    }
+    if (!p || p.root.kind !== kind || p.root.ctx !== ctx) return undefined;
+    for (const f of this.dirty) if (reads(p.root, f)) return undefined;
     return p;
   }
 
-  /** Resolves the include graph of every file and analyses each root once. */
-  analysis(): Map<FileId, RootAnalysis> {
-    if (this.roots) return this.roots;
-    const roots = new Map<FileId, RootAnalysis>();
+  /** The analysis of the workspace as it is now: built from the previous snapshot on first use after a change. */
+  snapshot(): Snapshot {
+    if (this.current) return this.current;
+    const trees = new Map<FileId, RootAnalysis>();
+    const kept = new Map<FileId, Judged>();
     const known = [...this.files].sort();
     const reached = new Set<FileId>();
     const mains = known.filter((f) => isMainFile(this.parsed(f)));
-    const fresh = new Set<RootAnalysis>();
     const analyse = (root: FileId, kind: RootAnalysis['kind'], ctx: Ctx) => {
-      let r = this.reusable(root, kind, ctx);
-      if (!r) fresh.add((r = validateRoot(this, root, kind, ctx, this.options)));
-      roots.set(root, r);
+      const j = this.reusable(root, kind, ctx);
+      const r = j?.root ?? validateRoot(this, root, kind, ctx, this.options);
+      if (j) kept.set(root, j);
+      trees.set(root, r);
       // a file reached through a link (sites-enabled/app) is reached under its real path too
       for (const f of r.files) reached.add(f).add(this.canonical(f));
     };
@@ -87,73 +148,59 @@ export class Workspace extends FileStore {
       analyse(f, 'fragment', p ? inferContext(p.directives, this.options) : 'http');
     }
     // Variables defined anywhere in the workspace: a fragment (conf.d/app.conf with the map in
-    // conf.d/00-map.conf, or in nginx.conf) is judged as part of a config that has them. A
-    // fragment that asked is judged again when that set changes.
+    // conf.d/00-map.conf, or in nginx.conf) is judged as part of a config that has them. Its
+    // judgement records the answers it got; it is judged again when one of them changes.
     let vars: Set<string> | undefined;
-    const workspaceVars = () => (vars ??= new Set([...roots.values()].flatMap((r) => [...modelOf(this, r, this.options).definitions.keys()])));
-    const hasFragments = [...roots.values()].some((r) => r.kind === 'fragment');
-    const varsKey = hasFragments ? [...workspaceVars()].sort().join(' ') : '';
-    const varsChanged = varsKey !== this.varsKey;
-    this.varsKey = varsKey;
-    this.rejudged = new Set();
-    for (const r of roots.values()) {
-      const again = !fresh.has(r) && r.kind === 'fragment' && !!r.readsWorkspaceVars && varsChanged;
-      if (!fresh.has(r) && !again) continue;
-      if (again) for (const f of r.files) this.rejudged.add(f);
-      r.readsWorkspaceVars = false;
-      r.findings = hideOutside(r, judge(this, r, this.options, (name) => {
-        r.readsWorkspaceVars = true;
-        return workspaceVars().has(name);
-      }));
+    const workspaceHas = (name: string) => {
+      if (!vars) {
+        vars = new Set();
+        for (const r of trees.values()) for (const v of modelOf(this, r, this.options).definitions.keys()) vars.add(v);
+      }
+      return vars.has(name);
+    };
+    const judged = new Map<FileId, Judged>();
+    const rejudged = new Set<FileId>();
+    for (const [file, r] of trees) {
+      const old = kept.get(file);
+      if (old && ![...old.asked].some(([name, answer]) => workspaceHas(name) !== answer)) {
+        judged.set(file, old);
+        continue;
+      }
+      if (old) for (const f of r.files) rejudged.add(f);
+      const { findings, asked } = judge(this, r, this.options, workspaceHas);
+      judged.set(file, { root: r, findings: hideOutside(r, findings), asked: asked.size ? asked : NO_ASKED });
     }
-    this.roots = roots;
-    this.previous = roots;
+    const snap = new Snapshot(++this.revision, this.options, judged, rejudged);
+    this.current = snap;
+    this.previous = new Map(judged);
     this.dirty.clear();
-    return roots;
+    return snap;
+  }
+
+  /** Each root's include-expanded tree (the current snapshot's). */
+  analysis(): ReadonlyMap<FileId, RootAnalysis> {
+    return this.snapshot().roots;
+  }
+
+  /** A root's judgement in the current snapshot (its findings, what it asked elsewhere). */
+  judgedOf(root: RootAnalysis): Judged | undefined {
+    const j = this.snapshot().judged.get(root.root);
+    return j?.root === root ? j : undefined;
   }
 
   /** Roots whose include graph reaches the file (under any of its paths). */
   rootsOf(file: FileId): RootAnalysis[] {
-    // the index first: analysing is what makes the paths of a file known (see samePaths)
-    const byFile = this.index().roots;
+    return this.judgedReaching(file).map((j) => j.root);
+  }
+
+  private judgedReaching(file: FileId): readonly Judged[] {
+    // the snapshot first: analysing is what makes the paths of a file known (see samePaths)
+    const snap = this.snapshot();
     const paths = this.samePaths(file);
-    if (paths.length === 1) return byFile.get(file) ?? [];
-    const out = new Set<RootAnalysis>();
-    for (const p of paths) for (const r of byFile.get(p) ?? []) out.add(r);
+    if (paths.length === 1) return snap.reaching(file);
+    const out = new Set<Judged>();
+    for (const p of paths) for (const j of snap.reaching(p)) out.add(j);
     return [...out];
-  }
-
-  /**
-   * The latest analysis looked up by file: the roots that reach each path, and each root's
-   * findings by the path they are on. Built once per analysis (and per re-judging), so that
-   * asking every file for its findings is linear in files and findings.
-   */
-  private index(): { roots: Map<FileId, RootAnalysis[]>; findings: WeakMap<Finding[], Map<FileId, Finding[]>> } {
-    const roots = this.analysis();
-    if (this.indexed?.of === roots) return this.indexed;
-    const byFile = new Map<FileId, RootAnalysis[]>();
-    for (const r of roots.values()) {
-      for (const f of r.files) {
-        const l = byFile.get(f);
-        if (l) l.push(r); else byFile.set(f, [r]);
-      }
-    }
-    this.indexed = { of: roots, roots: byFile, findings: new WeakMap() };
-    return this.indexed;
-  }
-
-  private findingsOn(r: RootAnalysis, file: FileId): Finding[] {
-    const cache = this.index().findings;
-    let m = cache.get(r.findings);
-    if (!m) {
-      m = new Map();
-      for (const f of r.findings) {
-        const l = m.get(f.file);
-        if (l) l.push(f); else m.set(f.file, [f]);
-      }
-      cache.set(r.findings, m);
-    }
-    return m.get(file) ?? [];
   }
 
   /**
@@ -161,15 +208,16 @@ export class Workspace extends FileStore {
    * reached through a link gets them under the path asked for (the one open in the editor).
    * `from` keeps only the findings of some roots.
    */
-  findings(file: FileId, from?: (root: RootAnalysis) => boolean): Finding[] {
+  findings(file: FileId, from?: (root: RootAnalysis, judged: Judged) => boolean): Finding[] {
     const out: Finding[] = [];
     const seen = new Set<string>();
-    const roots = this.rootsOf(file);
+    const snap = this.snapshot();
+    const reaching = this.judgedReaching(file);
     const paths = this.samePaths(file);
-    for (const r of roots) {
-      if (from && !from(r)) continue;
+    for (const j of reaching) {
+      if (from && !from(j.root, j)) continue;
       for (const p of paths) {
-        for (const f of this.findingsOn(r, p)) {
+        for (const f of snap.findingsOn(j, p)) {
           const k = `${f.span.start}:${f.span.end}:${f.code}:${f.message}`;
           if (seen.has(k)) continue;
           seen.add(k);
@@ -191,11 +239,15 @@ export class Workspace extends FileStore {
     const out = new Set<FileId>();
     for (const r of this.rootsOf(file)) for (const f of r.files) for (const p of this.samePaths(f)) out.add(p);
     for (const p of this.samePaths(file)) out.add(p);
-    // and the fragments this change re-judged (the workspace's variables changed; see analysis())
-    for (const f of this.rejudged) for (const p of this.samePaths(f)) out.add(p);
+    // and the fragments this change re-judged (the workspace's variables changed; see snapshot())
+    for (const f of this.snapshot().rejudged) for (const p of this.samePaths(f)) out.add(p);
     return [...out];
   }
+}
 
+/** Whether a root read a path, or looked for it (a missing include, a glob it would match). */
+function reads(r: RootAnalysis, f: FileId): boolean {
+  return r.files.has(f) || r.lookups.paths.has(f) || r.lookups.globs.some((re) => re.test(f));
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };

@@ -4,7 +4,7 @@
 // features (ARCHITECTURE.md; test/layers.test.ts enforces it).
 
 // the workspace: the store of files and the analysis of its roots
-export { Workspace } from './analysis';
+export { Workspace, Snapshot, type Judged } from './analysis';
 export { DEFAULT_OPTIONS, type AnalyzeOptions, type ENode, type NodeCtx, type RootAnalysis } from './model/tree';
 export { MAX_FILE_BYTES, isMainFile } from './model/files';
 export { globToRegExp } from './model/includes';

@@ -305,7 +305,7 @@ export function buildSandbox(src: SandboxSource): Sandbox {
   });
 
   // what nginx would read but the analysis never saw: nginx must not run on it
-  const deep = src.root.findings.find((f) => /^(blocks nested deeper than|include nesting deeper than)/.test(f.message));
+  const deep = src.root.nginxFindings.find((f) => /^(blocks nested deeper than|include nesting deeper than)/.test(f.message));
   if (deep) unseen = { file: deep.file, span: deep.span, message: `nginx -t was not run: ${deep.message.replace(/:.*$/, '')}, so this check cannot see every directive nginx would read (and redirect the paths it writes into its temporary copy).` };
   for (const n of src.root.unfollowed) {
     if (unseen) break;

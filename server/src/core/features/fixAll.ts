@@ -1,14 +1,14 @@
 // Fix-all, the one loop the editor's source.fixAll and the CLI's --fix share: the safe fixes,
 // applied in memory (as overlays of a workspace) pass after pass, since a fix may enable
 // another (ESLint's multipass, capped). Touches no disk: the caller writes, or sends edits.
-import { Workspace } from '../analysis';
+import { Workspace, type Judged } from '../analysis';
 import { applyEdits, planFixes, MAX_FIX_PASSES } from '../fix/apply';
 import type { RootAnalysis } from '../model/tree';
 import { HostError, type FileId, type Finding, type Fix, type Host, type TextEdit } from '../types';
 
 export interface FixAllOptions {
   /** The findings whose fixes to take on a pass (`from` keeps only the findings of some roots). */
-  findings(from?: (root: RootAnalysis) => boolean): Finding[];
+  findings(from?: (root: RootAnalysis, judged: Judged) => boolean): Finding[];
   /** Whether a fix may be taken, given the real files it edits (else it is left out). */
   accept?(fix: Fix, reals: FileId[]): boolean;
   /**
@@ -40,7 +40,7 @@ export function fixAll(ws: Workspace, o: FixAllOptions): FixAllResult {
   const passes = (o.fragmentsWait ? 2 : 1) * MAX_FIX_PASSES;
   for (let pass = 0; pass < passes; pass++) {
     const safe: Fix[] = [];
-    for (const f of o.findings(settled ? undefined : (r) => !r.readsWorkspaceVars)) {
+    for (const f of o.findings(settled ? undefined : (_r, j) => j.asked.size === 0)) {
       const fx = f.fixes?.find((x) => x.kind === 'safe');
       if (!fx) continue;
       if (o.accept && !o.accept(fx, fx.edits.map((e) => ws.canonical(e.file)))) continue;

@@ -59,7 +59,8 @@ function findingsOf(ws: Workspace, file: FileId, loc: Directive): Finding[] {
   const seen = new Set<string>();
   for (const root of ws.rootsOf(file)) {
     const byFile = new Map<FileId, Finding[]>();
-    for (const f of root.findings) {
+    const judged = ws.judgedOf(root)?.findings ?? [];
+    for (const f of judged) {
       if (!isRule(f) || !f.fixes?.some((x) => x.kind === 'safe')) continue;
       const l = byFile.get(f.file);
       if (l) l.push(f); else byFile.set(f.file, [f]);
@@ -81,7 +82,7 @@ function findingsOf(ws: Workspace, file: FileId, loc: Directive): Finding[] {
       }
     };
     walk(root.top, 0, 'none');
-    for (const f of root.findings) {
+    for (const f of judged) {
       const w = where.get(f);
       if (!w || w.inside === 'other') continue;
       if (!byFile.get(f.file)?.includes(f)) continue;

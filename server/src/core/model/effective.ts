@@ -86,11 +86,6 @@ export interface WsModel {
   maps: ENode[];
   /** Variable name (no $, lower case) → the directives that define it (map, set, geo, split_clients…). */
   definitions: Map<string, ENode[]>;
-  /**
-   * For a fragment (a file nobody includes): whether another file of the workspace defines the
-   * variable (nginx.conf, or a sibling such as conf.d/00-map.conf), for when it is included.
-   */
-  definedElsewhere?: (name: string) => boolean;
   /** http{} blocks (for inserting a map); empty for a fragment root in http context. */
   httpBlocks: ENode[];
   /** Upstream name → its block. */

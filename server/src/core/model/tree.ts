@@ -48,6 +48,10 @@ export interface ENode {
   header?: string;
 }
 
+/**
+ * One root as nginx reads it: validate's product, never changed once built (the rules'
+ * judgement of it is a separate value, see analysis.ts Judged).
+ */
 export interface RootAnalysis {
   root: FileId;
   /** 'main': has events/http at top level; 'fragment': a file nobody includes (conf.d style). */
@@ -58,12 +62,8 @@ export interface RootAnalysis {
   files: Set<FileId>;
   /** False when an include could not be followed (missing, outside the workspace, a cycle). */
   complete: boolean;
-  /** Everything reported in the root's files: nginx's checks and the rules'. */
-  findings: Finding[];
   /** What nginx's own checks (validate) found, before rules and settings, in the order nginx meets them. */
   nginxFindings: Finding[];
-  /** A fragment whose rules asked whether the rest of the workspace defines a variable. */
-  readsWorkspaceVars?: boolean;
   /** Include directives whose files could not be read: what they hold is unknown. */
   unfollowed: Set<ENode>;
   /** Every path and glob its includes looked up: a file appearing there changes this root. */

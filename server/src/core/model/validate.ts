@@ -530,7 +530,7 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
   values.finish(root, kind, complete);
   values.drainInto(findings);
   atNginxLines(ws, findings);
-  return { root, kind, ctx, top, files, complete, findings, nginxFindings: findings, lookups, unfollowed, outside };
+  return { root, kind, ctx, top, files, complete, nginxFindings: findings, lookups, unfollowed, outside };
 }
 
 /**

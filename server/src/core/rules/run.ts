@@ -11,14 +11,9 @@ function format(template: string, data: Record<string, string> = {}): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? data[k] : m));
 }
 
-/**
- * Runs every enabled rule over one root and returns their findings, after per-rule severity
- * settings and suppression comments. Findings of rules that `replacesNginx` remove nginx's
- * generic finding on the same span from `root.findings`.
- */
 const models = new WeakMap<RootAnalysis, WsModel>();
 
-/** The WebSocket model of a root, built once per analysis of it. */
+/** The WebSocket model of a root: a function of the root (a value), built once per root. */
 export function modelOf(ws: FileStore, root: RootAnalysis, options: AnalyzeOptions): WsModel {
   let m = models.get(root);
   if (!m) {
@@ -29,21 +24,37 @@ export function modelOf(ws: FileStore, root: RootAnalysis, options: AnalyzeOptio
 }
 
 /**
+ * What a root's judgement read of the rest of the workspace: for a fragment (a file nobody
+ * includes), each variable its rules asked about that its own graph does not define, with the
+ * answer (does another file define it: nginx.conf, or a sibling such as conf.d/00-map.conf).
+ * The judgement is a function of the root, the options and these answers.
+ */
+export type Asked = ReadonlyMap<string, boolean>;
+
+/**
  * Runs every enabled rule over one root: their findings, after per-rule severity settings and
  * suppression comments, and the nginx-level findings (validate's) that rules which
- * `replacesNginx` say better, as "file:offset" keys. `definedElsewhere` answers, for a fragment,
- * whether the rest of the workspace defines a variable.
+ * `replacesNginx` say better, as "file:offset" keys. `workspaceHas` answers, for a fragment,
+ * whether the rest of the workspace defines a variable; the questions asked come back in `asked`.
  */
 export function runRules(
   ws: FileStore,
   root: RootAnalysis,
   options: AnalyzeOptions,
   rules: readonly Rule[] = RULES,
-  definedElsewhere?: (name: string) => boolean,
-): { findings: Finding[]; replaced: Map<string, Finding> } {
+  workspaceHas?: (name: string) => boolean,
+): { findings: Finding[]; replaced: Map<string, Finding>; asked: Asked } {
   const text = (file: FileId) => ws.text(file) ?? '';
   const model = modelOf(ws, root, options);
-  model.definedElsewhere = root.kind === 'fragment' ? definedElsewhere : undefined;
+  const asked = new Map<string, boolean>();
+  const defined = (variable: string): boolean => {
+    const name = (variable.charCodeAt(0) === 36 ? variable.slice(1) : variable).toLowerCase();
+    if (model.definitions.has(name)) return true;
+    if (root.kind !== 'fragment' || !workspaceHas) return false;
+    let a = asked.get(name);
+    if (a === undefined) asked.set(name, (a = workspaceHas(name)));
+    return a;
+  };
   const out: Finding[] = [];
   const replaced = new Map<string, Finding>();
   for (const rule of rules) {
@@ -73,18 +84,21 @@ export function runRules(
       if (r.replacesNginx) replaced.set(`${file}:${span.start}`, f);
     };
     try {
-      rule.check({ root, model, options, text, report });
+      rule.check({ root, model, options, text, report, defined });
     } catch (e) {
       // a crashing rule must not take the others (or the server) down: say so where it is seen
       out.push({ file: root.root, span: { start: 0, end: 0 }, severity: 'info', code: rule.meta.id, message: `internal error in rule ${rule.meta.id}: ${(e as Error).message}. Please report it.` });
     }
   }
-  return { findings: out.filter((f) => !suppressed(ws, f)), replaced };
+  return { findings: out.filter((f) => !suppressed(ws, f)), replaced, asked };
 }
 
-/** A root's findings: validate's (minus those a rule replaced, after settings) and the rules'. */
-export function judge(ws: FileStore, root: RootAnalysis, options: AnalyzeOptions, definedElsewhere?: (name: string) => boolean): Finding[] {
-  const { findings, replaced } = runRules(ws, root, options, RULES, definedElsewhere);
+/**
+ * A root's findings: validate's (minus those a rule replaced, after settings) and the rules';
+ * with what the rules asked of the rest of the workspace (see Asked).
+ */
+export function judge(ws: FileStore, root: RootAnalysis, options: AnalyzeOptions, workspaceHas?: (name: string) => boolean): { findings: Finding[]; asked: Asked } {
+  const { findings, replaced, asked } = runRules(ws, root, options, RULES, workspaceHas);
   let nginx = root.nginxFindings;
   if (replaced.size) {
     // a finding nginx reports where its statement ends (validate's atNginxLines) keeps the
@@ -98,7 +112,7 @@ export function judge(ws: FileStore, root: RootAnalysis, options: AnalyzeOptions
     };
     nginx = nginx.filter((f) => !(f.code.startsWith('nginx-') && by(f)));
   }
-  return [...applyNginxSettings(ws, nginx, options), ...findings];
+  return { findings: [...applyNginxSettings(ws, nginx, options), ...findings], asked };
 }
 
 /**

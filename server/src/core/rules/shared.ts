@@ -56,11 +56,3 @@ export function fix(title: string, edits: (TextEdit | undefined)[], kind: Fix['k
   return ok.length === edits.length && ok.length ? [{ title, kind, edits: ok }] : [];
 }
 
-/**
- * Is a `$connection_upgrade`-style variable defined anywhere in the root's graph (or, for a
- * fragment nobody includes, elsewhere in the workspace)?
- */
-export function isDefined(model: WsModel, variable: string): boolean {
-  const name = variable.replace(/^\$/, '').toLowerCase();
-  return model.definitions.has(name) || !!model.definedElsewhere?.(name);
-}

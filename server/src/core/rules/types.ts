@@ -42,6 +42,11 @@ export interface RuleContext {
   /** Text of any file of the root (for edits). */
   text(file: FileId): string;
   report(r: Report): void;
+  /**
+   * Is a variable (`connection_upgrade` or `$connection_upgrade`) defined in the root's graph,
+   * or, for a fragment nobody includes, elsewhere in the workspace (for when it is included)?
+   */
+  defined(variable: string): boolean;
 }
 
 export interface Rule {

@@ -9,7 +9,7 @@
 //   the setting nginxWebSocket.connectionStyle is "literal".
 import { headerName, isWsPath } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';
-import { fix, isDefined, mapInsertion, baseName } from '../shared';
+import { fix, mapInsertion, baseName } from '../shared';
 import type { Rule } from '../types';
 import type { ENode } from '../../model/tree';
 
@@ -42,8 +42,8 @@ export const rule: Rule = {
         // them is a WebSocket endpoint, no plain request goes through it (the ws-server snippet)
         const senders = model.proxies.filter((b) => b.headers.get('connection') === n);
         if (senders.length && senders.every((b) => wsLocation(locationOf(b.node)))) continue;
-        const mapEdit = isDefined(model, 'connection_upgrade') ? undefined : mapInsertion(ctx, model, root);
-        if (!isDefined(model, 'connection_upgrade') && !mapEdit) {
+        const mapEdit = ctx.defined('connection_upgrade') ? undefined : mapInsertion(ctx, model, root);
+        if (!ctx.defined('connection_upgrade') && !mapEdit) {
           ctx.report({ node: n, span: v.span, messageId: 'literal', data: { value: v.raw } });
           continue;
         }

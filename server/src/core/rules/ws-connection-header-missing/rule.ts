@@ -6,7 +6,7 @@
 //   `Connection ""`); Connection values that carry `upgrade` or a variable such as
 //   $connection_upgrade / $http_connection.
 import { mayBeHidden } from '../../model/effective';
-import { addToProxyBlock, fix, isDefined, mapInsertion, baseName } from '../shared';
+import { addToProxyBlock, fix, mapInsertion, baseName } from '../shared';
 import { replaceWord } from '../../fix/edits';
 import type { Rule } from '../types';
 import type { TextEdit } from '../../types';
@@ -38,7 +38,7 @@ export const rule: Rule = {
       let mapEdit: TextEdit | undefined;
       let newValue = '"upgrade"';
       if (!literal) {
-        if (isDefined(model, 'connection_upgrade')) newValue = '$connection_upgrade';
+        if (ctx.defined('connection_upgrade')) newValue = '$connection_upgrade';
         else {
           mapEdit = mapInsertion(ctx, model, root);
           if (mapEdit) newValue = '$connection_upgrade';

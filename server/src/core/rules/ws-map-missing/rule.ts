@@ -8,7 +8,7 @@
 //   certbot's options-ssl-nginx.conf, known to define no variable.
 import { headerName, hidesSomething } from '../../model/effective';
 import { isKnownVariable } from '../../data/directives';
-import { baseName, fix, isDefined, mapInsertion } from '../shared';
+import { baseName, fix, mapInsertion } from '../shared';
 import type { Rule } from '../types';
 
 const VAR = /\$(?:\{(\w+)\}|(\w+))/g;
@@ -41,7 +41,7 @@ export const rule: Rule = {
         if (!value) continue;
         for (const m of value.value.matchAll(VAR)) {
           const name = m[1] ?? m[2];
-          if (isDefined(model, name) || isKnownVariable(name)) continue;
+          if (ctx.defined(name) || isKnownVariable(name)) continue;
           const at = value.raw.indexOf(m[0]);
           const span = { start: value.span.start + Math.max(0, at), end: value.span.start + Math.max(0, at) + m[0].length };
           const key = `${n.file}:${span.start}`;

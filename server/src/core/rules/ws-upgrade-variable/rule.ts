@@ -10,7 +10,7 @@
 import { headerName, type WsModel } from '../../model/effective';
 import { replaceWord } from '../../fix/edits';
 import type { ENode } from '../../model/tree';
-import { baseName, fix, isDefined, mapInsertion } from '../shared';
+import { baseName, fix, mapInsertion } from '../shared';
 import type { Rule } from '../types';
 
 /** The one variable a value is (`$name` or `${name}`), lower-cased; undefined for anything else. */
@@ -67,10 +67,10 @@ export const rule: Rule = {
       if (!w || !name) continue;
       if (h === 'connection') {
         if (name !== 'http_upgrade') continue;
-        const mapEdit = isDefined(model, 'connection_upgrade') ? undefined : mapInsertion(ctx, model, root);
+        const mapEdit = ctx.defined('connection_upgrade') ? undefined : mapInsertion(ctx, model, root);
         const where = mapEdit ? ` and add the map${mapEdit.file !== n.file ? ` to ${baseName(mapEdit.file)}` : ''}` : '';
         const edits = [replaceWord(n.file, w, '$connection_upgrade')];
-        if (!isDefined(model, 'connection_upgrade') && !mapEdit) {
+        if (!ctx.defined('connection_upgrade') && !mapEdit) {
           ctx.report({ node: n, span: w.span, messageId: 'swappedConnection' });
           continue;
         }
