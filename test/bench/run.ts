@@ -3,7 +3,8 @@
 //     parse only, the whole check (parse, include model, directive validation, every rule), and
 //     formatting (whole file, on type);
 //  2. a 1,000-file include tree on disk: cold analysis, and re-analysis after one file changes;
-//  3. keystroke → publishDiagnostics through the real language server, one character at a time,
+//  3. keystroke → publishDiagnostics through the real language server, one character at a time
+//     (alternately in a comment on line 1 and in a server_name in the middle),
 //     on a 5,000-line file and on the 3.1 MB config, with the server's resident memory;
 //  4. the CLI end to end (process start to exit, --format json into a file) on a 3.1 MB config
 //     with 1k…8k findings, beside the in-process check of the same text;
