@@ -48,25 +48,32 @@ export class ClientFsHost implements Host {
   }
 
   glob(pattern: string): FileId[] {
+    if (!pattern.startsWith('/')) return [];
     const segs = pattern.split('/');
-    let current: FileId[] = ['/'];
+    // candidates, and whether each is known to be a file (a wildcard segment listed it as one)
+    let current: { path: FileId; file: boolean }[] = [{ path: '/', file: false }];
     for (let i = 1; i < segs.length && current.length; i++) {
       const seg = segs[i];
       if (seg === '') continue;
       const last = i === segs.length - 1;
-      const re = /[*?[]/.test(seg) ? globToRegExp(seg) : undefined;
-      const next: FileId[] = [];
-      for (const dir of current) {
+      if (!/[*?[]/.test(seg)) {
+        // a literal name needs no listing here: a later wildcard lists it, or the end checks it
+        current = current.map((c) => ({ path: join(c.path, seg), file: false }));
+        continue;
+      }
+      const re = globToRegExp(seg);
+      const next: { path: FileId; file: boolean }[] = [];
+      for (const { path: dir } of current) {
         const listing = this.listing(dir);
         if (!listing) continue; // not known yet (asked) or not a directory
         for (const [name, kind] of listing) {
-          if (re ? !re.test(name) || (name.startsWith('.') && !seg.startsWith('.')) : name !== seg) continue;
-          if (last ? kind === 'file' : kind === 'dir') next.push(join(dir, name));
+          if (!re.test(name) || (name.startsWith('.') && !seg.startsWith('.'))) continue;
+          if (last ? kind === 'file' : kind === 'dir') next.push({ path: join(dir, name), file: kind === 'file' });
         }
       }
       current = next;
     }
-    return pattern.startsWith('/') ? current.sort(byCodePoint) : [];
+    return current.filter((c) => c.file || this.listing(dirOf(c.path))?.get(baseOf(c.path)) === 'file').map((c) => c.path).sort(byCodePoint);
   }
 
   /** Requests are outstanding. */
@@ -142,6 +149,10 @@ export class ClientFsHost implements Host {
 
 function join(dir: FileId, name: string): FileId {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+function baseOf(file: FileId): string {
+  return file.slice(file.lastIndexOf('/') + 1);
 }
 
 function dirOf(file: FileId): FileId {
