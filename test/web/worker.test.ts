@@ -54,8 +54,9 @@ worker.onmessage = ({ data: m }) => {
 };
 </script>`;
 
-/** A main config that includes a folder by glob, and in it a file with a mistyped directive. */
+/** A main config that includes a folder by glob, and in it a file with a mistyped directive; a project file. */
 const TREE: Record<string, string> = {
+  '.nginx-ws.json': '{ "rules": { "nginx-directive": "warning" } }\n',
   'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
   'conf.d/app.conf': [
     'server {',
@@ -152,6 +153,7 @@ describe('web language server in a Worker (headless Chromium)', () => {
     const real = await nginxTest({ ...TREE, 'nginx.conf': withLocalPaths(TREE['nginx.conf']) });
     assert.equal(real.ok, false);
     const ours = web.diagnostics.find((d) => d.code === 'nginx-directive')!;
+    assert.equal(ours.severity, 2, 'the project file (read through the client) made it a warning');
     assert.equal(ours.message, real.error!.message);
     assert.equal(ours.range.start.line + 1, real.error!.line);
     assert.equal(real.error!.file, 'conf.d/app.conf');
@@ -164,7 +166,8 @@ describe('web language server in a Worker (headless Chromium)', () => {
       await desktop.initialize(dir);
       await desktop.rpc.sendNotification('initialized', {});
       await desktop.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(path.join(dir, 'nginx.conf')), languageId: 'nginx', version: 1, text: TREE['nginx.conf'] } });
-      const node = await desktop.diagnostics(uriOf(path.join(dir, 'conf.d/app.conf')), (d) => d.some((x) => x.code === 'nginx-directive'));
+      // once the folder scan is done (a file opened before it is first checked with no project file)
+      const node = await desktop.diagnostics(uriOf(path.join(dir, 'conf.d/app.conf')), (d) => d.some((x) => x.code === 'nginx-directive' && x.severity === ours.severity));
       assert.deepEqual(shape(web.diagnostics), shape(node.diagnostics));
       const nodeMain = await desktop.diagnostics(uriOf(path.join(dir, 'nginx.conf')), () => true);
       const webMain = await published(page, `${ROOT}/nginx.conf`, () => true);
