@@ -52,6 +52,8 @@ export async function deactivate(): Promise<void> {
 /** The text of a file, as the Node host would read it from disk (same limits and messages). */
 export async function readFile({ uri, maxBytes }: ReadFileParams): Promise<ReadFileResult> {
   const u = vscode.Uri.parse(uri);
+  // no file system for the scheme (file:///etc/nginx/… in the browser): nothing is there
+  if (vscode.workspace.fs.isWritableFileSystem(u.scheme) === undefined) return { missing: true };
   let stat: vscode.FileStat;
   try {
     stat = await vscode.workspace.fs.stat(u);
@@ -85,7 +87,9 @@ function tooLarge(size: number, limit: number): string {
 /** A directory's entries (files and folders; links count as what they point to), or null. */
 export async function readDirectory({ uri }: { uri: string }): Promise<DirectoryEntry[] | null> {
   try {
-    const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.parse(uri));
+    const u = vscode.Uri.parse(uri);
+    if (vscode.workspace.fs.isWritableFileSystem(u.scheme) === undefined) return null;
+    const entries = await vscode.workspace.fs.readDirectory(u);
     return entries.flatMap(([name, type]): DirectoryEntry[] =>
       type & vscode.FileType.Directory ? [[name, 'dir']] : type & vscode.FileType.File ? [[name, 'file']] : []);
   } catch {

@@ -96,7 +96,10 @@ const vscodeStub = stubbed({
     workspaceFolders: [],
     textDocuments: [],
     fs: {
+      // the test's file system serves one scheme; others have no provider
+      isWritableFileSystem: (scheme: string) => (scheme === 'vscode-test-web' ? true : undefined),
       stat: async (u: Uri) => {
+        if (u.scheme !== 'vscode-test-web') throw new Error('ENOPRO: No file system provider found');
         const k = u.toString();
         if (dirs.has(k)) return { type: FileType.Directory, size: 0 };
         if (!files.has(k)) throw new FileSystemError('FileNotFound');
@@ -165,6 +168,7 @@ describe('web client bundle with vscode stubbed', () => {
     const read = async (uri: string, maxBytes = 1 << 20) => (await w.request(READ_FILE_REQUEST, { uri, maxBytes })).result as ReadFileResult;
     assert.deepEqual(await read('vscode-test-web://mount/nginx.conf'), { text: 'events {}\n' });
     assert.deepEqual(await read('vscode-test-web://mount/none.conf'), { missing: true });
+    assert.deepEqual(await read('file:///etc/nginx/mime.types'), { missing: true }, 'a scheme with no file system: nothing there');
     assert.deepEqual(await read('vscode-test-web://mount/bin.conf'), { error: 'skipped: binary file (contains NUL bytes)' });
     assert.deepEqual(await read('vscode-test-web://mount/big.conf'), { error: 'skipped: 2.0 MB is larger than the 1 MB limit' });
     assert.deepEqual(await read('vscode-test-web://mount/conf.d'), { error: 'is a directory, not a file' });
