@@ -225,6 +225,47 @@ describe('web language server in a Worker (headless Chromium)', () => {
     await noErrors(page);
     await page.close();
   });
+  it('answers code actions, completion, hover, symbols and formatting as the desktop server does', { timeout: 60_000 }, async () => {
+    const text = 'events {}\nhttp {\n  server {\nlisten 80;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9000;\n    }\n  }\n}\n';
+    const page = await open();
+    await page.evaluate(() => { window.fsAnswers = false; });
+    const caps = { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } } } };
+    await page.evaluate((c) => window.send('initialize', { processId: null, rootUri: null, workspaceFolders: null, capabilities: c }).then(() => window.notify('initialized', {})), caps);
+    const webUri = `${ROOT}/nginx.conf`;
+    await page.evaluate(([uri, t]) => window.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: t } }), [webUri, text] as const);
+    const webDiags = (await published(page, webUri, (d) => d.length > 0)).diagnostics;
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-web-'));
+    const desktop = LspSession.start();
+    try {
+      const nodeUri = uriOf(path.join(dir, 'nginx.conf'));
+      await desktop.rpc.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: caps });
+      await desktop.rpc.sendNotification('initialized', {});
+      await desktop.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: nodeUri, languageId: 'nginx', version: 1, text } });
+      const nodeDiags = (await desktop.diagnostics(nodeUri, (d) => d.length > 0)).diagnostics;
+      assert.deepEqual(shape(webDiags), shape(nodeDiags));
+      const requests: [string, (uri: string, diags: Diagnostic[]) => unknown][] = [
+        ['textDocument/codeAction', (uri, diags) => ({ textDocument: { uri }, range: diags[0].range, context: { diagnostics: diags } })],
+        ['textDocument/completion', (uri) => ({ textDocument: { uri }, position: { line: 5, character: 8 } })],
+        ['textDocument/hover', (uri) => ({ textDocument: { uri }, position: { line: 5, character: 11 } })],
+        ['textDocument/documentSymbol', (uri) => ({ textDocument: { uri } })],
+        ['textDocument/formatting', (uri) => ({ textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } })],
+      ];
+      const same = (x: unknown, uri: string) => JSON.parse(JSON.stringify(x ?? null).split(uri).join('<uri>'));
+      for (const [method, params] of requests) {
+        const web = (await page.evaluate(([m, p]) => window.send(m, p), [method, params(webUri, webDiags)] as const)) as { result: unknown; error?: unknown };
+        assert.equal(web.error, undefined, method);
+        const node = await desktop.rpc.sendRequest(method, params(nodeUri, nodeDiags));
+        assert.ok(web.result && (!Array.isArray(web.result) || web.result.length > 0), `${method} answered something`);
+        assert.deepEqual(same(web.result, webUri), same(node, nodeUri), method);
+      }
+    } finally {
+      await desktop.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await noErrors(page);
+    await page.close();
+  });
 });
 
 describe('web server bundle', () => {
