@@ -27,6 +27,15 @@ const builds = [
   { ...common, entryPoints: ['server/src/languageServer.ts'], outfile: 'dist/language-server.js', external: ['./server.js', '../package.json'] },
 ];
 
+// VS Code for the Web: no Node at all. The client runs in the web extension host (vscode is
+// provided), the server is a classic Worker script (an IIFE: no module loader there). A Node
+// built-in that slipped in fails the build (platform browser does not resolve them).
+const web = { ...common, platform: 'browser', target: 'es2022', conditions: ['browser'], mainFields: ['browser', 'module', 'main'] };
+builds.push(
+  { ...web, entryPoints: ['client/src/web.ts'], outfile: 'dist/web/extension.js', format: 'cjs', external: ['vscode'] },
+  { ...web, entryPoints: ['server/src/web/server.ts'], outfile: 'dist/web/server.js', format: 'iife' },
+);
+
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

@@ -4,9 +4,9 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { TRUST_NOTIFICATION } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 import { registerStatus } from './status';
+import { LANGUAGE_IDS } from './languages';
 
-/** Language ids we serve: ours, and the one another popular nginx extension registers. */
-export const LANGUAGE_IDS = ['nginx', 'NGINX'];
+export { LANGUAGE_IDS };
 
 let client: LanguageClient | undefined;
 

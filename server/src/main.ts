@@ -1,22 +1,11 @@
-// Language server entry: the connection and its handlers, nothing else.
-import { createConnection, ProposedFeatures, TextDocuments, type InitializeParams, type WorkspaceFolder } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { NodeHost } from './host/node-host';
-import { codeActions, resolveCodeAction } from './lsp/codeActions';
-import { endpoints, ENDPOINTS_REQUEST, executeCommand, TRUST_NOTIFICATION } from './lsp/commands';
-import { completion } from './lsp/completion';
-import { formatDocument, formatDocumentOnType, formatDocumentRange } from './lsp/format';
-import { clientCaps, type ServerContext } from './lsp/context';
-import { uriToFile } from './lsp/convert';
-import { wireDocuments } from './lsp/documents';
-import { logUncaught, makeGuard } from './lsp/guard';
-import { initialize, initialized } from './lsp/lifecycle';
-import { definition, documentSymbols, hover, workspaceSymbols } from './lsp/navigation';
+// Language server entry on a machine (Node): the connection, the disk and nginx -t; the handlers
+// are wired in lsp/serve.ts, shared with the web Worker (web/server.ts).
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { NodeHost, scanNginxFiles } from './host/node-host';
+import { findProjectFile } from './host/projectFile';
+import { logUncaught } from './lsp/guard';
 import { NginxTester } from './lsp/nginxTest';
-import { Projects } from './lsp/projects';
-import { Publisher } from './lsp/publisher';
-import { onWatchedFiles } from './lsp/workspace';
-import { pushedSettings } from './lsp/settings';
+import { serve } from './lsp/serve';
 import { FrameGuard } from './lsp/framing';
 import { format } from 'node:util';
 
@@ -33,59 +22,12 @@ if (stdio) {
   console.warn = toLog('warn');
   console.error = toLog('error');
 }
-const guard = makeGuard(connection);
 logUncaught(connection);
 
-const ctx: ServerContext = {
-  connection,
-  documents: new TextDocuments(TextDocument),
-  projects: new Projects(new NodeHost()),
-  caps: clientCaps({ capabilities: {} } as InitializeParams),
-  openUris: new Map(),
-  trusted: false, // until the client says otherwise (initialize)
-};
-const publisher = new Publisher(ctx);
-const nginxTest = new NginxTester(ctx, publisher);
-let init: { params: InitializeParams; folders: WorkspaceFolder[] } | undefined;
-
-connection.onInitialize((params) => {
-  const { result, folders } = initialize(ctx, params);
-  init = { params, folders };
-  return result;
+serve(connection, {
+  host: new NodeHost(),
+  // time-sliced: edits and requests are served while a large folder is read
+  scanFolder: (root, _uri, onProgress) => scanNginxFiles(root, { onProgress }),
+  readProject: findProjectFile,
+  saveChecker: (ctx, publisher) => new NginxTester(ctx, publisher),
 });
-connection.onInitialized(guard('initialized', undefined, () => initialized(ctx, publisher, guard, init!.params, init!.folders)));
-connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, (params) => {
-  // pushed settings (clients without workspace/configuration); VS Code's notification carries none
-  const pushed = pushedSettings(params?.settings);
-  if (pushed) ctx.pushedSettings = pushed;
-  publisher.refreshProjects(ctx.projects.all());
-  return nginxTest.refresh();
-}));
-connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', undefined, (params) => onWatchedFiles(ctx, publisher, params)));
-connection.onCodeAction(guard('codeAction', [], (params) => codeActions(ctx, params)));
-connection.onCodeActionResolve((action) => guard('codeActionResolve', action, () => resolveCodeAction(ctx, action))());
-connection.onCompletion(guard('completion', [], (params) => completion(ctx, params)));
-connection.onHover(guard('hover', null, (params) => hover(ctx, params)));
-connection.onDefinition(guard('definition', null, (params) => definition(ctx, params)));
-connection.onDocumentSymbol(guard('documentSymbol', [], (params) => documentSymbols(ctx, params)));
-connection.onDocumentFormatting(guard('formatting', [], (params) => formatDocument(ctx, params)));
-connection.onDocumentRangeFormatting(guard('rangeFormatting', [], (params) => formatDocumentRange(ctx, params)));
-connection.onDocumentOnTypeFormatting(guard('onTypeFormatting', [], (params) => formatDocumentOnType(ctx, params)));
-connection.onWorkspaceSymbol(guard('workspaceSymbol', [], (params) => workspaceSymbols(ctx, params)));
-connection.onExecuteCommand(guard('executeCommand', undefined, (params) => executeCommand(ctx, params, { runNginxTest: (uri) => nginxTest.onCommand(uri) })));
-connection.onRequest(ENDPOINTS_REQUEST, guard('endpoints', [], (params: { uri?: string }) => endpoints(ctx, params)));
-connection.onNotification(TRUST_NOTIFICATION, guard('didChangeTrust', undefined, (params: { trusted?: boolean }) => {
-  ctx.trusted = params?.trusted === true;
-  // a project file's restricted options count only in a trusted workspace
-  publisher.refreshProjects(ctx.projects.all());
-  return nginxTest.refresh();
-}));
-ctx.documents.onDidSave(guard('didSave', undefined, ({ document }) => {
-  const file = uriToFile(document.uri);
-  // not awaited: a slow nginx never holds up the next message
-  if (file !== undefined) void guard('nginx -t', undefined, () => nginxTest.onSave(file))();
-}));
-wireDocuments(ctx, publisher, guard);
-
-ctx.documents.listen(connection);
-connection.listen();

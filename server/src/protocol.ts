@@ -46,3 +46,30 @@ export interface NginxTestStatus {
   /** The main configuration it ran on (a URI), when there was one. */
   root?: string;
 }
+
+// VS Code for the Web: the server runs in a Worker with no disk, so it reads through the
+// client's workspace.fs (the client answers these requests; a desktop client is never asked).
+
+/** Server → client: `ReadFileParams` → `ReadFileResult` (the file's text, or why there is none). */
+export const READ_FILE_REQUEST = 'nginxWebSocket/readFile';
+/** Server → client: `{ uri }` → `[name, kind][]` of a directory (kind: 'file' | 'dir'), or null when it is none. */
+export const READ_DIRECTORY_REQUEST = 'nginxWebSocket/readDirectory';
+/** Server → client: `FindFilesParams` → the URIs of the folder's files matching the globs (workspace.findFiles). */
+export const FIND_FILES_REQUEST = 'nginxWebSocket/findFiles';
+
+export interface ReadFileParams {
+  uri: string;
+  /** Larger files are not sent (`tooLarge`). */
+  maxBytes: number;
+}
+
+/** `text` when read; `missing` when nothing is there; `error` (user-facing) when it exists but cannot be analysed. */
+export type ReadFileResult = { text: string } | { missing: true } | { error: string };
+
+export type DirectoryEntry = [name: string, kind: 'file' | 'dir'];
+
+export interface FindFilesParams {
+  folderUri: string;
+  globs: string[];
+  maxResults: number;
+}

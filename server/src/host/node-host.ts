@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HostError, type FileId, type Host } from '../core/types';
 import { globToRegExp, MAX_FILE_BYTES, optionDefault } from '../core/index';
+import { isNginxFileName, looksLikeNginxText } from './names';
 
 /** How many files a folder scan takes at most (the CLI's --max-files default). */
 const SCAN_LIMIT = optionDefault<number>('maxFiles');
@@ -130,19 +131,7 @@ function isDir(p: string): boolean {
   try { return fs.statSync(p).isDirectory(); } catch { return false; }
 }
 
-const NGINX_DIR_RE = /(^|\/)(nginx|conf\.d|sites-(available|enabled)|snippets)(\/|$)/;
-
-/** Is this the name of a file the product treats as nginx configuration? */
-export function isNginxFileName(file: string): boolean {
-  const base = path.posix.basename(file);
-  if (base === 'nginx.conf' || base.endsWith('.nginx') || base.endsWith('.nginxconf')) return true;
-  if (/\/sites-(available|enabled)\/[^/]+$/.test(file) && !base.startsWith('.')) return true;
-  if (base.endsWith('.conf') && NGINX_DIR_RE.test(path.posix.dirname(file))) return true;
-  // the nginx Docker image renders /etc/nginx/templates/*.template into conf.d (the client's
-  // filenamePatterns claim the same folders)
-  if (base.endsWith('.conf.template') && (NGINX_DIR_RE.test(path.posix.dirname(file)) || /(^|\/)templates(\/|$)/.test(path.posix.dirname(file)))) return true;
-  return false;
-}
+export { isNginxFileName } from './names';
 
 /** What a folder scan found, and what it left out. */
 export interface ScanResult {
@@ -234,8 +223,7 @@ function looksLikeNginx(file: string): boolean {
     const buf = Buffer.alloc(4096);
     const n = fs.readSync(fd, buf, 0, 4096, 0);
     fs.closeSync(fd);
-    const head = buf.subarray(0, n).toString('utf8');
-    return /^\s*(http|server|events|upstream|location\s|map\s+\$|worker_processes|proxy_pass|include\s)/m.test(head);
+    return looksLikeNginxText(buf.subarray(0, n).toString('utf8'));
   } catch {
     return false;
   }

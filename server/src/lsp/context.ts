@@ -4,6 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileId } from '../core/types';
 import { fileToUri } from './convert';
 import type { Projects } from './projects';
+import type { Platform } from './platform';
 
 /** The client features the server adapts to. */
 export interface ClientCaps {
@@ -35,6 +36,8 @@ export interface ServerContext {
   readonly connection: Connection;
   readonly documents: TextDocuments<TextDocument>;
   readonly projects: Projects;
+  /** The disk and nginx -t on a machine, the editor's file system in the web. */
+  readonly platform: Platform;
   caps: ClientCaps;
   /** URIs of open documents as the client spelled them, by FileId. */
   readonly openUris: Map<FileId, string>;

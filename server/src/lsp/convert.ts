@@ -5,12 +5,24 @@ import type { FileId, Span } from '../core/types';
 
 /** Untitled buffers get an id no real file can have; the rest is the encoded URI, so it maps back. */
 const UNTITLED_DIR = '/.untitled/';
+/**
+ * Documents of another scheme (vscode.dev's vscode-vfs:, vscode-test-web:, …), when the server
+ * accepts them (the web server does: a virtual workspace has no file: URI), get ids under this
+ * folder: `/.vfs/<scheme>/@<authority>/<path>`, so paths, includes and globs work as on a disk.
+ */
+const VFS_DIR = '/.vfs/';
+let otherSchemes = false;
+
+/** Analyse documents of every scheme (the web server), not only file: and untitled:. */
+export function acceptOtherSchemes(on: boolean): void {
+  otherSchemes = on;
+}
 
 /** file:// URI → FileId (absolute posix path, percent-decoded); untitled: → synthetic id; other schemes → undefined. */
 export function uriToFile(uri: string): FileId | undefined {
   if (uri.startsWith('untitled:')) return UNTITLED_DIR + encodeURIComponent(uri);
   const m = /^file:\/\/([^/]*)(\/.*)?$/i.exec(uri);
-  if (!m) return undefined;
+  if (!m) return otherSchemes ? vfsFile(uri) : undefined;
   let path: string;
   try {
     path = decodeURIComponent(m[2] ?? '/');
@@ -29,6 +41,8 @@ export function uriToFile(uri: string): FileId | undefined {
 export function fileToUri(file: FileId): string {
   if (file.startsWith(UNTITLED_DIR)) return decodeURIComponent(file.slice(UNTITLED_DIR.length));
   const encode = (p: string) => p.split('/').map(encodeSegment).join('/');
+  const vfs = /^\/\.vfs\/([^/]+)\/@([^/]*)(\/.*)?$/.exec(file);
+  if (vfs && otherSchemes) return `${vfs[1]}://${decodeURIComponent(vfs[2])}${encode(vfs[3] ?? '/')}`;
   if (file.startsWith('//')) {
     const slash = file.indexOf('/', 2);
     const authority = slash < 0 ? file.slice(2) : file.slice(2, slash);
@@ -37,6 +51,17 @@ export function fileToUri(file: FileId): string {
   const drive = /^([a-zA-Z]):(\/.*)?$/.exec(file);
   if (drive) return `file:///${drive[1].toLowerCase()}%3A${encode(drive[2] ?? '/')}`;
   return `file://${encode(file)}`;
+}
+
+/** scheme://authority/path → /.vfs/scheme/@authority/path; a query or fragment: not analysed. */
+function vfsFile(uri: string): FileId | undefined {
+  const m = /^([a-zA-Z][\w+.-]*):(?:\/\/([^/?#]*))?(\/[^?#]*)?$/.exec(uri);
+  if (!m || /^(file|untitled)$/i.test(m[1])) return undefined;
+  try {
+    return `${VFS_DIR}${m[1].toLowerCase()}/@${encodeURIComponent(decodeURIComponent(m[2] ?? ''))}${decodeURIComponent(m[3] ?? '/')}`;
+  } catch {
+    return undefined; // malformed escape
+  }
 }
 
 function encodeSegment(s: string): string {

@@ -2,7 +2,6 @@
 // a folder's .vscode/settings.json can differ from the next folder's.
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver';
 import { parseSeconds, LEVELS, NGINX_TIME_RE, NGINX_VERSION_RE, OPTIONS, option, optionDefault, DEFAULT_OPTIONS, type AnalyzeOptions } from '../core/index';
-import { findProjectFile } from '../host/projectFile';
 import type { ServerContext } from './context';
 import type { Severity } from '../core/types';
 
@@ -231,7 +230,7 @@ export function settingsOf(ctx: ServerContext, projects: { scopeUri: string | un
     configuration: ctx.caps.configuration,
     pushed: ctx.pushedSettings,
     trusted: ctx.trusted,
-    readProject: findProjectFile,
+    readProject: (folder) => ctx.platform.readProject(folder),
     told: (ctx.told ??= new Set()),
   }, projects);
 }

@@ -3,7 +3,7 @@
 import { DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification, type DidChangeWatchedFilesParams, type WorkspaceFolder, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
 import type { FileId } from '../core/types';
 import { PROJECT_FILE } from '../core/index';
-import { isNginxFileName, scanNginxFiles } from '../host/node-host';
+import { isNginxFileName } from '../host/names';
 import type { ServerContext } from './context';
 import { uriToFile } from './convert';
 import type { Project } from './projects';
@@ -31,9 +31,9 @@ export async function addFolders(ctx: ServerContext, publisher: Publisher, folde
       // time-sliced: edits and requests are served while a large folder is read. The folder's
       // project exists only once its files are known: until then its open files stay where they
       // were opened (a save meanwhile is checked with what is known, never with an empty project)
-      const scan = await scanNginxFiles(root, {
-        onProgress: (dirs, found) => progress?.report(Math.round((100 * i) / folders.length), `Scanning ${folder.name}: ${dirs} folders, ${found} nginx files`),
-      });
+      const scan = await ctx.platform.scanFolder(root, folder.uri,
+        (dirs, found) => progress?.report(Math.round((100 * i) / folders.length), `Scanning ${folder.name}: ${dirs} folders, ${found} nginx files`),
+      );
       const files = scan.files;
       ctx.connection.console.info(`${folder.name}: ${files.length} nginx file${files.length === 1 ? '' : 's'} in ${scan.dirs} folders${scan.truncated ? ` (${scan.truncated}; the rest is analysed when opened)` : ''}`);
       if (scan.truncated) void ctx.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `nginx WebSocket: ${folder.name} has more nginx files than the scan takes (${scan.truncated}). Files beyond that are analysed when you open them.` });
