@@ -8,7 +8,9 @@
 //   pid                                → <prefix>/nginx.pid (or -g "pid …;" when the tree has none);
 //   *_temp_path                        → <prefix>/temp/…;
 //   /etc/nginx/, /data/nginx/          → <prefix>/ (includes written for the distro or container
-//                                      layout; the tree mirrors those folders).
+//                                      layout; the tree mirrors those folders);
+//   /etc/letsencrypt/                  → <prefix>/letsencrypt/ (certbot's options-ssl-nginx.conf
+//                                      and ssl-dhparams.pem; the tree holds copies).
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { nginxTest, type Certs, type NginxVerdict } from './nginx';
@@ -41,6 +43,7 @@ export function sandboxText(text: string, prefix: string, certs: Certs): string 
     .replace(/(\bproxy_cache_path\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/cache/${flat(p)}`)
     .replace(/(\b(?:client_body|proxy|fastcgi|uwsgi|scgi)_temp_path\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/temp/${flat(p)}`)
     .replace(/^(\s*pid\s+)[^;\n]+;/gm, (_m, a: string) => `${a}${prefix}/nginx.pid;`)
+    .split('/etc/letsencrypt/').join(prefix + '/letsencrypt/')
     .split('/etc/nginx/').join(prefix + '/')
     .split('/data/nginx/').join(prefix + '/');
   if (out.split('\n').length !== text.split('\n').length) throw new Error('sandbox rewrite changed the line count');
