@@ -4,11 +4,15 @@
 //   ssl_certificate / ssl_certificate_key / ssl_trusted_certificate → a self-signed pair made
 //                                      once with openssl;
 //   absolute access_log / error_log    → <prefix>/logs/…;
-//   proxy_cache_path                   → <prefix>/cache/…;
+//   proxy_cache_path (and the fastcgi/scgi/uwsgi ones) → <prefix>/cache/…;
 //   pid                                → <prefix>/nginx.pid (or -g "pid …;" when the tree has none);
 //   *_temp_path                        → <prefix>/temp/…;
 //   /etc/nginx/, /data/nginx/          → <prefix>/ (includes written for the distro or container
-//                                      layout; the tree mirrors those folders).
+//                                      layout; the tree mirrors those folders);
+//   /etc/letsencrypt/                  → <prefix>/letsencrypt/ (certbot's options-ssl-nginx.conf
+//                                      and ssl-dhparams.pem; the tree holds copies);
+//   /config/nginx/                     → <prefix>/ (the linuxserver.io images keep their
+//                                      configuration there).
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { nginxTest, type Certs, type NginxVerdict } from './nginx';
@@ -38,9 +42,11 @@ export function sandboxText(text: string, prefix: string, certs: Certs): string 
     .replace(/(\bssl_certificate_key\s+)("?)[^\s;"]+\2(\s*;)/g, (_m, a: string, _q, c: string) => `${a}${certs.key}${c}`)
     .replace(/(\bssl_trusted_certificate\s+)("?)[^\s;"]+\2(\s*;)/g, (_m, a: string, _q, c: string) => `${a}${certs.cert}${c}`)
     .replace(/(\b(?:access_log|error_log)\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/logs/${flat(p)}`)
-    .replace(/(\bproxy_cache_path\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/cache/${flat(p)}`)
+    .replace(/(\b(?:proxy|fastcgi|scgi|uwsgi)_cache_path\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/cache/${flat(p)}`)
     .replace(/(\b(?:client_body|proxy|fastcgi|uwsgi|scgi)_temp_path\s+)(\/[^\s;]+)/g, (_m, a: string, p: string) => `${a}${prefix}/temp/${flat(p)}`)
     .replace(/^(\s*pid\s+)[^;\n]+;/gm, (_m, a: string) => `${a}${prefix}/nginx.pid;`)
+    .split('/etc/letsencrypt/').join(prefix + '/letsencrypt/')
+    .split('/config/nginx/').join(prefix + '/')
     .split('/etc/nginx/').join(prefix + '/')
     .split('/data/nginx/').join(prefix + '/');
   if (out.split('\n').length !== text.split('\n').length) throw new Error('sandbox rewrite changed the line count');
