@@ -12,6 +12,7 @@ import { wireDocuments } from './lsp/documents';
 import { logUncaught, makeGuard } from './lsp/guard';
 import { initialize, initialized } from './lsp/lifecycle';
 import { definition, documentSymbols, hover, workspaceSymbols } from './lsp/navigation';
+import { inlayHints, withEffectiveHover } from './lsp/effective';
 import { NginxTester } from './lsp/nginxTest';
 import { Projects } from './lsp/projects';
 import { Publisher } from './lsp/publisher';
@@ -65,7 +66,8 @@ connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', undefined, (pa
 connection.onCodeAction(guard('codeAction', [], (params) => codeActions(ctx, params)));
 connection.onCodeActionResolve((action) => guard('codeActionResolve', action, () => resolveCodeAction(ctx, action))());
 connection.onCompletion(guard('completion', [], (params) => completion(ctx, params)));
-connection.onHover(guard('hover', null, (params) => hover(ctx, params)));
+connection.onHover(guard('hover', null, (params) => withEffectiveHover(ctx, params, hover(ctx, params))));
+connection.languages.inlayHint.on(guard('inlayHint', [], (params) => inlayHints(ctx, params)));
 connection.onDefinition(guard('definition', null, (params) => definition(ctx, params)));
 connection.onDocumentSymbol(guard('documentSymbol', [], (params) => documentSymbols(ctx, params)));
 connection.onDocumentFormatting(guard('formatting', [], (params) => formatDocument(ctx, params)));

@@ -138,7 +138,7 @@ function viewOf(b: ProxyBlock, model: WsModel, root: RootAnalysis): ProxyView {
     value: h.value,
     from: h.node && place(h.node),
     level: h.at < 0 ? 'nginx default' : levelName(b.levels[h.at]),
-    conditional: variablesOf(h.value).length > 0,
+    conditional: h.at >= 0 && variablesOf(h.value).length > 0,
   });
   const setting = (name: string, def: string): ViewSetting => {
     const n = nearest(b, name);
@@ -239,8 +239,8 @@ export function viewMarkdown(v: ProxyView, where: (p: ViewPlace) => string): str
   out.push(`Header lines in effect: ${v.headerLevel === 'nginx defaults only' ? 'no level sets proxy_set_header, nginx\'s defaults only' : `those of ${v.headerLevel} (a level with its own proxy_set_header lines inherits none)`}.`, '');
   out.push('| header | value | from |', '|---|---|---|');
   for (const h of v.headers) {
-    const framing = h.level === 'nginx default' && (h.name === 'Content-Length' || h.name === 'Transfer-Encoding');
-    out.push(`| ${h.name} | ${framing ? 'when the request has a body' : code(h.value)}${h.conditional && !framing ? ' (not sent when empty)' : ''} | ${h.from ? `${h.level} (${where(h.from)})` : 'nginx default'} |`);
+    const framing = h.level !== 'nginx default' ? undefined : h.name === 'Content-Length' ? 'the body\'s length, when the request has one' : h.name === 'Transfer-Encoding' ? '`chunked` for a chunked body not buffered (proxy_request_buffering off, HTTP/1.1)' : undefined;
+    out.push(`| ${h.name} | ${framing ?? code(h.value)}${h.conditional ? ' (not sent when empty)' : ''} | ${h.from ? `${h.level} (${where(h.from)})` : 'nginx default'} |`);
   }
   out.push('');
   if (v.passRequestHeaders.value === 'off') out.push(`The client's headers are not passed on (proxy_pass_request_headers off, ${src(v.passRequestHeaders)}).`);
