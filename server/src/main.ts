@@ -12,7 +12,7 @@ import { wireDocuments } from './lsp/documents';
 import { logUncaught, makeGuard } from './lsp/guard';
 import { initialize, initialized } from './lsp/lifecycle';
 import { definition, documentSymbols, hover, workspaceSymbols } from './lsp/navigation';
-import { inlayHints, withEffectiveHover } from './lsp/effective';
+import { inlayHints, wireInlayRefresh, withEffectiveHover } from './lsp/effective';
 import { NginxTester } from './lsp/nginxTest';
 import { Projects } from './lsp/projects';
 import { Publisher } from './lsp/publisher';
@@ -88,6 +88,7 @@ ctx.documents.onDidSave(guard('didSave', undefined, ({ document }) => {
   if (file !== undefined) void guard('nginx -t', undefined, () => nginxTest.onSave(file))();
 }));
 wireDocuments(ctx, publisher, guard);
+wireInlayRefresh(ctx, () => init?.params.capabilities.workspace?.inlayHint?.refreshSupport === true);
 
 ctx.documents.listen(connection);
 connection.listen();

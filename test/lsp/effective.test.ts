@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Hover, InlayHint, InlayHintLabelPart, Position } from 'vscode-languageserver-protocol';
-import { copyFixture, LspSession, uriOf } from './harness';
+import { copyFixture, DEFAULT_CAPABILITIES, LspSession, uriOf } from './harness';
 
 const labelOf = (h: InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
 const tooltipOf = (h: InlayHint) => (typeof h.tooltip === 'object' ? h.tooltip.value : h.tooltip ?? '');
@@ -18,7 +18,10 @@ test('inlay hints and hover of what nginx sends upstream, over stdio', async (t)
   const app = path.join(root, 'conf.d/app.conf');
   const session = LspSession.start();
   t.after(() => { session.child.kill(); fs.rmSync(root, { recursive: true, force: true }); });
-  const init = await session.initialize(root);
+  let refreshed!: () => void;
+  const refresh = new Promise<void>((r) => (refreshed = r));
+  session.rpc.onRequest('workspace/inlayHint/refresh', () => { refreshed(); return null; });
+  const init = await session.initialize(root, undefined, { ...DEFAULT_CAPABILITIES, workspace: { ...DEFAULT_CAPABILITIES.workspace, inlayHint: { refreshSupport: true } } });
   assert.equal(init.capabilities.inlayHintProvider, true);
   await session.rpc.sendNotification('initialized', {});
   await session.until('the folder scan', () => session.logs.some((l) => /: \d+ nginx files? in \d+ folders/.test(l)));
@@ -75,6 +78,10 @@ test('inlay hints and hover of what nginx sends upstream, over stdio', async (t)
     await session.diagnostics(uriOf(app), () => true);
     const hs = await hints(uriOf(app));
     assert.deepEqual(hs.filter((h) => labelOf(h).startsWith('ignored')), []);
+    // an edit can change other files' hints: the client is asked to fetch every visible file's again
+    await Promise.race([refresh, new Promise((_, reject) => setTimeout(() => reject(new Error('no workspace/inlayHint/refresh within 5 s')), 5000))]);
+    // (nginx.conf's line is still dropped: the server level still has lines of its own)
+    assert.deepEqual((await hints(uriOf(main))).map(labelOf), ['ignored by all 2 proxies below: each has its own proxy_set_header lines']);
     const apiHint = hs.find((h) => h.position.line === lineOf(edited, 'proxy_pass http://127.0.0.1:9001'));
     assert.equal(apiHint && labelOf(apiHint), 'upstream: HTTP/1.1 · Upgrade: $http_upgrade, Connection: $connection_upgrade, Host · read 600s');
   });

@@ -87,3 +87,22 @@ function relative(from: FileId, to: FileId): string {
   while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
   return i === 0 ? to : [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
 }
+
+/** How long after the last edit the client is asked to fetch the hints again. */
+const REFRESH_MS = 400;
+
+/**
+ * An edit in one file changes the hints of others (a server's lines in nginx.conf, the locations
+ * in conf.d/): after a pause, clients that can (workspace.inlayHint.refreshSupport) are asked to
+ * fetch every visible file's hints again. The edited file's own are fetched by the client anyway.
+ */
+export function wireInlayRefresh(ctx: ServerContext, canRefresh: () => boolean): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  ctx.documents.onDidChangeContent(() => {
+    if (!canRefresh()) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      ctx.connection.languages.inlayHint.refresh().catch((e: Error) => ctx.connection.console.warn(`inlay hint refresh: ${e.message}`));
+    }, REFRESH_MS);
+  });
+}
