@@ -7,7 +7,7 @@
 import type { Workspace } from '../analysis';
 import { modelOf } from '../rules/run';
 import { stockProxyParams, type ProxyBlock, type WsModel } from '../model/effective';
-import { PROXY_PARAMS_LINES, upstreamRequest, variablesOf, type HeaderEntry, type UpstreamRequest } from '../model/headerList';
+import { PROXY_PARAMS_LINES, directivesOf, nearestDirective, upstreamRequest, variablesOf, type HeaderEntry, type UpstreamRequest } from '../model/headerList';
 import type { ENode, Level, RootAnalysis } from '../model/tree';
 import type { FileId, Span } from '../types';
 
@@ -93,12 +93,21 @@ const SETTINGS: [string, string][] = [
 
 const place = (n: ENode): ViewPlace => ({ file: n.file, span: n.d.span });
 
+const names = new WeakMap<Level, string>();
+
 function levelName(l: Level | undefined): string {
-  const n = l?.node;
+  if (!l) return 'the top of the file';
+  let s = names.get(l);
+  if (s === undefined) names.set(l, (s = nameOf(l)));
+  return s;
+}
+
+function nameOf(l: Level): string {
+  const n = l.node;
   if (!n) return 'the top of the file';
   const args = n.d.args.map((a) => a.raw).join(' ');
   if (n.d.name === 'server') {
-    const name = n.children.find((c) => c.d.name === 'server_name')?.d.arg(0);
+    const name = directivesOf(l, 'server_name')[0]?.d.arg(0);
     return name ? `server ${name}` : 'server';
   }
   return args ? `${n.d.name} ${args}` : n.d.name;
@@ -109,15 +118,6 @@ function blockName(b: ProxyBlock): string {
   let loc: ENode | undefined = b.node.parent;
   while (loc && loc.d.name !== 'location') loc = loc.parent;
   return `${levelName(b.levels[0])}${loc ? ` in location ${loc.d.args.map((a) => a.raw).join(' ')}` : ''}`;
-}
-
-function nearest(b: ProxyBlock, name: string): [ENode, Level] | undefined {
-  for (const l of b.levels) {
-    let last: ENode | undefined;
-    for (const c of l.children) if (c.d.name === name && c.d.wordCount >= 2) last = c;
-    if (last) return [last, l];
-  }
-  return undefined;
 }
 
 /** The request head of one proxy block, with stock proxy_params counted where it is included. */
@@ -131,8 +131,7 @@ export function requestOf(b: ProxyBlock, model: WsModel, root: RootAnalysis): Up
   });
 }
 
-function viewOf(b: ProxyBlock, model: WsModel, root: RootAnalysis): ProxyView {
-  const req = requestOf(b, model, root);
+function viewOf(b: ProxyBlock, req: UpstreamRequest, model: WsModel, root: RootAnalysis): ProxyView {
   const header = (h: HeaderEntry): ViewHeader => ({
     name: h.name,
     value: h.value,
@@ -141,8 +140,8 @@ function viewOf(b: ProxyBlock, model: WsModel, root: RootAnalysis): ProxyView {
     conditional: h.at >= 0 && variablesOf(h.value).length > 0,
   });
   const setting = (name: string, def: string): ViewSetting => {
-    const n = nearest(b, name);
-    return n ? { name, value: n[0].d.args.slice(0, n[0].d.wordCount - 1).map((a) => a.value).join(' '), from: place(n[0]), level: levelName(n[1]) } : { name, value: def };
+    const [n, at] = nearestDirective(b.levels, name);
+    return n ? { name, value: n.d.args.slice(0, n.d.wordCount - 1).map((a) => a.value).join(' '), from: place(n), level: levelName(b.levels[at]) } : { name, value: def };
   };
   const version = model.version.slice(0, model.version[2] ? 3 : 2).join('.');
   const pp = b.proxyPass;
@@ -154,13 +153,13 @@ function viewOf(b: ProxyBlock, model: WsModel, root: RootAnalysis): ProxyView {
     hintAt: pp.d.span.end,
     block: blockName(b),
     httpVersion: req.httpVersionNode
-      ? { name: 'proxy_http_version', value: req.httpVersion, from: place(req.httpVersionNode), level: levelName(b.levels.find((l) => l.children.includes(req.httpVersionNode!))) }
+      ? { name: 'proxy_http_version', value: req.httpVersion, from: place(req.httpVersionNode), level: levelName(b.levels[req.httpVersionAt]) }
       : { name: 'proxy_http_version', value: req.httpVersion },
     headers: req.headers.map(header),
     silenced: req.silenced.map(header),
     blocked: [...new Set([...req.headers, ...req.silenced].map((h) => h.name.toLowerCase()))],
     passRequestHeaders: req.passRequestHeadersNode
-      ? { name: 'proxy_pass_request_headers', value: req.passRequestHeaders ? 'on' : 'off', from: place(req.passRequestHeadersNode), level: levelName(b.levels.find((l) => l.children.includes(req.passRequestHeadersNode!))) }
+      ? { name: 'proxy_pass_request_headers', value: req.passRequestHeaders ? 'on' : 'off', from: place(req.passRequestHeadersNode), level: levelName(b.levels[req.passRequestHeadersAt]) }
       : { name: 'proxy_pass_request_headers', value: 'on' },
     settings: SETTINGS.map(([n, d]) => setting(n, d)),
     dropped: req.dropped.map(place),
@@ -170,41 +169,62 @@ function viewOf(b: ProxyBlock, model: WsModel, root: RootAnalysis): ProxyView {
   };
 }
 
+// One answer per file and analysis: the editor asks again for every scroll and hover.
+const cache = new WeakMap<Workspace, Map<FileId, { models: WsModel[]; views: EffectiveViews }>>();
+
 /** Every proxy_pass of `file` and every dropped proxy_set_header line in it, over the roots that read it. */
 export function effectiveViews(ws: Workspace, file: FileId): EffectiveViews {
+  const roots = ws.rootsOf(file);
+  const models = roots.map((r) => modelOf(ws, r, ws.options));
+  let byFile = cache.get(ws);
+  if (!byFile) cache.set(ws, (byFile = new Map()));
+  const hit = byFile.get(file);
+  if (hit && hit.models.length === models.length && hit.models.every((m, i) => m === models[i])) return hit.views;
+  const views = compute(roots, models, file);
+  if (byFile.size > 64) byFile.clear();
+  byFile.set(file, { models, views });
+  return views;
+}
+
+function compute(roots: RootAnalysis[], models: WsModel[], file: FileId): EffectiveViews {
   const proxies = new Map<string, ProxyView>();
-  const dropped = new Map<ENode['d'], { node: ENode; droppedFor: DroppedLine['droppedFor']; usedBy: Set<string> }>();
+  const dropped = new Map<ENode['d'], { node: ENode; droppedFor: DroppedLine['droppedFor']; levelKey: unknown }>();
+  /** The blocks whose lines in effect are a level's (by the level's directive, or the root for a file's top). */
+  const usedBy = new Map<unknown, Set<string>>();
   const seenBlocks = new Set<string>();
-  for (const root of ws.rootsOf(file)) {
-    const model = modelOf(ws, root, ws.options);
+  roots.forEach((root, r) => {
+    const model = models[r];
     for (const b of model.proxies) {
       const key = `${b.proxyPass.file}\0${b.proxyPass.d.span.start}`;
-      const mine = b.proxyPass.file === file;
-      if (mine && !proxies.has(key)) proxies.set(key, viewOf(b, model, root));
       if (seenBlocks.has(key)) continue;
       seenBlocks.add(key);
       const req = requestOf(b, model, root);
+      if (b.proxyPass.file === file) proxies.set(key, viewOf(b, req, model, root));
       // what an unread include at or below the level in effect holds is unknown: say nothing
       if (req.headerAt < 0 || (b.unseen !== undefined && b.unseen <= req.headerAt)) continue;
-      const first = b.levels[req.headerAt].children.find((c) => c.d.name === 'proxy_set_header' || (c.d.name === 'include' && root.unfollowed.has(c)))!;
-      for (const n of b.levels[req.headerAt].children) {
-        if (n.d.name === 'proxy_set_header' && n.file === file) entry(n).usedBy.add(key);
-      }
+      const level = b.levels[req.headerAt];
+      const levelKey = level.node?.d ?? root.root;
+      let users = usedBy.get(levelKey);
+      if (!users) usedBy.set(levelKey, (users = new Set()));
+      users.add(key);
+      let first: ENode | undefined;
       for (const n of req.dropped) {
         if (n.file !== file) continue;
-        entry(n).droppedFor.push({ block: blockName(b), at: place(b.proxyPass), replacedBy: place(first) });
+        if (!first) {
+          // the level's first line: its first proxy_set_header, or the stock include before it
+          const lines = directivesOf(level, 'proxy_set_header');
+          const stock = stockProxyParams(level, root);
+          first = !stock || (lines.length && (stock.file !== lines[0].file || lines[0].d.span.start < stock.d.span.start)) ? lines[0] : stock;
+        }
+        let e = dropped.get(n.d);
+        if (!e) dropped.set(n.d, (e = { node: n, droppedFor: [], levelKey: n.parent?.d ?? root.root }));
+        e.droppedFor.push({ block: blockName(b), at: place(b.proxyPass), replacedBy: place(first) });
       }
     }
-  }
-  function entry(n: ENode) {
-    let e = dropped.get(n.d);
-    if (!e) dropped.set(n.d, (e = { node: n, droppedFor: [], usedBy: new Set() }));
-    return e;
-  }
+  });
   const lines: DroppedLine[] = [];
   for (const e of dropped.values()) {
-    if (!e.droppedFor.length) continue;
-    lines.push({ file, span: e.node.d.span, hintAt: e.node.d.span.end, droppedFor: e.droppedFor, usedBy: e.usedBy.size });
+    lines.push({ file, span: e.node.d.span, hintAt: e.node.d.span.end, droppedFor: e.droppedFor, usedBy: usedBy.get(e.levelKey)?.size ?? 0 });
   }
   lines.sort((a, b) => a.span.start - b.span.start);
   return { proxies: [...proxies.values()].sort((a, b) => a.span.start - b.span.start), dropped: lines };

@@ -31,6 +31,8 @@ export interface UpstreamRequest {
   httpVersion: string;
   /** The proxy_http_version in force, undefined for the default. */
   httpVersionNode?: ENode;
+  /** Index in `levels` of its level, -1 for the default. */
+  httpVersionAt: number;
   /** Index in `levels` of the level whose proxy_set_header lines are in effect, -1 for none. */
   headerAt: number;
   /**
@@ -45,6 +47,7 @@ export interface UpstreamRequest {
   /** Whether the client's other headers are passed on (proxy_pass_request_headers). */
   passRequestHeaders: boolean;
   passRequestHeadersNode?: ENode;
+  passRequestHeadersAt: number;
   /** proxy_set_header lines of the levels above the one in effect: nginx ignores them for this block. */
   dropped: ENode[];
 }
@@ -88,21 +91,36 @@ export const PROXY_PARAMS_LINES: [string, string][] = [
   ['X-Forwarded-Proto', '$scheme'],
 ];
 
-/** The valid proxy_set_header lines a level holds directly (includes spliced in), in order. */
-function ownHeaders(l: Level): ENode[] {
-  const out: ENode[] = [];
-  // a proxy_set_header without its two arguments is nginx's error, not a header
-  for (const c of l.children) if (c.d.name === 'proxy_set_header' && c.d.wordCount === 3) out.push(c);
-  return out;
+// A level's directives by name, made once per level (many blocks share a server's and http's).
+const indexes = new WeakMap<Level, Map<string, ENode[]>>();
+
+/**
+ * The directives named `name` a level holds directly (includes spliced in), in order; a
+ * proxy_set_header without its two arguments is nginx's error, not a header, and is left out.
+ */
+export function directivesOf(l: Level, name: string): ENode[] {
+  let m = indexes.get(l);
+  if (!m) {
+    m = new Map();
+    for (const c of l.children) {
+      if (c.d.name === 'proxy_set_header' && c.d.wordCount !== 3) continue;
+      const list = m.get(c.d.name);
+      if (list) list.push(c); else m.set(c.d.name, [c]);
+    }
+    indexes.set(l, m);
+  }
+  return m.get(name) ?? NONE;
 }
 
-function nearest(levels: Level[], name: string): ENode | undefined {
-  for (const l of levels) {
-    let last: ENode | undefined;
-    for (const c of l.children) if (c.d.name === name && c.d.wordCount >= 2) last = c;
-    if (last) return last;
+const NONE: ENode[] = [];
+
+/** The nearest level's (last) directive of a name with an argument, and that level's index; -1 for none. */
+export function nearestDirective(levels: Level[], name: string): [ENode | undefined, number] {
+  for (let i = 0; i < levels.length; i++) {
+    const o = directivesOf(levels[i], name);
+    for (let k = o.length - 1; k >= 0; k--) if (o[k].d.wordCount >= 2) return [o[k], i];
   }
-  return undefined;
+  return [undefined, -1];
 }
 
 /** The request head nginx builds for a block, from its levels (innermost first, as ProxyBlock.levels). */
@@ -110,19 +128,24 @@ export function upstreamRequest(levels: Level[], options: UpstreamRequestOptions
   let headerAt = -1;
   let own: HeaderEntry[] = [];
   for (let i = 0; i < levels.length && headerAt < 0; i++) {
-    const lines: HeaderEntry[] = [];
-    // in order: the level's own lines and a stock include's, where each stands
+    const lines = directivesOf(levels[i], 'proxy_set_header');
     const stock = options.stock?.(levels[i]);
-    const stockAt = new Map<ENode, StockEntry[]>();
-    for (const s of stock ?? []) stockAt.set(s.node, [...(stockAt.get(s.node) ?? []), s]);
-    for (const c of levels[i].children) {
-      if (c.d.name === 'proxy_set_header' && c.d.wordCount === 3) lines.push({ name: c.d.arg(0)!, value: c.d.arg(1)!, node: c, at: i });
-      for (const s of stockAt.get(c) ?? []) lines.push({ name: s.name, value: s.value, node: s.node, at: i });
+    if (!lines.length && !stock?.length) continue;
+    headerAt = i;
+    if (!stock?.length) {
+      own = lines.map((c) => ({ name: c.d.arg(0)!, value: c.d.arg(1)!, node: c, at: i }));
+      break;
     }
-    if (lines.length) { headerAt = i; own = lines; }
+    // in order: the level's own lines and a stock include's, where each stands
+    const stockAt = new Map<ENode, StockEntry[]>();
+    for (const s of stock) stockAt.set(s.node, [...(stockAt.get(s.node) ?? []), s]);
+    for (const c of levels[i].children) {
+      if (c.d.name === 'proxy_set_header' && c.d.wordCount === 3) own.push({ name: c.d.arg(0)!, value: c.d.arg(1)!, node: c, at: i });
+      for (const s of stockAt.get(c) ?? []) own.push({ name: s.name, value: s.value, node: s.node, at: i });
+    }
   }
   const dropped: ENode[] = [];
-  if (headerAt >= 0) for (let i = headerAt + 1; i < levels.length; i++) dropped.push(...ownHeaders(levels[i]));
+  if (headerAt >= 0) for (let i = headerAt + 1; i < levels.length; i++) dropped.push(...directivesOf(levels[i], 'proxy_set_header'));
 
   const all = [...own];
   const names = new Set(own.map((h) => h.name.toLowerCase()));
@@ -130,17 +153,19 @@ export function upstreamRequest(levels: Level[], options: UpstreamRequestOptions
     if (!names.has(name.toLowerCase())) all.push({ name, value, at: -1 });
   }
   const blocked = new Set(all.map((h) => h.name.toLowerCase()));
-  const versionNode = nearest(levels, 'proxy_http_version');
-  const passNode = nearest(levels, 'proxy_pass_request_headers');
+  const [versionNode, versionAt] = nearestDirective(levels, 'proxy_http_version');
+  const [passNode, passAt] = nearestDirective(levels, 'proxy_pass_request_headers');
   return {
     httpVersion: versionNode?.d.arg(0) ?? (options.http11ByDefault ? '1.1' : '1.0'),
     httpVersionNode: versionNode,
+    httpVersionAt: versionAt,
     headerAt,
     headers: all.filter((h) => h.value !== ''),
     silenced: all.filter((h) => h.value === ''),
     blocked,
     passRequestHeaders: passNode?.d.arg(0) !== 'off',
     passRequestHeadersNode: passNode,
+    passRequestHeadersAt: passAt,
     dropped,
   };
 }
