@@ -128,7 +128,31 @@ http {
   assert.equal(proxies[0].httpVersion.value, '1.1');
   assert.ok(!proxies[0].headers.some((h) => h.name === 'Connection'));
   assert.equal(proxies[0].version, '1.29.7');
+  assert.equal(proxies[1].cache, undefined);
   const inSnippet = effectiveViews(ws, '/w/snippets/ws.conf');
   assert.equal(inSnippet.proxies.length, 0);
   assert.deepEqual(inSnippet.dropped.map((d) => [lineOf(snippet)(d), d.droppedFor.length, d.usedBy]), [['1', 2, 0], ['2', 2, 0]]);
+});
+
+test('proxy_cache in force: the view says which requests get the cache\'s headers', () => {
+  const text = `events {}
+http {
+    proxy_cache_path /tmp/c keys_zone=z:1m;
+    server {
+        proxy_cache z;
+        proxy_cache_methods POST;
+        location /a/ {
+            proxy_pass http://127.0.0.1:9000;
+        }
+        location /b/ {
+            proxy_cache off;
+            proxy_pass http://127.0.0.1:9000;
+        }
+    }
+}
+`;
+  const [a, b] = effectiveViews(workspace({ '/w/nginx.conf': text }), '/w/nginx.conf').proxies;
+  assert.deepEqual(a.cache?.methods, ['GET', 'HEAD', 'POST']);
+  assert.match(viewMarkdown(a, lineOf(text)), /proxy_cache is on \(5\): for GET and HEAD and POST requests/);
+  assert.equal(b.cache, undefined);
 });

@@ -93,3 +93,22 @@ http {
 test('variablesOf reads $name and ${name}', () => {
   assert.deepEqual(variablesOf('pre-$http_X_A${b}c$'), ['http_x_a', 'b']);
 });
+
+test('proxy_cache: a cacheable request gets the cache\'s defaults, another method the plain list', () => {
+  const [a] = blocks(`events {}
+http {
+    server {
+        location /a/ {
+            proxy_cache z;
+            proxy_pass http://b;
+        }
+    }
+}
+`);
+  const r = upstreamRequest(a.levels, { http11ByDefault: false });
+  assert.deepEqual(r.cache?.methods, ['GET', 'HEAD']);
+  const client = { headers: [['Range', 'bytes=0-1'], ['If-None-Match', '"x"']] as [string, string][] };
+  const none = () => '';
+  assert.deepEqual(headLines(r, { ...client, method: 'GET' }, none), []);
+  assert.deepEqual(headLines(r, { ...client, method: 'POST' }, none), client.headers);
+});

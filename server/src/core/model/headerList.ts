@@ -44,6 +44,13 @@ export interface UpstreamRequest {
   silenced: HeaderEntry[];
   /** Lower-cased names whose client headers are never passed on (every configured and default name). */
   blocked: Set<string>;
+  /**
+   * With proxy_cache on, a request whose method may be cached (GET and HEAD, and what
+   * proxy_cache_methods adds) is built from another list: the same lines, with the cache's
+   * defaults (conditional headers from the cached copy, the client's Range and preconditions
+   * removed) appended instead.
+   */
+  cache?: { node: ENode; methods: string[]; headers: HeaderEntry[]; silenced: HeaderEntry[]; blocked: Set<string> };
   /** Whether the client's other headers are passed on (proxy_pass_request_headers). */
   passRequestHeaders: boolean;
   passRequestHeadersNode?: ENode;
@@ -82,6 +89,16 @@ const DEFAULTS_1_22: [string, string][] = [
 ];
 /** nginx ≥ 1.29.7 no longer sends Connection by default (changes, 1.29.7); the client's is still not passed. */
 const DEFAULTS_1_29_7: [string, string][] = DEFAULTS_1_22.map(([n, v]) => [n, n === 'Connection' ? '' : v]);
+
+/** ngx_http_proxy_cache_headers (1.22): appended after the others for a request that may be cached. */
+const CACHE_DEFAULTS: [string, string][] = [
+  ['If-Modified-Since', '$upstream_cache_last_modified'],
+  ['If-Unmodified-Since', ''],
+  ['If-None-Match', '$upstream_cache_etag'],
+  ['If-Match', ''],
+  ['Range', ''],
+  ['If-Range', ''],
+];
 
 /** Debian's stock proxy_params, which a level including it sets as its own. */
 export const PROXY_PARAMS_LINES: [string, string][] = [
@@ -147,12 +164,21 @@ export function upstreamRequest(levels: Level[], options: UpstreamRequestOptions
   const dropped: ENode[] = [];
   if (headerAt >= 0) for (let i = headerAt + 1; i < levels.length; i++) dropped.push(...directivesOf(levels[i], 'proxy_set_header'));
 
-  const all = [...own];
-  const names = new Set(own.map((h) => h.name.toLowerCase()));
-  for (const [name, value] of options.http11ByDefault ? DEFAULTS_1_29_7 : DEFAULTS_1_22) {
-    if (!names.has(name.toLowerCase())) all.push({ name, value, at: -1 });
+  const merge = (defaults: [string, string][]) => {
+    const all = [...own];
+    const names = new Set(own.map((h) => h.name.toLowerCase()));
+    for (const [name, value] of defaults) if (!names.has(name.toLowerCase())) all.push({ name, value, at: -1 });
+    return { headers: all.filter((h) => h.value !== ''), silenced: all.filter((h) => h.value === ''), blocked: new Set(all.map((h) => h.name.toLowerCase())) };
+  };
+  const defaults = options.http11ByDefault ? DEFAULTS_1_29_7 : DEFAULTS_1_22;
+  const plain = merge(defaults);
+  const [cacheNode] = nearestDirective(levels, 'proxy_cache');
+  let cache: UpstreamRequest['cache'];
+  if (cacheNode && cacheNode.d.arg(0) !== 'off') {
+    const [methodsNode] = nearestDirective(levels, 'proxy_cache_methods');
+    const methods = new Set(['GET', 'HEAD', ...(methodsNode?.d.args.slice(0, methodsNode.d.wordCount - 1).map((a) => a.value.toUpperCase()) ?? [])]);
+    cache = { node: cacheNode, methods: [...methods], ...merge([...defaults, ...CACHE_DEFAULTS]) };
   }
-  const blocked = new Set(all.map((h) => h.name.toLowerCase()));
   const [versionNode, versionAt] = nearestDirective(levels, 'proxy_http_version');
   const [passNode, passAt] = nearestDirective(levels, 'proxy_pass_request_headers');
   return {
@@ -160,9 +186,8 @@ export function upstreamRequest(levels: Level[], options: UpstreamRequestOptions
     httpVersionNode: versionNode,
     httpVersionAt: versionAt,
     headerAt,
-    headers: all.filter((h) => h.value !== ''),
-    silenced: all.filter((h) => h.value === ''),
-    blocked,
+    ...plain,
+    cache,
     passRequestHeaders: passNode?.d.arg(0) !== 'off',
     passRequestHeadersNode: passNode,
     passRequestHeadersAt: passAt,
@@ -172,6 +197,8 @@ export function upstreamRequest(levels: Level[], options: UpstreamRequestOptions
 
 /** A client request as nginx has parsed it: headers in the order received. */
 export interface ClientRequest {
+  /** GET unless said. */
+  method?: string;
   headers: [string, string][];
 }
 
@@ -181,13 +208,14 @@ export interface ClientRequest {
  * proxying (invalid names) are the caller's to leave out.
  */
 export function headLines(req: UpstreamRequest, client: ClientRequest, expand: (template: string) => string): [string, string][] {
+  const list = req.cache && req.cache.methods.includes((client.method ?? 'GET').toUpperCase()) ? req.cache : req;
   const out: [string, string][] = [];
-  for (const h of req.headers) {
+  for (const h of list.headers) {
     const v = expand(h.value);
     if (v !== '') out.push([h.name, v]);
   }
   if (req.passRequestHeaders) {
-    for (const [n, v] of client.headers) if (!req.blocked.has(n.toLowerCase())) out.push([n, v]);
+    for (const [n, v] of client.headers) if (!list.blocked.has(n.toLowerCase())) out.push([n, v]);
   }
   return out;
 }
