@@ -48,7 +48,7 @@ export async function inlayHints(ctx: ServerContext, params: InlayHintParams): P
   for (const v of views.proxies) {
     if (!inRange(v.hintAt)) continue;
     const tooltip = { kind: MarkupKind.Markdown, value: viewMarkdown(v, w.where) };
-    const label: InlayHintLabelPart[] = [{ value: 'upstream: ' }, ...summaryParts(v).map((p) => (p.from ? { value: p.text, location: w.location(p.from) } : { value: p.text }))];
+    const label: InlayHintLabelPart[] = [...summaryParts(v).map((p) => (p.from ? { value: p.text, location: w.location(p.from) } : { value: p.text }))];
     out.push({ position: lines.range({ start: v.hintAt, end: v.hintAt }).start, label, kind: InlayHintKind.Type, paddingLeft: true, tooltip });
   }
   for (const d of views.dropped) {

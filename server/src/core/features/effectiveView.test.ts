@@ -49,14 +49,14 @@ test('each proxy_pass: the HTTP version, the header lines in nginx\'s order with
     'Content-Length=$proxy_internal_body_length@nginx default', 'Transfer-Encoding=$proxy_internal_chunked@nginx default',
   ]);
   assert.deepEqual(wsLoc.silenced.map((h) => h.name), ['TE', 'Keep-Alive', 'Expect']);
-  assert.equal(summaryParts(wsLoc).map((p) => p.text).join(''), 'HTTP/1.1 · Upgrade: $http_upgrade, Connection: $connection_upgrade, Host · read 60s');
+  assert.equal(summaryParts(wsLoc).map((p) => p.text).join(''), '→ HTTP/1.1 · Upgrade, Connection, Host · read 60s');
   assert.deepEqual(wsLoc.dropped.map(lineOf(MAIN)), ['4']);
 
   assert.equal(api.httpVersion.value, '1.1');
   assert.deepEqual(api.headers.slice(0, 3).map((h) => `${h.name}=${h.value}`), ['Host=$host', 'Connection=close', 'Content-Length=$proxy_internal_body_length']);
   assert.deepEqual(api.silenced.map((h) => h.name), ['TE', 'Keep-Alive', 'Expect', 'Upgrade']);
   assert.equal(api.settings.find((s) => s.name === 'proxy_read_timeout')?.value, '600s');
-  assert.equal(summaryParts(api).map((p) => p.text).join(''), 'HTTP/1.1 · Host, Connection: close · read 600s');
+  assert.equal(summaryParts(api).map((p) => p.text).join(''), '→ HTTP/1.1 · Host, Connection: close · read 600s');
   assert.deepEqual(api.dropped.map(lineOf(MAIN)), ['9', '10', '4']);
   const md = viewMarkdown(api, lineOf(MAIN));
   assert.match(md, /\| Host \| `\$host` \(not sent when empty\) \| location \/api\/ \(15\) \|/);
@@ -74,8 +74,8 @@ test('lines dropped by inheritance: where they are written, for which blocks, an
     ['9', 1, ['location /api/']],
     ['10', 1, ['location /api/']],
   ]);
-  assert.equal(droppedSummary(dropped[0]), 'ignored by all 2 proxies below: each has its own proxy_set_header lines');
-  assert.equal(droppedSummary(dropped[1]), 'ignored by location /api/: it has its own proxy_set_header lines');
+  assert.equal(droppedSummary(dropped[0]), 'not inherited by any of the 2 proxies below');
+  assert.equal(droppedSummary(dropped[1]), 'not inherited by location /api/');
   assert.match(droppedMarkdown(dropped[1], lineOf(MAIN)), /location \/api\/ \(17\), its lines start at 15/);
 });
 

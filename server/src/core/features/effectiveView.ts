@@ -233,16 +233,20 @@ function compute(roots: RootAnalysis[], models: WsModel[], file: FileId): Effect
   return { proxies: [...proxies.values()].sort((a, b) => a.span.start - b.span.start), dropped: lines };
 }
 
-/** The short summary beside a proxy_pass: `HTTP/1.1 · Upgrade, Connection: upgrade-map, Host · read 600s`. */
+/**
+ * The short summary beside a proxy_pass, most telling first (editors may cut a long hint):
+ * `→ HTTP/1.1 · Upgrade, Connection, Host · read 600s`; a literal Connection or Upgrade value is
+ * shown (`Connection: close`), a variable one is in the full view.
+ */
 export function summaryParts(v: ProxyView): { text: string; from?: ViewPlace }[] {
-  const parts: { text: string; from?: ViewPlace }[] = [{ text: `HTTP/${v.httpVersion.value}`, from: v.httpVersion.from }, { text: ' · ' }];
+  const parts: { text: string; from?: ViewPlace }[] = [{ text: '→ ' }, { text: `HTTP/${v.httpVersion.value}`, from: v.httpVersion.from }, { text: ' · ' }];
   // the framing headers are there only for a request body: left to the full view
   const shown = v.headers.filter((h) => !(h.level === 'nginx default' && (h.name === 'Content-Length' || h.name === 'Transfer-Encoding')));
-  const MAX = 6;
+  const MAX = 5;
   shown.slice(0, MAX).forEach((h, i) => {
     if (i) parts.push({ text: ', ' });
     const lower = h.name.toLowerCase();
-    parts.push({ text: lower === 'connection' || lower === 'upgrade' ? `${h.name}: ${h.value}` : h.name, from: h.from });
+    parts.push({ text: (lower === 'connection' || lower === 'upgrade') && !variablesOf(h.value).length ? `${h.name}: ${h.value}` : h.name, from: h.from });
   });
   if (!shown.length) parts.push({ text: 'no headers' });
   if (shown.length > MAX) parts.push({ text: ` +${shown.length - MAX}` });
@@ -276,12 +280,11 @@ export function viewMarkdown(v: ProxyView, where: (p: ViewPlace) => string): str
   return out.join('\n');
 }
 
-/** The short note beside a dropped line. */
+/** The short note beside a dropped line (the why is in droppedMarkdown). */
 export function droppedSummary(d: DroppedLine): string {
   const n = d.droppedFor.length;
-  if (!d.usedBy && n > 1) return `ignored by all ${n} proxies below: each has its own proxy_set_header lines`;
-  const who = d.droppedFor[0].block + (n > 1 ? ` and ${n - 1} more` : '');
-  return `ignored by ${who}: ${n > 1 ? 'they have their' : 'it has its'} own proxy_set_header lines`;
+  if (!d.usedBy && n > 1) return `not inherited by any of the ${n} proxies below`;
+  return `not inherited by ${d.droppedFor[0].block}${n > 1 ? ` +${n - 1}` : ''}`;
 }
 
 /** Why a line is dropped, in Markdown. */
