@@ -100,8 +100,9 @@ http {
   assert.equal(proxies[0].unread && lineOf(text)(proxies[0].unread), '6');
   assert.match(viewMarkdown(proxies[0], lineOf(text)), /could not be read \(6\)/);
   assert.deepEqual(proxies[1].headers.slice(0, 4).map((h) => `${h.name}=${h.value}@${h.from && lineOf(text)(h.from)}`), [
-    'Host=$http_host@10', 'X-Real-IP=$remote_addr@10', 'X-Forwarded-For=$proxy_add_x_forwarded_for@10', 'X-Forwarded-Proto=$scheme@10',
+    'Host=$host@10', 'X-Real-IP=$remote_addr@10', 'X-Forwarded-For=$proxy_add_x_forwarded_for@10', 'X-Forwarded-Proto=$scheme@10',
   ]);
+  assert.match(viewMarkdown(proxies[1], lineOf(text)), /\| Host \| `\$host` \(not sent when empty\) \(Debian's proxy_params; older packages: `\$http_host`\) \| location \/b\/ \(10\) \|/);
   // dropped for /b/ (proxy_params replaces it), unknown for /a/: the line is still reported, for /b/ only
   assert.deepEqual(dropped.map((d) => [lineOf(text)(d), d.droppedFor.map((x) => x.block)]), [['4', ['location /b/']]]);
 });

@@ -27,6 +27,8 @@ export interface ViewHeader {
   level: string;
   /** The value has variables: the line is sent only when it is not empty for the request. */
   conditional: boolean;
+  /** It comes from a stock file the workspace does not hold (Debian's proxy_params): its usual lines. */
+  stock?: boolean;
 }
 
 export interface ViewSetting {
@@ -140,6 +142,7 @@ function viewOf(b: ProxyBlock, req: UpstreamRequest, model: WsModel, root: RootA
     from: h.node && place(h.node),
     level: h.at < 0 ? 'nginx default' : levelName(b.levels[h.at]),
     conditional: h.at >= 0 && variablesOf(h.value).length > 0,
+    stock: h.node?.d.name === 'include' || undefined,
   });
   const setting = (name: string, def: string): ViewSetting => {
     const [n, at] = nearestDirective(b.levels, name);
@@ -267,7 +270,8 @@ export function viewMarkdown(v: ProxyView, where: (p: ViewPlace) => string): str
   out.push('| header | value | from |', '|---|---|---|');
   for (const h of v.headers) {
     const framing = h.level !== 'nginx default' ? undefined : h.name === 'Content-Length' ? 'the body\'s length, when the request has one' : h.name === 'Transfer-Encoding' ? '`chunked` for a chunked body not buffered (proxy_request_buffering off, HTTP/1.1)' : undefined;
-    out.push(`| ${h.name} | ${framing ?? code(h.value)}${h.conditional ? ' (not sent when empty)' : ''} | ${h.from ? `${h.level} (${where(h.from)})` : 'nginx default'} |`);
+    const stock = h.stock ? (h.name === 'Host' ? ' (Debian\'s proxy_params; older packages: `$http_host`)' : ' (Debian\'s proxy_params)') : '';
+    out.push(`| ${h.name} | ${framing ?? code(h.value)}${h.conditional ? ' (not sent when empty)' : ''}${stock} | ${h.from ? `${h.level} (${where(h.from)})` : 'nginx default'} |`);
   }
   out.push('');
   if (v.passRequestHeaders.value === 'off') out.push(`The client's headers are not passed on (proxy_pass_request_headers off, ${src(v.passRequestHeaders)}).`);

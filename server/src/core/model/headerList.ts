@@ -100,9 +100,12 @@ const CACHE_DEFAULTS: [string, string][] = [
   ['If-Range', ''],
 ];
 
-/** Debian's stock proxy_params, which a level including it sets as its own. */
+/**
+ * Debian's stock proxy_params, which a level including it sets as its own. Its Host line depends
+ * on the package: `$http_host` for years, `$host` in the security updates of stable releases.
+ */
 export const PROXY_PARAMS_LINES: [string, string][] = [
-  ['Host', '$http_host'],
+  ['Host', '$host'],
   ['X-Real-IP', '$remote_addr'],
   ['X-Forwarded-For', '$proxy_add_x_forwarded_for'],
   ['X-Forwarded-Proto', '$scheme'],
