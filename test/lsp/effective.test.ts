@@ -70,6 +70,9 @@ test('inlay hints and hover of what nginx sends upstream, over stdio', async (t)
     assert.match(value, /What nginx sends upstream\*\* for location \/api\//);
     assert.match(value, /\| Host \| `\$host` \(not sent when empty\) \| location \/api\/ \(\[line 14\]/);
     assert.match(value, /Not used here: 3 proxy_set_header lines/);
+    // on a dropped line: why, and for which block
+    const onDropped: Hover | null = await session.rpc.sendRequest('textDocument/hover', { textDocument: { uri: uriOf(app) }, position: { line: lineOf(text, 'proxy_set_header Upgrade'), character: 8 } });
+    assert.match((onDropped?.contents as { value: string }).value, /nginx sends this line for 1 proxy block below, but not for these[^]*- location \/api\/ \(\[line 15\]/);
   });
 
   await t.test('an edit: the location without its own line inherits again, and nothing is dropped', async () => {
