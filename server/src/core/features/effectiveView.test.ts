@@ -63,6 +63,7 @@ test('each proxy_pass: the HTTP version, the header lines in nginx\'s order with
   assert.match(md, /\| Connection \| `close` \| nginx default \|/);
   assert.match(md, /proxy_read_timeout 600s — location \/api\/ \(16\)/);
   assert.match(md, /proxy_connect_timeout 60s — nginx default/);
+  assert.doesNotMatch(md, /1\.29\.7 changed/);
   assert.match(md, /except `host`, `connection`, `content-length`, `transfer-encoding`, `te`, `keep-alive`, `expect`, `upgrade`/);
 });
 
@@ -129,6 +130,7 @@ http {
   assert.equal(proxies[0].httpVersion.value, '1.1');
   assert.ok(!proxies[0].headers.some((h) => h.name === 'Connection'));
   assert.equal(proxies[0].version, '1.29.7');
+  assert.match(viewMarkdown(proxies[0], lineOf(main)), /nginx 1\.29\.7 changed the defaults/);
   assert.equal(proxies[1].cache, undefined);
   const inSnippet = effectiveViews(ws, '/w/snippets/ws.conf');
   assert.equal(inSnippet.proxies.length, 0);

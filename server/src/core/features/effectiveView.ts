@@ -65,6 +65,8 @@ export interface ProxyView {
   unread?: ViewPlace;
   /** The nginx version the view is for ('1.22'). */
   version: string;
+  /** The version changed the defaults (1.29.7: HTTP/1.1, no Connection: close); the list follows its changes file. */
+  newDefaults?: boolean;
   /** proxy_cache in force: requests of these methods are built with the cache's extra defaults. */
   cache?: { from: ViewPlace; methods: string[] };
 }
@@ -172,6 +174,7 @@ function viewOf(b: ProxyBlock, req: UpstreamRequest, model: WsModel, root: RootA
     unread: unread && place(unread),
     version,
     cache: req.cache && { from: place(req.cache.node), methods: req.cache.methods },
+    newDefaults: model.http11ByDefault || undefined,
   };
 }
 
@@ -277,6 +280,7 @@ export function viewMarkdown(v: ProxyView, where: (p: ViewPlace) => string): str
   if (v.passRequestHeaders.value === 'off') out.push(`The client's headers are not passed on (proxy_pass_request_headers off, ${src(v.passRequestHeaders)}).`);
   else out.push(`Then the client's own headers, in its order, except ${v.blocked.map((n) => '`' + n + '`').join(', ')} (the names above and the empty lines${v.silenced.length ? ': ' + v.silenced.map((h) => h.name).join(', ') : ''}).`);
   out.push('');
+  if (v.newDefaults) out.push(`nginx 1.29.7 changed the defaults (HTTP/1.1, no \`Connection: close\`): this list follows nginx's changes for that version; the line-by-line proof ran on 1.22.`, '');
   if (v.cache) out.push(`proxy_cache is on (${where(v.cache.from)}): for ${v.cache.methods.join(' and ')} requests nginx also writes If-Modified-Since and If-None-Match from the cached copy (when there is one) and does not pass the client's If-Unmodified-Since, If-Match, Range and If-Range.`, '');
   if (v.dropped.length) out.push(`Not used here: ${v.dropped.length} proxy_set_header line${v.dropped.length > 1 ? 's' : ''} of the levels above (${v.dropped.slice(0, 4).map(where).join(', ')}${v.dropped.length > 4 ? ', …' : ''}).`, '');
   if (v.unread) out.push(`An include that could not be read (${where(v.unread)}) may set more headers: the list may be incomplete.`, '');
