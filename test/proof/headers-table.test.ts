@@ -273,6 +273,8 @@ test('the header list the model predicts is the one nginx sends, line for line',
   let oldCases = 0;
   let oldExample: string | undefined;
   const mismatches: Mismatch[] = [];
+  /** What the generated cases covered, counted per proxy block or request. */
+  const covered = { inherited: 0, ownLines: 0, defaultsOnly: 0, droppedAbove: 0, duplicateNames: 0, emptyLiteral: 0, emptyVariable: 0, fromInclude: 0, nested: 0, inIf: 0, off: 0, cached: 0, post: 0 };
   for (const seed of SEEDS) {
     const g = gen(seed);
     for (let c = 0; c < CONFIGS_PER_SEED; c++) {
@@ -312,6 +314,16 @@ test('the header list the model predicts is the one nginx sends, line for line',
             const req = upstreamRequest(pb.levels, { http11ByDefault: model.http11ByDefault });
             // the model's own level in effect must be the one the list is built from
             assert.equal(req.headerAt, pb.at.headers, `level in effect for ${b.location}\n${listing}`);
+            if (req.headerAt < 0) covered.defaultsOnly++; else if (req.headerAt === 0) covered.ownLines++; else covered.inherited++;
+            if (req.dropped.length) covered.droppedAbove++;
+            const configured = req.headers.filter((h) => h.at >= 0);
+            if (new Set(configured.map((h) => h.name.toLowerCase())).size < configured.length) covered.duplicateNames++;
+            if (req.silenced.some((h) => h.at >= 0)) covered.emptyLiteral++;
+            if (configured.some((h) => h.node && h.node.file !== conf)) covered.fromInclude++;
+            if (b.location.endsWith('/in/')) covered.nested++;
+            if (b.inIf) covered.inIf++;
+            if (!req.passRequestHeaders) covered.off++;
+            if (req.cache) covered.cached++;
             for (let r = 0; r < REQUESTS_PER_BLOCK; r++) {
               cases++;
               // a POST with a body now and then: nginx reads it and sends its own Content-Length
@@ -321,6 +333,8 @@ test('the header list the model predicts is the one nginx sends, line for line',
               const head = `${method} ${b.uri} HTTP/1.1\r\n${client.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n${body}`;
               const answer = await send(port, head);
               const expand = expander(client, b.uri, echo.port, body);
+              if (body) covered.post++;
+              if (req.headers.some((h) => h.at >= 0 && /\$/.test(h.value) && expand(h.value) === '')) covered.emptyVariable++;
               const expected = [`${method} ${b.uri} HTTP/${req.httpVersion}`, ...headLines(req, { method, headers: client }, expand).map(([n, v]) => `${n}: ${v}`)].join('\n');
               const got = answer.status === 200 ? answer.body.split('\r\n').join('\n') : `status ${answer.status}: ${answer.body}`;
               if (got !== expected) mismatches.push({ seed, config: listing, request: head.replace(/\r\n/g, '\n'), expected, got });
@@ -347,6 +361,7 @@ test('the header list the model predicts is the one nginx sends, line for line',
     }
   }
   console.log(`headers-table: ${cases} requests over ${blocks} proxy blocks (${SEEDS.length} seeds × ${CONFIGS_PER_SEED} configs): ${cases - mismatches.length} agree with nginx, ${mismatches.length} differ`);
+  console.log(`headers-table: covered (blocks; requests for post/emptyVariable): ${JSON.stringify(covered)}`);
   console.log(`headers-table: effective.ts's header map (one entry per name) matches the configured lines nginx sent in ${oldAgree}/${oldCases}`);
   if (oldExample) console.log(`headers-table: smallest case where the map differs:\n${oldExample}`);
   if (mismatches.length) {
