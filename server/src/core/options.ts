@@ -181,6 +181,15 @@ export const OPTIONS: readonly OptionDecl[] = [
     cli: { command: 'fmt', flag: '--align' },
   },
   {
+    key: 'effectiveConfig.enable',
+    reader: 'server',
+    schema: { type: 'boolean' },
+    default: true,
+    scope: 'resource',
+    description: 'Show what nginx really sends upstream: beside every `proxy_pass`, an inlay hint with the HTTP version, the header lines in effect and the read timeout (its hover and the hover of `proxy_pass` list every line with the level and line it comes from, the client headers not passed on, the timeouts and buffering); beside a `proxy_set_header` line that inheritance drops for some location, a note saying for which. Inlay hints also follow `editor.inlayHints.enabled`.',
+    summary: 'Show what nginx sends upstream beside each `proxy_pass` (inlay hint and hover), and mark `proxy_set_header` lines inheritance drops.',
+  },
+  {
     key: 'probe.timeoutMs',
     reader: 'client',
     schema: { type: 'number', minimum: 100, maximum: 120000 },

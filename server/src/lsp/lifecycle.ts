@@ -21,6 +21,7 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       completionProvider: {},
       hoverProvider: true,
+      inlayHintProvider: true,
       definitionProvider: true,
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,

@@ -13,6 +13,7 @@ import { makeGuard } from './guard';
 import { initialize, initialized } from './lifecycle';
 import { definition, documentSymbols, hover, workspaceSymbols } from './navigation';
 import type { Platform } from './platform';
+import { inlayHints, wireInlayRefresh, withEffectiveHover } from './effective';
 import { Projects } from './projects';
 import { Publisher } from './publisher';
 import { onWatchedFiles } from './workspace';
@@ -54,7 +55,8 @@ export function serve(connection: Connection, platform: Platform): { ctx: Server
   connection.onCodeAction(guard('codeAction', [], (params) => codeActions(ctx, params)));
   connection.onCodeActionResolve((action) => guard('codeActionResolve', action, () => resolveCodeAction(ctx, action))());
   connection.onCompletion(guard('completion', [], (params) => completion(ctx, params)));
-  connection.onHover(guard('hover', null, (params) => hover(ctx, params)));
+  connection.onHover(guard('hover', null, (params) => withEffectiveHover(ctx, params, hover(ctx, params))));
+  connection.languages.inlayHint.on(guard('inlayHint', [], (params) => inlayHints(ctx, params)));
   connection.onDefinition(guard('definition', null, (params) => definition(ctx, params)));
   connection.onDocumentSymbol(guard('documentSymbol', [], (params) => documentSymbols(ctx, params)));
   connection.onDocumentFormatting(guard('formatting', [], (params) => formatDocument(ctx, params)));
@@ -75,6 +77,7 @@ export function serve(connection: Connection, platform: Platform): { ctx: Server
     if (file !== undefined) void guard('nginx -t', undefined, () => nginxTest.onSave(file))();
   }));
   wireDocuments(ctx, publisher, guard);
+  wireInlayRefresh(ctx, () => init?.params.capabilities.workspace?.inlayHint?.refreshSupport === true);
 
   ctx.documents.listen(connection);
   connection.listen();

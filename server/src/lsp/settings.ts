@@ -33,6 +33,8 @@ export interface Settings {
   nginx: NginxSettings;
   /** Formatting: on at all, and whether values line up. */
   format: { enable: boolean; align: boolean };
+  /** Inlay hints and hovers of what nginx sends upstream. */
+  effectiveConfig: { enable: boolean };
 }
 
 /** The declared defaults (core/options.ts), typed. */
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: Settings = {
   connectionStyle: optionDefault('connectionStyle'),
   nginx: { path: optionDefault('nginx.path'), testOnSave: optionDefault('nginx.testOnSave'), timeoutMs: optionDefault('nginx.timeoutMs') },
   format: { enable: optionDefault('format.enable'), align: optionDefault('format.align') },
+  effectiveConfig: { enable: optionDefault('effectiveConfig.enable') },
 };
 
 const LEVEL_SET = new Set<string>(LEVELS);
@@ -86,7 +89,9 @@ export function normalizeSettings(raw: unknown): Settings {
     enable: typeof f.enable === 'boolean' ? f.enable : d.format.enable,
     align: typeof f.align === 'boolean' ? f.align : d.format.align,
   };
-  return { nginxVersion, extraDirectives: strings(o.extraDirectives), rules, endpointPatterns: strings(o.endpointPatterns).filter(compiles), readTimeout, connectionStyle, nginx, format };
+  const e = obj(o.effectiveConfig);
+  const effectiveConfig = { enable: typeof e.enable === 'boolean' ? e.enable : d.effectiveConfig.enable };
+  return { nginxVersion, extraDirectives: strings(o.extraDirectives), rules, endpointPatterns: strings(o.endpointPatterns).filter(compiles), readTimeout, connectionStyle, nginx, format, effectiveConfig };
 }
 
 /** How long to wait for the client's answer before analysing with the defaults. */
