@@ -20,7 +20,11 @@ export interface ProxyBlock {
   levels: Level[];
   /** The level whose proxy_set_header lines are in effect, undefined when none exists anywhere. */
   headerLevel?: Level;
-  /** Effective proxy_set_header by lower-cased header name (last one wins, as nginx sends both). */
+  /**
+   * Effective proxy_set_header by lower-cased header name. nginx sends every non-empty line of
+   * a name, in order: the one kept is the last non-empty one, except that a Connection line that
+   * may carry the upgrade is kept over a later one that does not (the backend reads both).
+   */
   headers: Map<string, ENode>;
   /** Effective proxy_http_version: the directive, or undefined for nginx's default. */
   httpVersion?: ENode;
@@ -198,6 +202,12 @@ export function own(l: Level, name: string): ENode[] {
   return indexOf(l).get(name) ?? NONE;
 }
 
+/** A Connection line whose value asks for the upgrade, or may (a variable such as $connection_upgrade). */
+function mayCarryUpgrade(h: ENode): boolean {
+  const v = h.d.arg(1) ?? '';
+  return v.includes('$') || /upgrade/i.test(v);
+}
+
 export function setsUpgrade(l: Level): boolean {
   let r = l.upgrade;
   if (r === undefined) {
@@ -303,6 +313,9 @@ export function buildModel(root: RootAnalysis, options: AnalyzeOptions, inputs: 
         const name = headerName(h);
         const prev = headers.get(name);
         if (prev && h.d.arg(1) === '' && prev.d.arg(1) !== '') continue;
+        // and a later `Connection close` (or keep-alive) is sent besides the line that asks for
+        // the upgrade: the backend reads "upgrade, close", which upgrades (verified at runtime)
+        if (prev && name === 'connection' && mayCarryUpgrade(prev) && !mayCarryUpgrade(h)) continue;
         headers.set(name, h);
       }
     }

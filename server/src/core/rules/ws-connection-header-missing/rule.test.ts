@@ -170,3 +170,35 @@ http {
     }
 }`, { rule: 'ws-connection-header-missing' });
 });
+
+test('never flags a Connection line that asks for the upgrade when a later one says close or keep-alive: nginx sends both', () => {
+  check(`
+events {}
+http {
+    map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+    server {
+        location /a/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Connection close;
+        }
+        location /b/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_set_header Connection keep-alive;
+        }
+        location /c/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection keep-alive;
+            proxy_set_header Connection close;
+#                                       ^^^^^ error ws-connection-header-missing +fix
+        }
+    }
+}`, { rule });
+});
