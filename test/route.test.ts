@@ -20,16 +20,16 @@ import { requireNginx } from './util/nginx';
 
 const FIXED_SEEDS = [1, 20260512, 777];
 const FRESH = process.env.ROUTE_SEED ? Number(process.env.ROUTE_SEED) : (Date.now() ^ (process.pid << 8)) >>> 0;
-const FRESH_CONFIGS = process.env.ROUTE_SEED ? 1 : 4;
-const REQUESTS_PER_CONFIG = 110;
-const ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
+const FRESH_CONFIGS = Number(process.env.ROUTE_CONFIGS) || (process.env.ROUTE_SEED ? 1 : 4);
+const REQUESTS_PER_CONFIG = 150;
+const ADDRESSES = ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.2', '127.0.0.2', '127.0.0.3'];
 
 type Rand = () => number;
 const pick = <T>(r: Rand, a: readonly T[]): T => a[Math.floor(r() * a.length)];
 const chance = (r: Rand, p: number) => r() < p;
 
 const NAMES = [
-  'a.test', 'www.a.test', 'b.test', 'api.b.test', 'x.y.b.test', 'c.test', 'A.Test',
+  '*.a.test', '.b.test', 'a.test', 'www.a.test', 'b.test', 'api.b.test', 'x.y.b.test', 'c.test', 'A.Test',
   '*.b.test', '.a.test', '*.y.b.test', '*.test', '.c.test',
   'www.*', 'www.a.*', 'api.*',
   '~^(www|api)\\.c\\.test$', '~^[a-z]+\\.d\\.test$', '~^API\\.', '~\\.test$', '~^api', '~^w+\\.a\\.test$', '"~^(?<sub>[a-z]+)\\.e\\.test$"',
@@ -42,10 +42,12 @@ const HOSTS = [
 ];
 const PREFIXES = ['/', '/a', '/a/', '/a/b', '/a/b/', '/ab', '/api/', '/api/v1/', '/static/', '/ws', '/ws/', '/A', '/a-', '/a/b/c', '/x.php', '/api', '/st'];
 const REGEXES = ['~ ^/a', '~ \\.php$', '~* \\.PHP$', '~ ^/api/v[0-9]+/', '~ /b', '~* ^/ws', '~ ^/a/b$', '~ "^/x{2}"', '~* /STATIC/', '~ ^/[a-z]+$', '~ ^/a/b/(.*)\\.js$', '~ ^/st'];
-const URI_PARTS = ['', 'a', 'b', 'c', 'ab', 'api', 'v1', 'v2', 'static', 'ws', 'x.php', 'X.PHP', 'A', 'a-', 'st', 'xx', 'c.js', '.', '..', '%61', '%2F', '%2e', '%2E%2E', '%41', 'St', 'a%2Fb', '%7E', '%C3%A9'];
+const URI_PARTS = ['', 'a', 'b', 'c', 'ab', 'api', 'v1', 'v2', 'static', 'STATIC', 'ws', 'WS', 'x.php', 'X.PHP', 'A', 'a-', 'st', 'xx', 'c.js', 'a', 'api', 'ws', '.', '..', '%61', '%2F', '%2e', '%2E%2E', '%41', 'St', 'a%2Fb', '%7E', '%C3%A9', '%0A'];
 
 interface Gen {
   conf: string;
+  /** Servers written to conf.d/extra.conf (included from http), or ''. */
+  extra: string;
   ports: number[];
   ready: number;
   hosts: string[];
@@ -55,14 +57,19 @@ interface Gen {
 /** One generated configuration (its text, without the prefix-dependent lines) and the requests worth sending it. */
 function generate(seed: number, ports: number[], backend: number, prefix: string): Gen {
   const r = prng(seed);
-  const nServers = 2 + Math.floor(r() * 5);
-  const lines: string[] = [];
+  const nServers = 3 + Math.floor(r() * 5);
+  const split = chance(r, 0.5) ? 1 + Math.floor(r() * (nServers - 1)) : nServers; // servers from `split` on go to an included file
+  const main: string[] = [];
+  const extra: string[] = [];
+  let lines = main;
   const usedListen = new Map<string, boolean>(); // addr:port → has a default_server
   const hostsFromConfig = new Set<string>();
   const uris = new Set<string>();
   for (let s = 0; s < nServers; s++) {
     const id = `S${s}`;
+    if (s === split) lines = extra;
     lines.push('    server {');
+    if (chance(r, 0.1)) lines.push('        merge_slashes off;');
     const nListen = chance(r, 0.85) ? 1 + Math.floor(r() * 2) : 0;
     const mine = new Set<string>();
     for (let i = 0; i < nListen; i++) {
@@ -112,7 +119,7 @@ function generate(seed: number, ports: number[], backend: number, prefix: string
           if (name.endsWith('/')) uris.add(name.slice(0, -1) || '/');
         }
         const lid = `${id} L${locId++}`;
-        const proxies = !regex && name.endsWith('/') && chance(r, 0.3);
+        const proxies = !regex && name.endsWith('/') && chance(r, 0.4);
         lines.push(`${indent}location ${mod ? mod + ' ' : ''}${name} {`);
         lines.push(`${indent}    add_header X-Route "${lid}" always;`);
         if (proxies) lines.push(`${indent}    proxy_pass http://127.0.0.1:${backend};`);
@@ -126,15 +133,15 @@ function generate(seed: number, ports: number[], backend: number, prefix: string
     if (chance(r, 0.2)) lines.push(`        location @fallback { return 200 "${id} named\\n"; }`);
     lines.push('    }');
   }
-  const conf = lines.join('\n');
+  if (extra.length) main.push('    include conf.d/*.conf;');
   const hosts = [...new Set([...HOSTS, ...hostsFromConfig])];
-  return { conf, ports, ready: 0, hosts, uris: [...uris] };
+  return { conf: main.join('\n'), extra: extra.length ? extra.join('\n') + '\n' : '', ports, ready: 0, hosts, uris: [...uris] };
 }
 
 function uriOf(r: Rand, g: Gen): string {
   const k = r();
   let u: string;
-  if (k < 0.45 && g.uris.length) {
+  if (k < 0.6 && g.uris.length) {
     u = pick(r, g.uris);
     if (chance(r, 0.5)) u += pick(r, ['', 'x', '/', '/b', 'b', '.php', '.PHP', '/c.js', '?q=1', '/../a', '/./', '//b']);
   } else {
@@ -190,7 +197,7 @@ function idsOf(file: string, text: string): Map<string, string> {
   return ids;
 }
 
-test('route: agrees with the real nginx on generated configurations and requests', { timeout: 120_000 }, async () => {
+test('route: agrees with the real nginx on generated configurations and requests', { timeout: FRESH_CONFIGS > 20 ? 3_600_000 : 120_000 }, async () => {
   requireNginx();
   const seeds = [...FIXED_SEEDS, ...Array.from({ length: FRESH_CONFIGS }, (_, i) => FRESH + i)];
   console.log(`route: fresh seed ${FRESH} (replay: ROUTE_SEED=${FRESH}); seeds ${seeds.join(', ')}`);
@@ -199,6 +206,7 @@ test('route: agrees with the real nginx on generated configurations and requests
   const backendPort = (backend.address() as net.AddressInfo).port;
   let cases = 0;
   const mismatches: string[] = [];
+  const seen = new Map<string, number>();
   try {
     for (const seed of seeds) {
       const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-route-'));
@@ -206,7 +214,7 @@ test('route: agrees with the real nginx on generated configurations and requests
       const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
       try {
         fs.mkdirSync(path.join(prefix, 'html'));
-        const ports = [await freePort(), await freePort(), await freePort()];
+        const ports = [await freePort(), await freePort()];
         const ready = await freePort();
         const dead = await freePort(); // nothing listens there
         const g = generate(seed, ports, backendPort, prefix);
@@ -224,10 +232,16 @@ test('route: agrees with the real nginx on generated configurations and requests
         ].join('\n');
         const conf = path.join(prefix, 'nginx.conf');
         fs.writeFileSync(conf, text);
+        const files = new Map([['/cfg/nginx.conf', text]]);
+        if (g.extra) {
+          fs.mkdirSync(path.join(prefix, 'conf.d'));
+          fs.writeFileSync(path.join(prefix, 'conf.d', 'extra.conf'), g.extra);
+          files.set('/cfg/conf.d/extra.conf', g.extra);
+        }
         nginx = await NginxProcess.start(prefix, conf, ready);
-        const ws = new Workspace(new MemoryHost(new Map([['/cfg/nginx.conf', text]])), DEFAULT_OPTIONS);
-        ws.setFiles(['/cfg/nginx.conf']);
-        const ids = idsOf('/cfg/nginx.conf', text);
+        const ws = new Workspace(new MemoryHost(files), DEFAULT_OPTIONS);
+        ws.setFiles([...files.keys()]);
+        const ids = new Map([...files].flatMap(([f, t]) => [...idsOf(f, t)]));
         const r = prng(seed ^ 0x5bd1e995);
         for (let i = 0; i < REQUESTS_PER_CONFIG; i++) {
           const address = pick(r, ADDRESSES);
@@ -238,10 +252,14 @@ test('route: agrees with the real nginx on generated configurations and requests
           const res = routeRequest(ws, { url: `http://${address}:${port}${uri}`, host });
           const want = predicted(res, ids);
           cases++;
+          const kind = got.refused ? 'refused' : `server=${res.serverBy} location=${res.locationBy ?? '-'}${res.nested ? ' nested' : ''}`;
+          seen.set(kind, (seen.get(kind) ?? 0) + 1);
+          if (res.nested) seen.set('nested', (seen.get('nested') ?? 0) + 1);
+          if (res.server && res.server.file !== '/cfg/nginx.conf') seen.set('included file', (seen.get('included file') ?? 0) + 1);
           const same = got.refused === want.refused && (got.refused || (got.route === want.route && (got.status === 301) === (want.status === 301) && (got.status === 400) === (want.status === 400)));
           if (!same) {
             mismatches.push(`seed ${seed}: GET ${uri} Host: ${host} to ${address}:${port}\n  nginx: ${JSON.stringify(got)}\n  route: ${JSON.stringify(want)}\n  why: ${res.why.join(' / ')}${res.error ? `\n  error: ${res.error}` : ''}`);
-            if (mismatches.length <= 3) console.log(`--- config of seed ${seed} (ports ${ports.join(', ')}):\n${text}`);
+            if (mismatches.length <= 3) console.log(`--- config of seed ${seed} (ports ${ports.join(', ')}):\n${text}${g.extra ? `--- conf.d/extra.conf:\n${g.extra}` : ''}`);
           }
         }
       } finally {
@@ -255,6 +273,13 @@ test('route: agrees with the real nginx on generated configurations and requests
   }
   console.log(`route: ${cases - mismatches.length}/${cases} requests agree with nginx (${seeds.length} configurations)`);
   if (mismatches.length) console.log(mismatches.slice(0, 15).join('\n'));
+  console.log([...seen].sort().map(([k, n]) => `  ${String(n).padStart(4)}  ${k}`).join('\n'));
   assert.ok(cases >= 500, `only ${cases} cases`);
+  // the fixed seeds alone reach every way of choosing: a generator that stopped producing one would show here
+  const reached = (part: string) => [...seen.keys()].some((k) => (part.includes(' ') ? k.endsWith(part.split(' ')[1]) && k.includes(part.split(' ')[0]) : k.split(' ').includes(part)));
+  for (const part of ['server=exact', 'server=leading-wildcard', 'server=trailing-wildcard', 'server=regex', 'server=default', 'server=only', 'server=invalid-request',
+    'location==', 'location=^~', 'location=prefix', 'location=~', 'location=~*', 'location=~ nested', 'location=redirect', 'location=none', 'nested', 'refused', 'included file']) {
+    assert.ok(reached(part), `no generated request was routed by "${part}"`);
+  }
   assert.equal(mismatches.length, 0, `${mismatches.length} of ${cases} requests disagree (first: ${mismatches[0]})`);
 });

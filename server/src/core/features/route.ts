@@ -86,7 +86,13 @@ export interface RouteResult {
   /** The listen socket: `127.0.0.1:8080`, `*:80`. */
   listen?: string;
   server?: RoutePlace;
+  /** How the server was chosen. */
+  serverBy?: ServerBy | 'invalid-request';
   location?: RoutePlace;
+  /** How the location was chosen: its kind, 'redirect' (auto 301) or 'none' (the server's own settings). */
+  locationBy?: '=' | '^~' | 'prefix' | '~' | '~*' | 'redirect' | 'none';
+  /** The location chosen is nested inside another. */
+  nested?: boolean;
   /** A status nginx answers before any location content runs: 400 (bad Host or URI), 301 (auto redirect). */
   status?: number;
   /** The 301's Location. */
@@ -446,44 +452,63 @@ export function pcreToRegExp(pattern: string, caseless: boolean): RegExp | undef
 
 // ---------- server selection ----------
 
-interface Pick { server: Server; why: string }
+export type ServerBy = 'only' | 'exact' | 'leading-wildcard' | 'trailing-wildcard' | 'regex' | 'default';
+
+interface Pick { server: Server; why: string; by: ServerBy }
 
 function pickServer(sock: Socket, host: string): Pick {
   const list = sock.servers;
-  const def = (): Pick => ({ server: sock.def, why: `no server_name of ${sockName(sock)} matches "${host}": its default server takes it (${sock.explicitDefault ? 'listen … default_server' : 'the first server listening there'})` });
+  const def = (): Pick => ({ server: sock.def, why: `no server_name of ${sockName(sock)} matches "${host}": its default server takes it (${sock.explicitDefault ? 'listen … default_server' : 'the first server listening there'})`, by: 'default' });
   if (list.length === 1) {
     const s = list[0];
-    return { server: s, why: `it is the only server listening on ${sockName(sock)}, so it serves every Host there` };
+    return { server: s, why: `it is the only server listening on ${sockName(sock)}, so it serves every Host there`, by: 'only' };
   }
-  // 1. exact names: the first server to claim a name has it (a later one is "conflicting … ignored")
+  // The names go into nginx's hashes in order (ngx_http_server_names, ngx_hash_add_key): a name
+  // whose key is taken is "conflicting … ignored". `.a.b` takes the exact key a.b too (even when
+  // its wildcard key then turns out to be taken), and shares its wildcard key with `*.a.b`.
+  const exact = new Map<string, { s: Server; n: string }>();
+  const exactKeys = new Set<string>();
+  const head = new Map<string, { s: Server; n: string }>();
+  const tail = new Map<string, { s: Server; n: string }>();
   for (const s of list) for (const n of s.names) {
-    if (n !== '' && !n.startsWith('~') && !n.startsWith('*') && !n.startsWith('.') && !n.endsWith('.*') && n === host) return { server: s, why: `server_name ${n} is an exact match for "${host}" (exact names come first)` };
+    if (n.startsWith('~')) continue;
+    if (n.length > 1 && n.startsWith('.')) {
+      const key = n.slice(1);
+      if (exactKeys.has(key)) continue;
+      exactKeys.add(key);
+      if (!head.has(key)) head.set(key, { s, n });
+    } else if (n.length > 2 && n.startsWith('*.')) {
+      const key = n.slice(2);
+      if (!head.has(key)) head.set(key, { s, n });
+    } else if (n.length > 2 && n.endsWith('.*')) {
+      const key = n.slice(0, -1);
+      if (!tail.has(key)) tail.set(key, { s, n });
+    } else if (!exactKeys.has(n)) {
+      exactKeys.add(n);
+      exact.set(n, { s, n });
+    }
   }
-  // 2. leading wildcards, the longest (by labels) wins
+  const ex = exact.get(host);
+  if (ex) return { server: ex.s, why: `server_name ${ex.n} is an exact match for "${host}" (exact names come first)`, by: 'exact' };
+  // leading wildcards: the longest matching one (label by label from the end)
   let best: { s: Server; n: string; len: number } | undefined;
-  for (const s of list) for (const n of s.names) {
-    let suffix: string | undefined;
-    if (n.startsWith('*.')) suffix = n.slice(1);
-    else if (n.startsWith('.') && n.length > 1) suffix = n;
-    if (!suffix) continue;
-    const matches = host.endsWith(suffix) || (n.startsWith('.') && host === n.slice(1));
-    if (matches && (!best || suffix.length > best.len)) best = { s, n, len: suffix.length };
+  for (const [key, v] of head) {
+    const matches = host.endsWith('.' + key) || (v.n.startsWith('.') && host === key);
+    if (matches && (!best || key.length > best.len)) best = { ...v, len: key.length };
   }
-  if (best) return { server: best.s, why: `no exact server_name; the longest leading wildcard matching "${host}" is ${best.n}` };
-  // 3. trailing wildcards, the longest wins
+  if (best) return { server: best.s, why: `no exact server_name; the longest leading wildcard matching "${host}" is ${best.n}`, by: 'leading-wildcard' };
+  // trailing wildcards: the longest matching one (label by label from the start)
   best = undefined;
-  for (const s of list) for (const n of s.names) {
-    if (!n.endsWith('.*') || n.startsWith('~')) continue;
-    const prefix = n.slice(0, -1);
-    if (host.startsWith(prefix) && host.length > prefix.length && (!best || prefix.length > best.len)) best = { s, n, len: prefix.length };
+  for (const [key, v] of tail) {
+    if (host.startsWith(key) && host.length > key.length && (!best || key.length > best.len)) best = { ...v, len: key.length };
   }
-  if (best) return { server: best.s, why: `no exact or leading-wildcard server_name; the longest trailing wildcard matching "${host}" is ${best.n}` };
+  if (best) return { server: best.s, why: `no exact or leading-wildcard server_name; the longest trailing wildcard matching "${host}" is ${best.n}`, by: 'trailing-wildcard' };
   // 4. regexes, in order of appearance
   for (const s of list) for (const n of s.names) {
     if (!n.startsWith('~') || n.length < 2) continue;
     const pat = n.slice(1);
     const re = pcreToRegExp(pat, /[A-Z]/.test(pat));
-    if (re?.test(host)) return { server: s, why: `no exact or wildcard server_name; the first regex matching "${host}" (in order of appearance) is ${n}` };
+    if (re?.test(host)) return { server: s, why: `no exact or wildcard server_name; the first regex matching "${host}" (in order of appearance) is ${n}`, by: 'regex' };
   }
   return def();
 }
@@ -790,12 +815,12 @@ export function routeRequest(ws: Workspace, q: RouteQuery): RouteResult {
   const norm = normalizeUri(parsed.path, merge);
   if (!norm) {
     why.push(`the request target "${parsed.path}" is invalid for nginx (a bad %-escape, a %00, or ".." above the root): the default server of ${listen} answers 400 before reading the Host`);
-    return { request, root, listen, server: place(sock.def.node, sock.def.label), status: 400, why, notes };
+    return { request, root, listen, server: place(sock.def.node, sock.def.label), serverBy: 'invalid-request', status: 400, why, notes };
   }
   const host = normalizeHost(hostHeader);
   if (host === undefined) {
     why.push(`the Host "${hostHeader}" is invalid: the default server of ${listen} answers 400`);
-    return { request, root, listen, server: place(sock.def.node, sock.def.label), status: 400, why, notes };
+    return { request, root, listen, server: place(sock.def.node, sock.def.label), serverBy: 'invalid-request', status: 400, why, notes };
   }
   request.host = textOf(host);
   const pick = pickServer(sock, host);
@@ -807,13 +832,15 @@ export function routeRequest(ws: Workspace, q: RouteQuery): RouteResult {
   if (server.node.children.some((c) => c.d.name === 'return' || c.d.name === 'rewrite' || c.d.name === 'if')) notes.push('the server has return/rewrite/if directives of its own: they run before any location is chosen');
 
   const found = findLocation(server.node, norm.uri, why, notes, 0);
-  const result: RouteResult = { request, root, listen, server: place(server.node, server.label), why, notes };
+  const result: RouteResult = { request, root, listen, server: place(server.node, server.label), serverBy: pick.by, locationBy: 'none', why, notes };
   if (!found.loc) {
     why.push('the server itself (its own settings, no location) serves the request');
     return result;
   }
   const loc = found.loc;
   result.location = place(loc.node, locationLabel(loc.node));
+  result.locationBy = found.rc === 'done' ? 'redirect' : loc.kind === '@' ? 'none' : loc.kind;
+  result.nested = loc.node.parent !== server.node;
   if (found.rc === 'done') {
     result.status = 301;
     result.redirect = `${textOf(norm.uri)}/${norm.args !== undefined ? `?${textOf(norm.args)}` : ''}`;
