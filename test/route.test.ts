@@ -207,6 +207,7 @@ test('route: agrees with the real nginx on generated configurations and requests
   let cases = 0;
   const mismatches: string[] = [];
   const seen = new Map<string, number>();
+  let retried = 0;
   try {
     for (const seed of seeds) {
       const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-ws-route-'));
@@ -248,9 +249,16 @@ test('route: agrees with the real nginx on generated configurations and requests
           const port = chance(r, 0.03) ? dead : pick(r, ports);
           const host = pick(r, g.hosts);
           const uri = uriOf(r, g);
-          const got = await send(address, port, host, uri, agent);
+          let got = await send(address, port, host, uri, agent);
           const res = routeRequest(ws, { url: `http://${address}:${port}${uri}`, host });
           const want = predicted(res, ids);
+          if (got.refused && !want.refused) {
+            // a connection refused on a port nginx listens on is the loaded machine's (seen once in
+            // 23,000 requests, never on replay): ask once more on a new connection before judging
+            retried++;
+            await new Promise((res) => setTimeout(res, 100));
+            got = await send(address, port, host, uri, new http.Agent({ keepAlive: false }));
+          }
           cases++;
           const kind = got.refused ? 'refused' : `server=${res.serverBy} location=${res.locationBy ?? '-'}${res.nested ? ' nested' : ''}`;
           seen.set(kind, (seen.get(kind) ?? 0) + 1);
@@ -271,7 +279,7 @@ test('route: agrees with the real nginx on generated configurations and requests
   } finally {
     await new Promise<void>((res) => backend.close(() => res()));
   }
-  console.log(`route: ${cases - mismatches.length}/${cases} requests agree with nginx (${seeds.length} configurations)`);
+  console.log(`route: ${cases - mismatches.length}/${cases} requests agree with nginx (${seeds.length} configurations${retried ? `; ${retried} refused connection(s) asked again` : ''})`);
   if (mismatches.length) console.log(mismatches.slice(0, 15).join('\n'));
   console.log([...seen].sort().map(([k, n]) => `  ${String(n).padStart(4)}  ${k}`).join('\n'));
   assert.ok(cases >= 500, `only ${cases} cases`);

@@ -31,4 +31,4 @@ export { directiveCompletions, type DirectiveCompletion } from './features/compl
 export { PACKAGE_KEY, PROJECT_FILE, PROJECT_OPTIONS, readProjectConfig, type ProjectConfig, type ProjectProblem } from './features/projectConfig';
 export { definitionsOf, describe, includeTargets, outline, symbolAt, type NavSymbol, type OutlineItem, type Place } from './features/navigate';
 export { applyEdits, formatOnType, formatRange, formatText, type FormatEdit, type FormatOptions, type FormatResult } from './features/format';
-export { normalizeHost, normalizeUri, routeRequest, type RouteHeader, type RoutePlace, type RouteProxy, type RouteQuery, type RouteResult, type RouteSetting, type ServerBy } from './features/route';
+export { normalizeHost, normalizeUri, routeReport, routeRequest, type RouteHeader, type RoutePlace, type RouteProxy, type RouteQuery, type RouteResult, type RouteSetting, type ServerBy } from './features/route';

@@ -17,7 +17,7 @@
 // URIs and names are compared as bytes (each UTF-8 byte one char), as nginx compares them.
 import type { Workspace } from '../analysis';
 import type { ENode, RootAnalysis } from '../model/tree';
-import { versionAtLeast, type ProxyBlock } from '../model/effective';
+import { own, versionAtLeast, type ProxyBlock } from '../model/effective';
 import { modelOf } from '../rules/run';
 import type { FileId, Span } from '../types';
 
@@ -743,7 +743,7 @@ function levelName(n: ENode | undefined): string {
   return n ? n.d.name : 'main';
 }
 
-function proxyOf(ws: Workspace, root: RootAnalysis, loc: ENode): RouteProxy | undefined {
+function proxyOf(ws: Workspace, root: RootAnalysis, loc: ENode, notes: string[]): RouteProxy | undefined {
   const model = modelOf(ws, root, ws.options);
   const b: ProxyBlock | undefined = model.proxies.find((p) => p.node === loc);
   if (!b) return undefined;
@@ -755,6 +755,10 @@ function proxyOf(ws: Workspace, root: RootAnalysis, loc: ENode): RouteProxy | un
     headers.push({ name: n.d.arg(0) ?? name, value, file: n.file, span: n.d.span, from: b.headerLevel ? levelName(b.headerLevel.node) : 'default' });
   }
   if (!b.headers.has('host')) headers.push({ name: 'Host', value: '$proxy_host', from: 'default' });
+  const lost = b.levels.slice((b.at.headers < 0 ? b.levels.length : b.at.headers) + 1).filter((l) => own(l, 'proxy_set_header').length);
+  for (const l of lost) {
+    notes.push(`the proxy_set_header lines of the ${levelName(l.node)} level (${headerList(own(l, 'proxy_set_header'))}) are not sent here: a level with proxy_set_header of its own inherits none`);
+  }
   if (!b.headers.has('connection') && !model.http11ByDefault) headers.push({ name: 'Connection', value: 'close', from: 'default' });
   const setting = (n: ENode | undefined, at: number, def: string): RouteSetting => (n ? { value: n.d.arg(0) ?? '', file: n.file, span: n.d.span, from: from(at) } : { value: def, from: 'default' });
   return {
@@ -767,6 +771,8 @@ function proxyOf(ws: Workspace, root: RootAnalysis, loc: ENode): RouteProxy | un
     intent: b.intent,
   };
 }
+
+const headerList = (ns: ENode[]) => [...new Set(ns.map((n) => n.d.arg(0) ?? ''))].join(', ');
 
 // ---------- the whole route ----------
 
@@ -849,7 +855,7 @@ export function routeRequest(ws: Workspace, q: RouteQuery): RouteResult {
   if (loc.node.children.some((c) => c.d.name === 'internal')) notes.push(`${locationLabel(loc.node)} is internal: a request from outside gets 404`);
   if (loc.node.children.some((c) => c.d.name === 'rewrite' || c.d.name === 'try_files')) notes.push(`${locationLabel(loc.node)} has rewrite/try_files: the request may be matched again with another URI`);
   const rootOfLoc = server.root;
-  result.proxy = proxyOf(ws, rootOfLoc, loc.node);
+  result.proxy = proxyOf(ws, rootOfLoc, loc.node, notes);
   return result;
 }
 
@@ -860,4 +866,48 @@ function effectiveFlag(server: ENode, name: string, def: boolean): boolean {
     if (own.length) return own[own.length - 1].d.arg(0) === 'on';
   }
   return def;
+}
+
+// ---------- the report, as people read it ----------
+
+/**
+ * The result as lines of text: the server and the location with their places (`at` names a
+ * place: file:line at the edges), the answer nginx gives before any content, why, the upstream
+ * WebSocket settings and the notes. The CLI prints it; the editor shows it.
+ */
+export function routeReport(res: RouteResult, at: (file: FileId, span: Span) => string): string[] {
+  const out: string[] = [];
+  const r = res.request;
+  const conn = r.address ? `${r.address}:${r.port}` : `port ${r.port}`;
+  out.push(`request   GET ${r.uri || '/'}  Host: ${r.host}  on ${conn} (${r.scheme})`);
+  if (res.error) out.push(`no server: ${res.error}`);
+  if (res.server) {
+    out.push(`server    ${at(res.server.file, res.server.span)}  ${res.server.label}${res.listen ? `  (listen ${res.listen})` : ''}`);
+    out.push(res.location ? `location  ${at(res.location.file, res.location.span)}  ${res.location.label}` : "location  none: the server's own settings answer");
+  }
+  if (res.status === 301) out.push(`answer    301 redirect to ${res.redirect}`);
+  else if (res.status) out.push(`answer    ${res.status}`);
+  if (res.why.length) {
+    out.push('why');
+    for (const w of res.why) out.push(`  - ${w}`);
+  }
+  if (res.proxy) {
+    const x = res.proxy;
+    const from = (s: { file?: FileId; span?: Span; from: string }) => (s.file && s.span ? `${at(s.file, s.span)} (${s.from})` : 'nginx default');
+    out.push(`upstream  proxy_pass ${x.proxyPass}  (${at(x.file, x.span)})${x.intent ? `; a WebSocket endpoint: ${x.intent}` : ''}`);
+    const first = ['upgrade', 'connection', 'host'];
+    const rank = (n: string) => { const i = first.indexOf(n.toLowerCase()); return i < 0 ? first.length : i; };
+    const rows: [string, string][] = [];
+    if (!x.headers.some((h) => h.name.toLowerCase() === 'upgrade')) rows.push(['Upgrade', "not sent (nginx never forwards the client's Upgrade by itself)"]);
+    for (const h of [...x.headers].sort((a, b) => rank(a.name) - rank(b.name))) rows.push([h.name, `${h.value}    ${from(h)}`]);
+    rows.push(['HTTP version', `${x.httpVersion.value}    ${from(x.httpVersion)}`]);
+    rows.push(['read timeout', `${x.readTimeout.value}    ${from(x.readTimeout)}`]);
+    const w = Math.max(...rows.map(([k]) => k.length)) + 1;
+    for (const [k, v] of rows) out.push(`  ${(k + ':').padEnd(w)} ${v}`);
+  } else if (res.location && !res.status) out.push('upstream  none: this location does not proxy (no proxy_pass)');
+  if (res.notes.length) {
+    out.push('notes');
+    for (const n of res.notes) out.push(`  - ${n}`);
+  }
+  return out;
 }
