@@ -7,13 +7,15 @@ import { probe, parseTarget } from '../../server/src/probe/probe';
 import { formatReport } from '../../server/src/probe/report';
 import { optionDefault } from '../../server/src/core/index';
 
-import { CLIENT_COMMANDS, ENDPOINTS_REQUEST, SERVER_COMMAND, type EndpointSuggestion } from '../../server/src/protocol';
+import { CLIENT_COMMANDS, ENDPOINTS_REQUEST, SERVER_COMMAND, type EndpointSuggestion, type RouteAnswer } from '../../server/src/protocol';
 
 export const INSERT_UPGRADE_MAP = CLIENT_COMMANDS.insertUpgradeMap;
 export const CHECK_ENDPOINT = CLIENT_COMMANDS.checkEndpoint;
+export const WHICH_LOCATION = CLIENT_COMMANDS.whichLocation;
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   let channel: vscode.OutputChannel | undefined;
+  let routeChannel: vscode.OutputChannel | undefined;
   const output = () => (channel ??= vscode.window.createOutputChannel('nginx WebSocket: endpoint check'));
   context.subscriptions.push(
     { dispose: () => channel?.dispose() },
@@ -21,6 +23,8 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       client.sendRequest('workspace/executeCommand', { command: SERVER_COMMAND.insertUpgradeMap, arguments: [vscode.window.activeTextEditor?.document.uri.toString()] }),
     ),
     vscode.commands.registerCommand(CHECK_ENDPOINT, () => checkEndpoint(client, output)),
+    { dispose: () => routeChannel?.dispose() },
+    vscode.commands.registerCommand(WHICH_LOCATION, () => whichLocation(client, () => (routeChannel ??= vscode.window.createOutputChannel('nginx WebSocket: route')))),
   );
 }
 
@@ -80,4 +84,40 @@ async function pickUrl(client: LanguageClient, uri: vscode.Uri | undefined): Pro
       }
     },
   }).then((v) => v?.trim() || undefined);
+}
+
+let lastRoute = 'http://localhost/';
+
+/**
+ * "Which location serves this URL?": asks for a URL (a Host after a space sends another Host
+ * header), has the server route it as nginx would, shows the report and reveals the location.
+ */
+async function whichLocation(client: LanguageClient, output: () => vscode.OutputChannel): Promise<void> {
+  const doc = vscode.window.activeTextEditor?.document;
+  const input = await vscode.window.showInputBox({
+    title: 'nginx WebSocket: Which location serves this URL?',
+    prompt: 'A URL (http, https, ws or wss), optionally followed by a space and the Host header to send',
+    placeHolder: 'http://127.0.0.1:8080/ws/chat example.com',
+    value: lastRoute,
+    validateInput: (v) => (/^\s*(\/|[a-z][a-z0-9+.-]*:\/\/)\S*(\s+\S+)?\s*$/i.test(v) ? undefined : 'A URL such as http://example.com/ws/, optionally followed by a Host'),
+  });
+  if (!input?.trim()) return;
+  lastRoute = input.trim();
+  const [url, host] = lastRoute.split(/\s+/);
+  const answer = await client.sendRequest<RouteAnswer | undefined>('workspace/executeCommand', { command: SERVER_COMMAND.route, arguments: [{ uri: doc?.uri.toString(), url, host }] });
+  if (!answer) return;
+  const out = output();
+  for (const line of answer.lines) out.appendLine(line);
+  if (answer.error && !answer.lines.length) out.appendLine(answer.error);
+  out.appendLine('');
+  out.show(true);
+  const target = answer.location ?? answer.server;
+  if (target) {
+    const c = client.protocol2CodeConverter;
+    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(target.uri), { preserveFocus: false });
+    const range = c.asRange(target.range);
+    editor.selection = new vscode.Selection(range.start, range.start);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+  void (answer.error ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(answer.summary);
 }
