@@ -98,7 +98,9 @@ describe('manifest', () => {
     assert.equal(pkg.contributes.snippets, undefined);
   });
   it('commands are in the palette for nginx files only', () => {
-    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command), ['nginxWebSocket.insertUpgradeMap', 'nginxWebSocket.checkEndpoint', 'nginxWebSocket.runNginxTest']);
+    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command), ['nginxWebSocket.insertUpgradeMap', 'nginxWebSocket.checkEndpoint', 'nginxWebSocket.runNginxTest', 'nginxWebSocket.whichLocation']);
+    // every contributed command has a palette entry, and every client command id is contributed
+    assert.deepEqual(pkg.contributes.menus.commandPalette.map((m: { command: string }) => m.command).sort(), pkg.contributes.commands.map((c: { command: string }) => c.command).sort());
     for (const m of pkg.contributes.menus.commandPalette) assert.equal(m.when, 'editorLangId == nginx || editorLangId == NGINX');
   });
 });

@@ -635,17 +635,28 @@ function levelLocs(block: ENode): LevelLocs {
   return l;
 }
 
-/** strcmp on byte strings (a name that prefixes another sorts first). */
-function cmpNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** ngx_filename_cmp's order of two bytes: plain, except that '/' is the lowest character. */
+function byteOrder(x: number, y: number): number {
+  return (x === 0x2f ? 0 : x) - (y === 0x2f ? 0 : y);
 }
 
-/** strncmp(a, b, n) on byte strings. */
+/** ngx_filename_cmp(a, b, min + 1) on byte strings: a name that prefixes another sorts first. */
+function cmpNames(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) {
+    const x = a.charCodeAt(k);
+    const y = b.charCodeAt(k);
+    if (x !== y) return byteOrder(x, y);
+  }
+  return a.length - b.length;
+}
+
+/** ngx_filename_cmp(a + aFrom, b, n) on byte strings. */
 function cmpN(a: string, aFrom: number, b: string, n: number): number {
   for (let k = 0; k < n; k++) {
     const x = a.charCodeAt(aFrom + k);
     const y = b.charCodeAt(k);
-    if (x !== y) return x - y;
+    if (x !== y) return Number.isNaN(x) ? -1 : byteOrder(x, y);
   }
   return 0;
 }
