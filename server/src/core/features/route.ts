@@ -1,7 +1,7 @@
 // "Which location serves this URL?": nginx's request routing, replayed on the configuration.
 // Pure: reads only the Workspace. What it follows, from nginx 1.22's sources:
 // - the connection's address and port pick the listen socket (ngx_http_add_listen): a server
-//   without `listen` is added to *:80 after every explicit listen; an address listened on
+//   without `listen` listens on *:80 (8000 when nginx does not run as root); an address listened on
 //   exactly keeps its own servers, any other address of the port goes to the wildcard one;
 // - the Host header (ngx_http_validate_host: lower-cased, port and a final dot removed; `..`, `/`,
 //   controls → 400) picks a server of that socket (ngx_http_find_virtual_server): exact name,
@@ -388,9 +388,11 @@ function buildSockets(servers: Server[]): Socket[] {
     if (l.defaultServer && !sock.explicitDefault) { sock.def = s; sock.explicitDefault = true; }
     if (l.ssl) sock.ssl = true;
   };
-  // explicit listens as the servers are read; the implicit *:80 when the servers are merged, after all of them
-  for (const s of servers) for (const l of s.listens) add(s, l);
-  for (const s of servers) if (!s.node.children.some((c) => c.d.name === 'listen')) add(s, { addr: '*', port: 80, defaultServer: false, ssl: false });
+  // listens as the servers are read; a server with none gets *:80 at its closing brace (ngx_http_core_server)
+  for (const s of servers) {
+    for (const l of s.listens) add(s, l);
+    if (!s.node.children.some((c) => c.d.name === 'listen')) add(s, { addr: '*', port: 80, defaultServer: false, ssl: false });
+  }
   return sockets;
 }
 
