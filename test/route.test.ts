@@ -4,7 +4,7 @@
 // shows) where every location answers with its own id in an X-Route header, then generated
 // requests (address × port × Host × raw URI with %-escapes, `//`, `.` and `..`) sent to a running
 // nginx and asked of routeRequest. Every answer must agree. A fresh seed each run (printed, replay
-// with ROUTE_SEED=n) plus fixed seeds; on a mismatch the seed, the config and the request print.
+// with ROUTE_SEED=n; ROUTE_CONFIGS=n runs n fresh configurations) plus fixed seeds; on a mismatch the seed, the config and the request print.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -22,7 +22,7 @@ const FIXED_SEEDS = [1, 20260512, 777];
 const FRESH = process.env.ROUTE_SEED ? Number(process.env.ROUTE_SEED) : (Date.now() ^ (process.pid << 8)) >>> 0;
 const FRESH_CONFIGS = Number(process.env.ROUTE_CONFIGS) || (process.env.ROUTE_SEED ? 1 : 4);
 const REQUESTS_PER_CONFIG = 150;
-const ADDRESSES = ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.2', '127.0.0.2', '127.0.0.3'];
+const ADDRESSES = ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.2', '127.0.0.2', '127.0.0.3', '::1'];
 
 type Rand = () => number;
 const pick = <T>(r: Rand, a: readonly T[]): T => a[Math.floor(r() * a.length)];
@@ -74,8 +74,8 @@ function generate(seed: number, ports: number[], backend: number, prefix: string
     const mine = new Set<string>();
     for (let i = 0; i < nListen; i++) {
       const port = pick(r, ports);
-      const form = pick(r, ['wild', 'wild', 'lo', 'lo2', 'star']);
-      const addr = form === 'wild' ? `${port}` : form === 'star' ? `*:${port}` : `${form === 'lo' ? '127.0.0.1' : '127.0.0.2'}:${port}`;
+      const form = pick(r, ['wild', 'wild', 'lo', 'lo2', 'star', 'v6', 'v6any']);
+      const addr = form === 'wild' ? `${port}` : form === 'star' ? `*:${port}` : form === 'v6' ? `[::1]:${port}` : form === 'v6any' ? `[::]:${port}` : `${form === 'lo' ? '127.0.0.1' : '127.0.0.2'}:${port}`;
       const key = form === 'wild' || form === 'star' ? `*:${port}` : addr;
       if (mine.has(key)) continue;
       mine.add(key);
@@ -242,7 +242,7 @@ async function runConfig(label: string, body: (ports: number[], backend: number,
     let shown = false;
     for (const { address, port, host, uri } of requests(ports, dead)) {
       let got = await send(address, port, host, uri, agent);
-      const res = routeRequest(ws, { url: `http://${address}:${port}${uri}`, host });
+      const res = routeRequest(ws, { url: `http://${address.includes(':') ? `[${address}]` : address}:${port}${uri}`, host });
       const want = predicted(res, ids);
       if (got.refused && !want.refused) {
         // a connection refused on a port nginx listens on is the loaded machine's (seen once in
@@ -256,6 +256,7 @@ async function runConfig(label: string, body: (ports: number[], backend: number,
       const count = (k: string) => tally.seen.set(k, (tally.seen.get(k) ?? 0) + 1);
       count(kind);
       if (res.nested) count('nested');
+      if (address.includes(':') && !got.refused) count('ipv6');
       if (res.server && res.server.file !== '/cfg/nginx.conf') count('included file');
       const same = got.refused === want.refused && (got.refused || (got.route === want.route && (got.status === 301) === (want.status === 301) && (got.status === 400) === (want.status === 400)));
       if (!same) {
@@ -308,7 +309,7 @@ test('route: agrees with the real nginx on generated configurations and requests
   // the fixed seeds alone reach every way of choosing: a generator that stopped producing one would show here
   const reached = (part: string) => [...seen.keys()].some((k) => (part.includes(' ') ? k.endsWith(part.split(' ')[1]) && k.includes(part.split(' ')[0]) : k.split(' ').includes(part)));
   for (const part of ['server=exact', 'server=leading-wildcard', 'server=trailing-wildcard', 'server=regex', 'server=default', 'server=only', 'server=invalid-request',
-    'location==', 'location=^~', 'location=prefix', 'location=~', 'location=~*', 'location=~ nested', 'location=redirect', 'location=none', 'nested', 'refused', 'included file']) {
+    'location==', 'location=^~', 'location=prefix', 'location=~', 'location=~*', 'location=~ nested', 'location=redirect', 'location=none', 'nested', 'refused', 'included file', 'ipv6']) {
     assert.ok(reached(part), `no generated request was routed by "${part}"`);
   }
   assert.equal(mismatches.length, 0, `${mismatches.length} of ${cases} requests disagree (first: ${mismatches[0]})`);
