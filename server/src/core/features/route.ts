@@ -8,12 +8,16 @@
 //   then the longest leading wildcard (`*.a.b`, `.a.b` also matching `a.b`), then the longest
 //   trailing wildcard (`www.a.*`), then the first matching regex in order of appearance, then
 //   the socket's default server (`default_server`, else the first server listening there);
+//   names are registered as nginx hashes them: the first to claim a key keeps it ("conflicting
+//   server name … ignored"), and `.a.b` claims the exact key a.b as well;
+// - the request line is read before the Host: a bad URI is the default server's 400, and
+//   merge_slashes is the default server's;
 // - the URI is decoded and normalised (ngx_http_parse_complex_uri: %XX, merged slashes, `.` and
 //   `..`), then ngx_http_core_find_location runs on the server's locations: the static ones
-//   (`=` and prefixes) in nginx's own location tree (same sort, same nesting, same search, so
-//   its corner cases too), the regexes in order of appearance unless the longest prefix is `^~`,
-//   nested locations looked up inside the one found, and the 301 nginx sends for a prefix
-//   ending in `/` whose location proxies (`auto_redirect`).
+//   (`=` and prefixes) in nginx's own location tree (same sort, where '/' is the lowest byte,
+//   same nesting, same search, so its corner cases too), the regexes in order of appearance
+//   unless the longest prefix is `^~`, nested locations looked up inside the one found, and the
+//   301 nginx sends for a prefix ending in `/` whose location proxies (`auto_redirect`).
 // URIs and names are compared as bytes (each UTF-8 byte one char), as nginx compares them.
 import type { Workspace } from '../analysis';
 import type { ENode, RootAnalysis } from '../model/tree';
@@ -844,6 +848,7 @@ export function routeRequest(ws: Workspace, q: RouteQuery): RouteResult {
   request.host = textOf(host);
   const pick = pickServer(sock, host);
   why.push(pick.why);
+  if (sock.servers.some((s) => s.names.includes('$hostname'))) notes.push("a server_name $hostname is the machine's host name, which is not known here: it was taken literally");
   const server = pick.server;
 
   request.uri = textOf(norm.uri);
