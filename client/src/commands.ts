@@ -8,12 +8,15 @@ import { formatReport } from '../../server/src/probe/report';
 import { optionDefault } from '../../server/src/core/index';
 
 import { CLIENT_COMMANDS, ENDPOINTS_REQUEST, SERVER_COMMAND, type EndpointSuggestion } from '../../server/src/protocol';
+import { whichLocation } from './route';
 
 export const INSERT_UPGRADE_MAP = CLIENT_COMMANDS.insertUpgradeMap;
 export const CHECK_ENDPOINT = CLIENT_COMMANDS.checkEndpoint;
+export const WHICH_LOCATION = CLIENT_COMMANDS.whichLocation;
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   let channel: vscode.OutputChannel | undefined;
+  let routeChannel: vscode.OutputChannel | undefined;
   const output = () => (channel ??= vscode.window.createOutputChannel('nginx WebSocket: endpoint check'));
   context.subscriptions.push(
     { dispose: () => channel?.dispose() },
@@ -21,6 +24,8 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       client.sendRequest('workspace/executeCommand', { command: SERVER_COMMAND.insertUpgradeMap, arguments: [vscode.window.activeTextEditor?.document.uri.toString()] }),
     ),
     vscode.commands.registerCommand(CHECK_ENDPOINT, () => checkEndpoint(client, output)),
+    { dispose: () => routeChannel?.dispose() },
+    vscode.commands.registerCommand(WHICH_LOCATION, () => whichLocation(client, () => (routeChannel ??= vscode.window.createOutputChannel('nginx WebSocket: route')))),
   );
 }
 
@@ -81,3 +86,4 @@ async function pickUrl(client: LanguageClient, uri: vscode.Uri | undefined): Pro
     },
   }).then((v) => v?.trim() || undefined);
 }
+

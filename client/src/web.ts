@@ -9,6 +9,7 @@ import {
   type DirectoryEntry, type FindFilesParams, type ReadFileParams, type ReadFileResult,
 } from '../../server/src/protocol';
 import { LANGUAGE_IDS } from './languages';
+import { whichLocation } from './route';
 
 /** The Worker constructor of the web extension host (the project's types are Node's, not the DOM's). */
 declare const Worker: new (url: string, options?: { name?: string }) => unknown;
@@ -32,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   c.onRequest(READ_DIRECTORY_REQUEST, readDirectory);
   c.onRequest(FIND_FILES_REQUEST, findFiles);
   await c.start();
+  let routeChannel: vscode.OutputChannel | undefined;
   const forward = (command: string) => () =>
     c.sendRequest('workspace/executeCommand', { command, arguments: [vscode.window.activeTextEditor?.document.uri.toString()] });
   context.subscriptions.push(
@@ -40,6 +42,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // the server answers that nginx -t is desktop-only
     vscode.commands.registerCommand(CLIENT_COMMANDS.runNginxTest, forward(SERVER_COMMAND.runNginxTest)),
     vscode.commands.registerCommand(CLIENT_COMMANDS.checkEndpoint, () => vscode.window.showInformationMessage(`nginx WebSocket: ${CHECK_ENDPOINT_WEB}`)),
+    { dispose: () => routeChannel?.dispose() },
+    vscode.commands.registerCommand(CLIENT_COMMANDS.whichLocation, () => whichLocation(c, () => (routeChannel ??= vscode.window.createOutputChannel('nginx WebSocket: route')))),
   );
 }
 

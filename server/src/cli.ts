@@ -9,6 +9,7 @@ import { DumpHost, parseNginxDump } from './host/dump';
 import { NotWritten, prepareWrite, type PreparedWrite } from './host/write';
 import { probeCommand } from './probe/cli';
 import { FMT_HELP, FMT_USAGE, fmtCommand } from './format/cli';
+import { ROUTE_HELP, ROUTE_USAGE, routeCommand } from './route/cli';
 import { projectOptions, type CliFlags } from './cli/projectOptions';
 import { REPORT_FORMATS, isReportFormat, renderReport, type ReportFinding } from './report/index';
 
@@ -21,6 +22,7 @@ const formatList = `${FORMATS.slice(0, -1).map((f) => `"${f}"`).join(', ')} or "
 const USAGE = `usage: nginx-ws check [--format ${FORMATS.join('|')}] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH... | -
        ${FMT_USAGE}
        nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--json]
+       ${ROUTE_USAGE}
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
         that file with whatever it includes; - reads an nginx -T dump on standard input
@@ -33,7 +35,8 @@ check   analyse nginx configuration: a directory means the nginx tree in it, a f
         the nginxWebSocket key of a package.json) found from the first PATH upwards sets the
         defaults of these options; the flags win over it.
 ${FMT_HELP}
-probe   perform a WebSocket handshake against ws:// or wss:// URL and report.`;
+probe   perform a WebSocket handshake against ws:// or wss:// URL and report.
+${ROUTE_HELP}`;
 
 export interface JsonFinding {
   file: string;
@@ -51,6 +54,7 @@ export interface JsonFinding {
 export async function main(argv: string[], out: (s: string) => void, errOut: (s: string) => void, outRaw: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'fmt') return fmtCommand(rest, out, errOut, outRaw);
+  if (cmd === 'route') return routeCommand(rest, out, errOut);
   if (cmd === 'probe') {
     return probeCommand(rest, out);
   }

@@ -6,6 +6,7 @@ export const CLIENT_COMMANDS = {
   insertUpgradeMap: 'nginxWebSocket.insertUpgradeMap',
   checkEndpoint: 'nginxWebSocket.checkEndpoint',
   runNginxTest: 'nginxWebSocket.runNginxTest',
+  whichLocation: 'nginxWebSocket.whichLocation',
 } as const;
 
 /** workspace/executeCommand ids the server implements. */
@@ -14,6 +15,8 @@ export const SERVER_COMMAND = {
   insertUpgradeMap: 'nginxWebSocket.server.insertUpgradeMap',
   /** Arguments: the active document's URI (optional). Runs nginx -t on its tree now. */
   runNginxTest: 'nginxWebSocket.server.runNginxTest',
+  /** Arguments: `{ uri?: string, url: string, host?: string }` (uri: the active document). Returns a RouteAnswer. */
+  route: 'nginxWebSocket.server.route',
 } as const;
 
 /** Request: `{ uri?: string }` → EndpointSuggestion[]. */
@@ -72,4 +75,22 @@ export interface FindFilesParams {
   folderUri: string;
   globs: string[];
   maxResults: number;
+}
+
+/** A place in a document: its URI and LSP range (0-based lines and UTF-16 characters). */
+export interface DocumentPlace {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/** The answer of SERVER_COMMAND.route: which server and location nginx picks for a URL. */
+export interface RouteAnswer {
+  /** Why no answer (a URL that does not parse, nothing listening there). */
+  error?: string;
+  /** One line for a notification. */
+  summary: string;
+  /** The whole report (server, location, why, upstream WebSocket headers, notes), as the CLI prints it. */
+  lines: string[];
+  server?: DocumentPlace;
+  location?: DocumentPlace;
 }

@@ -9,6 +9,7 @@ import type { CompletionItem, Position, TextDocumentEdit, TextEdit } from 'vscod
 import { copyFixture, LspSession, uriOf } from './harness';
 import { expandSnippet } from '../util/snippet';
 import { nginxTest } from '../util/nginx';
+import type { RouteAnswer } from '../../server/src/protocol';
 
 /** The snippets offered (directive names are items of their own kind, tested apart). */
 const labels = (items: CompletionItem[]) => items.filter((i) => i.kind === 15).map((i) => i.label).sort();
@@ -46,7 +47,7 @@ test('editor features over stdio', async (t) => {
   };
 
   const init = await session.initialize(root);
-  assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['nginxWebSocket.server.insertUpgradeMap', 'nginxWebSocket.server.runNginxTest'] });
+  assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['nginxWebSocket.server.insertUpgradeMap', 'nginxWebSocket.server.runNginxTest', 'nginxWebSocket.server.route'] });
   assert.ok(init.capabilities.completionProvider);
   await session.rpc.sendNotification('initialized', {});
   await session.diagnostics(uriOf(app), (d) => d.some((x) => x.code === 'ws-map-missing'));
@@ -114,6 +115,23 @@ test('editor features over stdio', async (t) => {
     assert.deepEqual(siteUrls, ['wss://chat.example.com/live/', 'wss://localhost/live/']);
     const appUrls = (await session.rpc.sendRequest('nginxWebSocket/endpoints', { uri: uriOf(app) }) as { url: string }[]).map((e) => e.url);
     assert.ok(appUrls.includes('ws://localhost:8080/socket/'), JSON.stringify(appUrls));
+  });
+
+  await t.test('which location serves a URL: the place of the location, the report, the headers sent upstream', async () => {
+    const answer = await session.rpc.sendRequest('workspace/executeCommand', { command: 'nginxWebSocket.server.route', arguments: [{ uri: uriOf(app), url: 'http://127.0.0.1:8080/socket//chat/../room', host: 'LOCALHOST.' }] }) as RouteAnswer;
+    assert.equal(answer.error, undefined);
+    assert.deepEqual(answer.location, { uri: uriOf(app), range: { start: { line: 4, character: 4 }, end: { line: 10, character: 5 } } });
+    assert.deepEqual(answer.server?.range.start, { line: 0, character: 0 });
+    assert.equal(answer.summary, 'location /socket/ in server_name localhost');
+    const text = answer.lines.join('\n');
+    assert.match(text, /^location {2}conf\.d\/app\.conf:5 {2}location \/socket\/$/m);
+    assert.match(text, /the URI nginx matches is \/socket\/room/);
+    assert.match(text, /^ {2}Upgrade: +\$http_upgrade +conf\.d\/app\.conf:8 \(location\)$/m);
+    assert.match(text, /^ {2}HTTP version: 1\.1 +conf\.d\/app\.conf:7/m);
+    // nothing listens on port 81: an error, no place
+    const none = await session.rpc.sendRequest('workspace/executeCommand', { command: 'nginxWebSocket.server.route', arguments: [{ uri: uriOf(app), url: 'http://127.0.0.1:81/' }] }) as RouteAnswer;
+    assert.match(none.error ?? '', /no server listens on 127\.0\.0\.1:81/);
+    assert.equal(none.location, undefined);
   });
 
   await t.test('insert upgrade map: from conf.d/app.conf, the edit goes into nginx.conf', async () => {

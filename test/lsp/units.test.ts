@@ -98,7 +98,9 @@ describe('manifest', () => {
     assert.equal(pkg.contributes.snippets, undefined);
   });
   it('commands are in the palette for nginx files only', () => {
-    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command), ['nginxWebSocket.insertUpgradeMap', 'nginxWebSocket.checkEndpoint', 'nginxWebSocket.runNginxTest']);
+    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command), ['nginxWebSocket.insertUpgradeMap', 'nginxWebSocket.checkEndpoint', 'nginxWebSocket.runNginxTest', 'nginxWebSocket.whichLocation']);
+    // every contributed command has a palette entry, and every client command id is contributed
+    assert.deepEqual(pkg.contributes.menus.commandPalette.map((m: { command: string }) => m.command).sort(), pkg.contributes.commands.map((c: { command: string }) => c.command).sort());
     // nginx -t and the endpoint check need a machine: hidden in VS Code for the Web
     const desktopOnly = new Set(['nginxWebSocket.checkEndpoint', 'nginxWebSocket.runNginxTest']);
     for (const m of pkg.contributes.menus.commandPalette) {

@@ -33,3 +33,4 @@ export { definitionsOf, describe, includeTargets, outline, symbolAt, type NavSym
 export { applyEdits, formatOnType, formatRange, formatText, type FormatEdit, type FormatOptions, type FormatResult } from './features/format';
 export { droppedMarkdown, droppedSummary, effectiveViews, summaryParts, viewMarkdown, type DroppedLine, type EffectiveViews, type ProxyView, type ViewPlace } from './features/effectiveView';
 export { headLines, upstreamRequest, type UpstreamRequest } from './model/headerList';
+export { normalizeHost, normalizeUri, routeReport, routeRequest, type RouteHeader, type RoutePlace, type RouteProxy, type RouteQuery, type RouteResult, type RouteSetting, type ServerBy } from './features/route';

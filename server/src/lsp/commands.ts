@@ -3,15 +3,15 @@ import { MessageType, type ExecuteCommandParams } from 'vscode-languageserver';
 import type { FileId } from '../core/types';
 import { workspaceEdit } from './codeActions';
 import type { ServerContext } from './context';
-import { LineMap, uriToFile } from './convert';
-import { endpointSuggestions, planUpgradeMap } from '../core/index';
+import { LineMap, fileToUri, uriToFile } from './convert';
+import { endpointSuggestions, planUpgradeMap, routeReport, routeRequest } from '../core/index';
 import type { Project } from './projects';
 // the wire shape: the core's suggestions must fit what the client is told to expect
-import { SERVER_COMMAND, type EndpointSuggestion } from '../protocol';
+import { SERVER_COMMAND, type DocumentPlace, type EndpointSuggestion, type RouteAnswer } from '../protocol';
 
 /** The server side of the client's commands (the client adds the active document). */
 export const INSERT_UPGRADE_MAP = SERVER_COMMAND.insertUpgradeMap;
-export const SERVER_COMMANDS: string[] = [SERVER_COMMAND.insertUpgradeMap, SERVER_COMMAND.runNginxTest];
+export const SERVER_COMMANDS: string[] = [SERVER_COMMAND.insertUpgradeMap, SERVER_COMMAND.runNginxTest, SERVER_COMMAND.route];
 export { ENDPOINTS_REQUEST, TRUST_NOTIFICATION } from '../protocol';
 
 /** Commands implemented elsewhere (nginx -t lives with its runner). */
@@ -19,9 +19,38 @@ export interface CommandHandlers {
   runNginxTest(uri: unknown): Promise<void>;
 }
 
-export async function executeCommand(ctx: ServerContext, params: ExecuteCommandParams, handlers?: CommandHandlers): Promise<void> {
+export async function executeCommand(ctx: ServerContext, params: ExecuteCommandParams, handlers?: CommandHandlers): Promise<RouteAnswer | undefined> {
   if (params.command === SERVER_COMMAND.insertUpgradeMap) await insertUpgradeMap(ctx, params.arguments?.[0]);
   else if (params.command === SERVER_COMMAND.runNginxTest) await handlers?.runNginxTest(params.arguments?.[0]);
+  else if (params.command === SERVER_COMMAND.route) return route(ctx, params.arguments?.[0]);
+  return undefined;
+}
+
+/** "Which location serves this URL?": the core's routing, its places made document ranges. */
+export function route(ctx: ServerContext, args: unknown): RouteAnswer {
+  const a = (args ?? {}) as { uri?: unknown; url?: unknown; host?: unknown };
+  if (typeof a.url !== 'string' || !a.url.trim()) return { error: 'no URL given', summary: 'No URL given.', lines: [] };
+  const active = typeof a.uri === 'string' ? uriToFile(a.uri) : undefined;
+  const project = active !== undefined ? ctx.projects.owner(active) : ctx.projects.all()[0];
+  const ws = project.ws;
+  const res = routeRequest(ws, { url: a.url, host: typeof a.host === 'string' && a.host.trim() ? a.host.trim() : undefined, active });
+  const maps = new Map<string, LineMap>();
+  const place = (file: string, span: { start: number; end: number }): DocumentPlace => {
+    let m = maps.get(file);
+    if (!m) maps.set(file, (m = new LineMap(ws.text(file) ?? '')));
+    return { uri: fileToUri(file), range: m.range(span) };
+  };
+  const lines = routeReport(res, (file, span) => `${label(project, file)}:${place(file, span).range.start.line + 1}`);
+  const summary = res.error
+    ? `No server: ${res.error}`
+    : `${res.location ? res.location.label : 'no location (the server itself)'} in ${res.server!.label}${res.status === 301 ? ` answers 301 to ${res.redirect}` : res.status ? ` answers ${res.status}` : ''}`;
+  return {
+    error: res.error,
+    summary,
+    lines,
+    server: res.server && place(res.server.file, res.server.span),
+    location: res.location && place(res.location.file, res.location.span),
+  };
 }
 
 async function insertUpgradeMap(ctx: ServerContext, uri: unknown): Promise<void> {
