@@ -114,6 +114,12 @@ server {
         proxy_set_header X-Empty "";
     }
     location /api/ { proxy_pass http://127.0.0.1:3001; }
+    location /both/ {
+        proxy_pass http://127.0.0.1:3002;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Connection close;
+    }
 }`;
   const w = ws(conf(servers));
   const r = routeRequest(w, { url: 'http://h/ws/chat' });
@@ -125,6 +131,9 @@ server {
   assert.match(r.notes.join(), /the proxy_set_header lines of the server level \(Host\) are not sent here/);
   const api = routeRequest(w, { url: 'http://h/api/x' }).proxy!;
   assert.deepEqual(api.headers.map((h) => `${h.name}: ${h.value} (${h.from})`), ['Host: $host (server)', 'Connection: close (default)']);
+  // nginx writes every line, duplicates included: both Connection lines reach the backend
+  const both = routeRequest(w, { url: 'http://h/both/' }).proxy!;
+  assert.deepEqual(both.headers.map((h) => `${h.name}: ${h.value} (${h.from})`), ['Upgrade: $http_upgrade (location)', 'Connection: $connection_upgrade (location)', 'Connection: close (location)', 'Host: $proxy_host (default)']);
   // nginx 1.29.7 proxies with HTTP/1.1 and sends no Connection: close by default
   const newer = routeRequest(ws(conf(servers), { ...DEFAULT_OPTIONS, nginxVersion: '1.29.7' }), { url: 'http://h/api/x' }).proxy!;
   assert.deepEqual(newer.headers.map((h) => h.name), ['Host']);

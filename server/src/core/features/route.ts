@@ -22,6 +22,7 @@
 import type { Workspace } from '../analysis';
 import type { ENode, RootAnalysis } from '../model/tree';
 import { own, versionAtLeast, type ProxyBlock } from '../model/effective';
+import { upstreamRequest } from '../model/headerList';
 import { modelOf } from '../rules/run';
 import type { FileId, Span } from '../types';
 
@@ -766,17 +767,20 @@ function proxyOf(ws: Workspace, root: RootAnalysis, loc: ENode, notes: string[])
   if (!b) return undefined;
   const headers: RouteHeader[] = [];
   const from = (i: number) => levelName(b.levels[i]?.node);
-  for (const [name, n] of b.headers) {
-    const value = n.d.arg(1) ?? '';
-    if (value === '') continue; // an empty value is not sent
-    headers.push({ name: n.d.arg(0) ?? name, value, file: n.file, span: n.d.span, from: b.headerLevel ? levelName(b.headerLevel.node) : 'default' });
+  // every line nginx writes, in its order, duplicates included (model/headerList.ts, proven
+  // against a real nginx); of nginx's own defaults, the two that matter here (Host, Connection)
+  const req = upstreamRequest(b.levels, { http11ByDefault: model.http11ByDefault });
+  for (const h of req.headers) {
+    if (!h.node) {
+      if (h.name === 'Host' || h.name === 'Connection') headers.push({ name: h.name, value: h.value, from: 'default' });
+      continue;
+    }
+    headers.push({ name: h.name, value: h.value, file: h.node.file, span: h.node.d.span, from: from(h.at) });
   }
-  if (!b.headers.has('host')) headers.push({ name: 'Host', value: '$proxy_host', from: 'default' });
   const lost = b.levels.slice((b.at.headers < 0 ? b.levels.length : b.at.headers) + 1).filter((l) => own(l, 'proxy_set_header').length);
   for (const l of lost) {
     notes.push(`the proxy_set_header lines of the ${levelName(l.node)} level (${headerList(own(l, 'proxy_set_header'))}) are not sent here: a level with proxy_set_header of its own inherits none`);
   }
-  if (!b.headers.has('connection') && !model.http11ByDefault) headers.push({ name: 'Connection', value: 'close', from: 'default' });
   const setting = (n: ENode | undefined, at: number, def: string): RouteSetting => (n ? { value: n.d.arg(0) ?? '', file: n.file, span: n.d.span, from: from(at) } : { value: def, from: 'default' });
   return {
     proxyPass: b.proxyPass.d.arg(0) ?? '',
