@@ -72,6 +72,12 @@ interface Scenario {
   format?: { file: string; expected: string };
   /** A location missing several lines: "Make this a working WebSocket location" adds them all in one action. */
   oneAction?: { file: string; text: string; code: string; title: string; lines: string[] };
+  /**
+   * Editing like a language: two files of one include graph, an upstream in one and its user in
+   * the other. Ctrl+Space in the location offers `directive`, F12 on the upstream's name jumps
+   * to it, F2 renames it in both files.
+   */
+  editing?: { upstreamFile: string; upstreamText: string; userFile: string; userText: string; inLocationAfter: string; directive: string; value: string; upstream: string; renamed: string };
 }
 
 function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
@@ -99,6 +105,18 @@ function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
       code: 'ws-connection-header-missing',
       title: 'Make this a working WebSocket location',
       lines: ['proxy_http_version 1.1;', 'proxy_set_header Connection $connection_upgrade;', 'proxy_read_timeout 600s;', 'proxy_set_header Upgrade $http_upgrade;'],
+    },
+    editing: {
+      // both in conf.d/, so nginx.conf's include puts them in one graph
+      upstreamFile: 'conf.d/upstreams.conf',
+      upstreamText: 'upstream live_backend {\n    server 127.0.0.1:8093;\n}\n',
+      userFile: 'conf.d/live.conf',
+      userText: 'server {\n    listen 127.0.0.1:8083;\n    server_name live.example;\n\n    location /feed/ {\n        proxy_pass http://live_backend;\n    }\n}\n',
+      inLocationAfter: 'proxy_pass http://live_backend;',
+      directive: 'proxy_read_timeout',
+      value: '90s',
+      upstream: 'live_backend',
+      renamed: 'feed_backend',
     },
     diagnosticCode: 'ws-upgrade-header-missing',
     fixTitlePrefix: 'Add proxy_set_header Upgrade',
@@ -419,6 +437,51 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
         const missing = one.lines.filter((l) => !disk.includes(l));
         if (missing.length) throw new Error(`on disk, missing ${JSON.stringify(missing)}:\n${disk}`);
         await pollUntil('no problem left', async () => ((await w.problems()).length === 0 ? true : false), 15_000);
+      });
+    }
+    const ed = scenario.editing;
+    if (ed) {
+      const disk = (rel: string) => fs.readFileSync(path.join(folder, rel), 'utf8');
+      await step(`two new files (${ed.upstreamFile}, ${ed.userFile}); Ctrl+Space in the location offers ${ed.directive}, accepting it writes a valid line`, async () => {
+        fs.writeFileSync(path.join(folder, ed.upstreamFile), ed.upstreamText);
+        fs.writeFileSync(path.join(folder, ed.userFile), ed.userText);
+        await w.openFile(ed.userFile);
+        await w.gotoLine(await lineNumberOf(w, ed.inLocationAfter));
+        await w.press('End');
+        await w.press('Enter');
+        await w.typeAndAcceptSuggestion(ed.directive.slice(0, 9), ed.directive, { beforeAccept: () => shots('06-completion.png', true) });
+        await w.type(ed.value);
+        await w.press('Escape');
+        await w.waitForEditorText(`"${ed.directive} ${ed.value};"`, (t) => t.includes(`${ed.directive} ${ed.value};`));
+        await w.save();
+        if (!disk(ed.userFile).includes(`        ${ed.directive} ${ed.value};\n`)) throw new Error(`on disk:\n${disk(ed.userFile)}`);
+        await pollUntil('no problem left', async () => ((await w.problems()).length === 0 ? true : false), 15_000);
+      });
+      await step(`F12 on ${ed.upstream} in proxy_pass opens ${ed.upstreamFile} at the upstream`, async () => {
+        const line = await lineNumberOf(w, ed.inLocationAfter);
+        // Go to Line's columns count from 1: land inside the name
+        const col = (await w.editorText()).split('\n')[line - 1].indexOf(ed.upstream) + 3;
+        await w.gotoLine(line, col);
+        await w.press('F12');
+        await w.waitForEditorText(`${ed.upstreamFile} in the editor`, (t) => t.startsWith(`upstream ${ed.upstream} {`));
+      });
+      await step(`F2 renames ${ed.upstream} to ${ed.renamed} in both files; saved, nginx -t passes`, async () => {
+        await w.press('F2');
+        await w.page.keyboard.press('Control+A');
+        await w.page.keyboard.type(ed.renamed, { delay: 20 });
+        await shots('07-rename.png', true);
+        await w.press('Enter');
+        await w.waitForEditorText('the renamed upstream', (t) => t.startsWith(`upstream ${ed.renamed} {`));
+        await w.saveAll();
+        await pollUntil('both files renamed on disk', async () => (disk(ed.upstreamFile).includes(`upstream ${ed.renamed} {`) && disk(ed.userFile).includes(`proxy_pass http://${ed.renamed};`) ? true : false), 15_000);
+        for (const rel of [ed.upstreamFile, ed.userFile]) {
+          if (disk(rel).includes(ed.upstream)) throw new Error(`${rel} still names ${ed.upstream}:\n${disk(rel)}`);
+          fs.copyFileSync(path.join(folder, rel), path.join(resultsDir, rel.replace(/[\\/]/g, '__')));
+        }
+        await pollUntil('nginx -t passed', async () => {
+          const item = await w.statusItem(/nginx -t/);
+          return item.icons.includes('check') && !/partial/.test(item.text) ? true : false;
+        }, 30_000);
       });
     }
     if (scenario.endpointCheck) await endpointCheck(w, step, shots);
