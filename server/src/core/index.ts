@@ -31,3 +31,6 @@ export { directiveCompletions, type DirectiveCompletion } from './features/compl
 export { PACKAGE_KEY, PROJECT_FILE, PROJECT_OPTIONS, readProjectConfig, type ProjectConfig, type ProjectProblem } from './features/projectConfig';
 export { definitionsOf, describe, includeTargets, outline, symbolAt, type NavSymbol, type OutlineItem, type Place } from './features/navigate';
 export { applyEdits, formatOnType, formatRange, formatText, type FormatEdit, type FormatOptions, type FormatResult } from './features/format';
+export { argumentCompletions, type ArgCompletion, type ArgItemKind } from './features/argCompletion';
+export { signatureHelp, type Signature, type SignatureHelp } from './features/signature';
+export { describeDirectiveFull, describeVariable, hoverAt, type HoverResult } from './features/hover';

@@ -345,17 +345,10 @@ function variables(ws: Workspace, file: FileId, a: ArgContext, start: number, br
     own.add(name);
     put(name, { kind: 'userVariable', detail: statement(n), rank: 0, definedAt: { file: n.file, span: n.d.words[0].span } });
   }
-  for (const dname of ['location', 'if', 'server_name', 'rewrite']) {
-    for (const n of named(ws, file, dname)) {
-      for (const w of n.d.args) {
-        for (const m of w.value.matchAll(CAPTURE)) {
-          const name = m[1].toLowerCase();
-          if (own.has(name)) continue;
-          own.add(name);
-          put(name, { kind: 'userVariable', detail: `named capture of \`${statement(n)}\``, rank: 0, definedAt: { file: n.file, span: w.span } });
-        }
-      }
-    }
+  for (const [name, c] of namedCaptures(ws, file)) {
+    if (own.has(name)) continue;
+    own.add(name);
+    put(name, { kind: 'userVariable', detail: `named capture of \`${statement(c.n)}\``, rank: 0, definedAt: { file: c.n.file, span: c.span } });
   }
   // nginx's own
   for (const v of variableDocs()) {
@@ -376,6 +369,19 @@ function variables(ws: Workspace, file: FileId, a: ArgContext, start: number, br
   }
   const seen = new Set<string>();
   return out.filter((i) => !seen.has(i.label) && (seen.add(i.label), true));
+}
+
+/** The named captures of the regular expressions in the trees holding the file (location, if, server_name, rewrite). */
+export function namedCaptures(ws: Workspace, file: FileId): Map<string, { n: ENode; span: { start: number; end: number } }> {
+  const out = new Map<string, { n: ENode; span: { start: number; end: number } }>();
+  for (const dname of ['location', 'if', 'server_name', 'rewrite']) {
+    for (const n of named(ws, file, dname)) {
+      for (const w of n.d.args) {
+        for (const m of w.value.matchAll(CAPTURE)) if (!out.has(m[1].toLowerCase())) out.set(m[1].toLowerCase(), { n, span: w.span });
+      }
+    }
+  }
+  return out;
 }
 
 /** A directive as one line: `map $http_upgrade $connection_upgrade`. */

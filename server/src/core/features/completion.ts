@@ -7,14 +7,14 @@ import { directiveNames, specsInContext, type DirectiveSpec } from '../data/dire
 import type { Workspace } from '../analysis';
 import type { FileId } from '../types';
 import { cursorContext } from './cursorContext';
-import { describeDirective } from './navigate';
+import { describeDirectiveFull } from './hover';
 
 export interface DirectiveCompletion {
   name: string;
   /** One line: module, block or not, NGINX Plus. */
   detail: string;
-  /** Markdown, as the hover shows it. */
-  documentation: string;
+  /** Markdown, as the hover shows it (made on demand: the editor asks for one item's at a time). */
+  documentation: () => string;
   /** The text to insert, a snippet: `name $0;` or `name $1 {\n\t$0\n}`. */
   snippet: string;
   /** Commercial (NGINX Plus) or separately built modules: listed after the others. */
@@ -50,7 +50,7 @@ export function directiveCompletions(ws: Workspace, file: FileId, offset: number
     out.push({
       name,
       detail: `${s.module}${block ? ' (block)' : ''}${s.plus ? ' — NGINX Plus' : ''}`,
-      documentation: describeDirective(name, ws.options.nginxVersion) ?? '',
+      documentation: () => describeDirectiveFull(name, ws.options.nginxVersion, at.ctx) ?? '',
       snippet: block ? `${name} ${takesArgs ? '$1 ' : ''}{\n\t$0\n}` : takesArgs ? `${name} $0;` : `${name};`,
       secondary: specs.every((x) => x.plus || x.external),
       start: at.wordStart,
