@@ -32,8 +32,8 @@ export function completion(ctx: ServerContext, params: CompletionParams): Comple
   const offset = lines.span({ start: params.position, end: params.position }).start;
   const args = argumentCompletions(ws, file, offset);
   if (args) return args.map((a) => argumentItem(ctx, params.textDocument.uri, file, lines, params.position, a));
-  // a trigger character that starts no directive name: nothing (not every directive after a space)
-  if (params.context?.triggerCharacter && params.context.triggerCharacter !== ' ') return [];
+  // a trigger character outside arguments: nothing (a space of indentation is no request for every directive)
+  if (params.context?.triggerCharacter) return [];
   const at = cursorContext(ws, file, offset);
   if (!at) return [];
   const range = { start: lines.range({ start: at.wordStart, end: at.wordStart }).start, end: params.position };
