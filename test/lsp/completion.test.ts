@@ -8,7 +8,10 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, Hover, Position, SignatureHelp, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { copyFixture, LspSession, uriOf } from './harness';
-import { nginxTest } from '../util/nginx';
+import { nginxTest as run, withLocalPaths, type Files } from '../util/nginx';
+
+/** nginx -t with every path nginx opens (logs, temp folders) inside its own prefix. */
+const nginxTest = (files: Record<string, string>) => run({ ...files, 'nginx.conf': withLocalPaths(files['nginx.conf']) } satisfies Files);
 
 test('argument completion, signature help and hover over stdio', async (t) => {
   const root = copyFixture('completion');

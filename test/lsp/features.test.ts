@@ -8,7 +8,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, Position, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { copyFixture, LspSession, uriOf } from './harness';
 import { expandSnippet } from '../util/snippet';
-import { nginxTest } from '../util/nginx';
+import { nginxTest as run, withLocalPaths, type Files } from '../util/nginx';
+
+/** nginx -t with every path nginx opens (logs, temp folders) inside its own prefix. */
+const nginxTest = (files: Record<string, string>) => run({ ...files, 'nginx.conf': withLocalPaths(files['nginx.conf']) } satisfies Files);
 
 /** The snippets offered (directive names are items of their own kind, tested apart). */
 const labels = (items: CompletionItem[]) => items.filter((i) => i.kind === 15).map((i) => i.label).sort();

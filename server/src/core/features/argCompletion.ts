@@ -88,7 +88,7 @@ function values(ws: Workspace, a: ArgContext): ArgCompletion[] {
       if (t.list) types.add(t.list);
     }
     for (const ty of types) {
-      if (ty.type.kind === 'flag') for (const v of ['on', 'off']) value(v, `${s.name}: ${v}${s.default === `${s.name} ${v}` || s.default === v ? ' (default)' : ''}`, 0);
+      if (ty.type.kind === 'flag') for (const v of ['on', 'off']) value(v, `${s.name}: ${v}${s.default === v ? ' (the default)' : ''}`, 0);
       if (ty.type.kind === 'enum') {
         for (const v of ty.type.values ?? []) if (!t?.list || !used.has(v.toLowerCase())) value(v, `${s.name}: one of ${(ty.type.values ?? []).join(', ')}`, 0);
         if (later) for (const v of ty.later ?? []) value(v, `${s.name}: nginx after 1.22`, 1);
@@ -102,7 +102,9 @@ function values(ws: Workspace, a: ArgContext): ArgCompletion[] {
       }
     }
     // the reference's syntax: literal words at this position, and the optional keywords (listen's)
-    const doc = directiveDocs(s.name).find((d) => d.module === s.module);
+    // a position nginx reads as a number, size or time takes no words (the reference writes `size` unstarred at times)
+    const typedValue = [...types].some((ty) => ty.type.kind !== 'enum' && ty.type.kind !== 'flag');
+    const doc = typedValue ? undefined : directiveDocs(s.name).find((d) => d.module === s.module);
     for (const line of doc?.syntax ?? []) {
       const params = syntaxParams(line);
       const at = params[Math.min(a.index, params.length - 1)];
@@ -116,8 +118,8 @@ function values(ws: Workspace, a: ArgContext): ArgCompletion[] {
       }
     }
     // the default, when it is one word
-    const def = s.default.split(/\s+/).slice(1);
-    if (a.index === 0 && a.typed === '' && def.length === 1 && def[0] && !/^[-–—]$/.test(def[0])) value(def[0], `${s.name}: the default`, 2);
+    const def = s.default.split(/\s+/).filter(Boolean);
+    if (a.index === 0 && a.typed === '' && def.length === 1 && !/^[-–—]$|\|/.test(def[0])) value(def[0], `${s.name}: the default`, 2);
   }
   if (a.name === 'proxy_http_version') {
     for (const o of out) if (o.label === '1.1') { o.detail = 'HTTP/1.1: needed for WebSocket (Upgrade) and upstream keepalive'; o.rank = 0; }

@@ -10,7 +10,7 @@ export interface SyntaxParam {
   optional: boolean;
   /** Followed by `...`: repeats to the end. */
   repeats: boolean;
-  /** Literal words it takes (`on`, `off`, `default_server`, `backlog=`); none for a pure placeholder. */
+  /** Literal words it takes (`on`, `off`, `default_server`; `backlog=` and `shared:` begin a word); none for a pure placeholder. */
   literals: string[];
   /** A placeholder (*`size`*) outside any `name=` is part of it: any word goes. */
   placeholder: boolean;
@@ -57,12 +57,13 @@ function literalsOf(s: string): { literals: string[]; placeholder: boolean } {
   for (let m: RegExpExecArray | null; (m = re.exec(s));) {
     if (m[3]) { afterEq = true; continue; }
     if (m[4]) { afterEq = false; continue; }
-    const eq = s[re.lastIndex] === '=';
+    const next = s[re.lastIndex];
+    const eq = next === '=' || (next === ':' && !(m[2] ?? m[1]).endsWith(':'));
     if (afterEq) continue; // the value of a name= (on|off after ipv6only=)
     if (m[1] !== undefined) { placeholder = true; continue; }
     const w = m[2];
     if (!/^[A-Za-z0-9_.:+-]+$/.test(w)) continue;
-    literals.push(eq ? `${w}=` : w);
+    literals.push(eq ? `${w}${next}` : w);
   }
   return { literals: [...new Set(literals)], placeholder };
 }
