@@ -82,3 +82,8 @@ test('an upstream in proxy_pass: its servers and where it is', () => {
   const named = at({ '/w/nginx.conf': 'events {}\nhttp {\n    server {\n        location / { try_files $uri @ba‸ck; }\n        location @back { proxy_pass http://127.0.0.1; }\n    }\n}\n' })!.markdown;
   assert.match(named, /named location[\s\S]*proxy_pass http:\/\/127\.0\.0\.1;/);
 });
+
+test('a word with an unclosed ${ at its start ends (it once looped for ever)', () => {
+  const h = at(loc('return 200 ${ho‸st;'));
+  assert.equal(h, undefined);
+});
