@@ -50,6 +50,7 @@ export function completion(ctx: ServerContext, params: CompletionParams): Comple
     label: d.name,
     kind: CompletionItemKind.Keyword,
     detail: d.detail,
+    labelDetails: { description: d.summary },
     // the reference's whole text comes when the item is selected (completionItem/resolve)
     data: { directive: d.name, ctx: at.ctx, uri: params.textDocument.uri } satisfies DirectiveData,
     insertTextFormat: InsertTextFormat.Snippet,

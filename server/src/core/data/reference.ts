@@ -56,7 +56,12 @@ export function variableDoc(name: string): VariableDoc[] {
   return fam.filter((v) => v.name.length === longest);
 }
 
-/** A syntax line as plain text: `*\`size\`*` → `size`. */
+/** A syntax line without the `{...}` the reference writes after a block's arguments. */
+export function syntaxArgs(s: string): string {
+  return s.replace(/\s*`?\{\s*\.\.\.\s*\}`?\s*$/, "").trim();
+}
+
+/** A syntax line's arguments as plain text: `*\`size\`*` → `size` (a block's `{...}` left out). */
 export function plainSyntax(s: string): string {
-  return s.replace(/\*`([^`]*)`\*/g, '$1').replace(/`([^`]*)`/g, '$1').replace(/\\(.)/g, '$1');
+  return syntaxArgs(s).replace(/\*`([^`]*)`\*/g, '$1').replace(/`([^`]*)`/g, '$1').replace(/\\(.)/g, '$1');
 }

@@ -8,11 +8,14 @@ import type { Workspace } from '../analysis';
 import type { FileId } from '../types';
 import { cursorContext } from './cursorContext';
 import { describeDirectiveFull } from './hover';
+import { directiveDoc, plainSyntax } from '../data/reference';
 
 export interface DirectiveCompletion {
   name: string;
-  /** One line: module, block or not, NGINX Plus. */
+  /** One line: the syntax from the reference (`proxy_read_timeout time;`). */
   detail: string;
+  /** The first sentence of the reference's description, and the module. */
+  summary: string;
   /** Markdown, as the hover shows it (made on demand: the editor asks for one item's at a time). */
   documentation: () => string;
   /** The text to insert, a snippet: `name $0;` or `name $1 {\n\t$0\n}`. */
@@ -49,7 +52,8 @@ export function directiveCompletions(ws: Workspace, file: FileId, offset: number
     const takesArgs = specs.some((x) => x.maxArgs > 0);
     out.push({
       name,
-      detail: `${s.module}${block ? ' (block)' : ''}${s.plus ? ' — NGINX Plus' : ''}`,
+      detail: syntaxLine(name, s.module, block),
+      summary: `${firstSentence(name, s.module)}${s.plus ? ' (NGINX Plus)' : ''}`,
       documentation: () => describeDirectiveFull(name, ws.options.nginxVersion, at.ctx) ?? '',
       snippet: block ? `${name} ${takesArgs ? '$1 ' : ''}{\n\t$0\n}` : takesArgs ? `${name} $0;` : `${name};`,
       secondary: specs.every((x) => x.plus || x.external),
@@ -57,4 +61,19 @@ export function directiveCompletions(ws: Workspace, file: FileId, offset: number
     });
   }
   return out;
+}
+
+/** The reference's first syntax line, plain: `proxy_read_timeout time;`, `location [ = | ~ ] uri { … }`. */
+function syntaxLine(name: string, module: string, block: boolean): string {
+  const line = directiveDoc(name, module)?.syntax[0];
+  return `${[name, line ? plainSyntax(line) : ''].filter(Boolean).join(' ')}${block ? ' { … }' : ';'}`;
+}
+
+/** The description's first sentence, Markdown links and emphasis dropped. */
+function firstSentence(name: string, module: string): string {
+  const d = directiveDoc(name, module)?.description ?? '';
+  const plain = d.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*`]/g, '').replace(/\s+/g, ' ').trim();
+  const m = /^(.*?[.:])(\s|$)/.exec(plain);
+  const s = m ? m[1] : plain;
+  return s.length > 100 ? `${s.slice(0, 97)}…` : s;
 }

@@ -62,7 +62,7 @@ export function describeDirectiveFull(name: string, version: string | undefined,
 function describeSpec(s: DirectiveSpec, version: string | undefined): string {
   const v = version || DEFAULT_NGINX_VERSION;
   const doc = directiveDoc(s.name, s.module);
-  const syntax = (doc?.syntax.length ? doc.syntax : ['']).map((l) => `${s.name}${l ? ' ' + plainSyntax(l) : ''}${s.block ? ' { … }' : ';'}`);
+  const syntax = (doc?.syntax.length ? doc.syntax : ['']).map((l) => `${[s.name, plainSyntax(l)].filter(Boolean).join(' ')}${s.block ? ' { … }' : ';'}`);
   const def = defaultFor(s, v);
   const facts = [`**Default:** ${def ?? '—'}`, `**Context:** ${s.contexts.join(', ')}`];
   const old = versionAtLeast(parseVersion(v), [1, 23, 0]) ? undefined : isNotIn122(s.module, s.name) ? `**Not in nginx ${v}:** a later version added it.` : undefined;

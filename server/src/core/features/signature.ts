@@ -45,7 +45,7 @@ export function signatureHelp(ws: Workspace, file: FileId, offset: number): Sign
         label += p.label;
       }
       const first = doc!.description.split(/\n\s*\n/)[0].trim();
-      signatures.push({ label: `${label};`, parameters, documentation: `${first}\n\n*${s.module}*` });
+      signatures.push({ label: `${label}${s.block ? ' { … }' : ';'}`, parameters, documentation: `${first}\n\n*${s.module}*` });
       fits.push(fitsWords(params, a.before, a.index));
       actives.push(activeParam(params, a.index, a.typed));
     }

@@ -1,7 +1,7 @@
 // The parameters of a directive's syntax line from nginx's reference (`*\`time\`*`, `\`on\` |
 // \`off\``, `[\`default_server\`]`…), for signature help and the literal words completion offers.
 // Pure.
-import { plainSyntax } from '../data/reference';
+import { plainSyntax, syntaxArgs } from '../data/reference';
 
 export interface SyntaxParam {
   /** As the reference writes it, plain: `[default_server]`, `on | off`, `time`. */
@@ -21,7 +21,7 @@ export function syntaxParams(line: string): SyntaxParam[] {
   const tokens: string[] = [];
   let depth = 0;
   let cur = '';
-  for (const ch of line) {
+  for (const ch of syntaxArgs(line)) {
     if (ch === '[') depth++;
     else if (ch === ']') depth = Math.max(0, depth - 1);
     if (/\s/.test(ch) && depth === 0) {
