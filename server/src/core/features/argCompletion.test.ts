@@ -50,11 +50,12 @@ test('flags offer on and off; enums their values; nothing after the last argumen
   assert.equal(at(http('    sendfile on; ‸')).items, undefined, 'a new directive, not an argument');
 });
 
-test('proxy_http_version: 1.0 and 1.1 for nginx 1.22, with 2 only for a later nginx; 1.1 first', () => {
+test('proxy_http_version: 1.0 and 1.1 for nginx 1.22, 2 only from 1.29.4; 1.1 first', () => {
   const old = at(loc('proxy_http_version ‸'), { nginxVersion: '1.22.1' });
   assert.ok(old.labels.includes('1.1') && old.labels.includes('1.0') && !old.labels.includes('2'), old.labels.join());
   assert.equal(old.items!.find((i) => i.label === '1.1')!.rank, 0);
   assert.ok(at(loc('proxy_http_version ‸'), { nginxVersion: '1.29.4' }).labels.includes('2'));
+  assert.ok(!at(loc('proxy_http_version ‸'), { nginxVersion: '1.25' }).labels.includes('2'), '2 came in 1.29.4');
 });
 
 test('units after digits of a size or a time', () => {

@@ -68,12 +68,18 @@ function specsFor(a: ArgContext): readonly DirectiveSpec[] {
   return inCtx.length ? inCtx : lookup(a.name) ?? [];
 }
 
+/** Values a later nginx added, by the version that did (the reference's own notes). */
+const SINCE: Record<string, [number, number, number]> = {
+  'proxy_http_version 2': [1, 29, 4],
+};
+
 const TIME_UNITS: [string, string][] = [['ms', 'milliseconds'], ['s', 'seconds'], ['m', 'minutes'], ['h', 'hours'], ['d', 'days']];
 const SIZE_UNITS: [string, string][] = [['k', 'kilobytes'], ['m', 'megabytes'], ['g', 'gigabytes']];
 
 function values(ws: Workspace, a: ArgContext): ArgCompletion[] {
   const out: ArgCompletion[] = [];
-  const later = versionAtLeast(parseVersion(ws.options.nginxVersion), [1, 23, 0]);
+  const version = parseVersion(ws.options.nginxVersion);
+  const later = versionAtLeast(version, [1, 23, 0]);
   const used = new Set(a.before.map((w) => w.value.toLowerCase()));
   const value = (label: string, detail: string, rank = 1) => {
     if (a.typed.includes('=') && !label.startsWith(a.typed.slice(0, a.typed.indexOf('=') + 1))) return;
@@ -91,7 +97,7 @@ function values(ws: Workspace, a: ArgContext): ArgCompletion[] {
       if (ty.type.kind === 'flag') for (const v of ['on', 'off']) value(v, `${s.name}: ${v}${s.default === v ? ' (the default)' : ''}`, 0);
       if (ty.type.kind === 'enum') {
         for (const v of ty.type.values ?? []) if (!t?.list || !used.has(v.toLowerCase())) value(v, `${s.name}: one of ${(ty.type.values ?? []).join(', ')}`, 0);
-        if (later) for (const v of ty.later ?? []) value(v, `${s.name}: nginx after 1.22`, 1);
+        if (later) for (const v of ty.later ?? []) if (versionAtLeast(version, SINCE[`${s.name} ${v}`] ?? [1, 23, 0])) value(v, `${s.name}: nginx after 1.22`, 1);
       }
       const digits = /^\d+$/.test(a.typed) ? a.typed : '';
       if (ty.type.kind === 'sec' || ty.type.kind === 'msec') {
@@ -113,7 +119,8 @@ function values(ws: Workspace, a: ArgContext): ArgCompletion[] {
       const optional = a.index > 0 ? params.slice(1).filter((p) => p.optional).flatMap((p) => p.literals) : [];
       for (const w of [...positional, ...optional]) {
         if (used.has(w.toLowerCase()) || (w.endsWith('=') && [...used].some((u) => u.startsWith(w.toLowerCase())))) continue;
-        if (!later && t && a.index === 0 && [...types].some((ty) => ty.type.kind === 'enum' && !(ty.type.values ?? []).includes(w))) continue; // not in nginx 1.22
+        // a value nginx 1.22 refuses, from a later nginx: only for a configuration that targets one
+        if (t && a.index === 0 && [...types].some((ty) => ty.type.kind === 'enum' && !(ty.type.values ?? []).includes(w)) && !(later && versionAtLeast(version, SINCE[`${s.name} ${w}`] ?? [1, 23, 0]))) continue;
         value(w, `${s.name}: ${at.label}`, positional.includes(w) ? 1 : 2);
       }
     }
