@@ -7,6 +7,7 @@ import { directiveNames, specsInContext, type DirectiveSpec } from '../data/dire
 import type { Workspace } from '../analysis';
 import type { FileId } from '../types';
 import { cursorContext } from './cursorContext';
+import { parseVersion, versionAtLeast } from '../model/effective';
 import { describeDirectiveFull } from './hover';
 import { directiveDoc, plainSyntax } from '../data/reference';
 
@@ -20,7 +21,7 @@ export interface DirectiveCompletion {
   documentation: () => string;
   /** The text to insert, a snippet: `name $0;` or `name $1 {\n\t$0\n}`. */
   snippet: string;
-  /** Commercial (NGINX Plus) or separately built modules: listed after the others. */
+  /** Commercial (NGINX Plus), separately built modules, or (for nginx 1.22) not in its standard build here: listed after the others. */
   secondary: boolean;
   /** What the completion replaces: [start, offset). */
   start: number;
@@ -43,6 +44,7 @@ export function directiveCompletions(ws: Workspace, file: FileId, offset: number
   const at = cursorContext(ws, file, offset);
   if (!at) return undefined;
   const present = new Set(at.siblings);
+  const old = !versionAtLeast(parseVersion(ws.options.nginxVersion), [1, 23, 0]);
   const out: DirectiveCompletion[] = [];
   for (const name of namesIn(at.ctx)) {
     const specs = specsInContext(name, at.ctx);
@@ -56,7 +58,8 @@ export function directiveCompletions(ws: Workspace, file: FileId, offset: number
       summary: `${firstSentence(name, s.module)}${s.plus ? ' (NGINX Plus)' : ''}`,
       documentation: () => describeDirectiveFull(name, ws.options.nginxVersion, at.ctx) ?? '',
       snippet: block ? `${name} ${takesArgs ? '$1 ' : ''}{\n\t$0\n}` : takesArgs ? `${name} $0;` : `${name};`,
-      secondary: specs.every((x) => x.plus || x.external),
+      // for nginx 1.22: what its standard build does not know here comes after (resolver in upstream is 1.27.3's)
+      secondary: specs.every((x) => x.plus || x.external || (old && !x.inLight122)),
       start: at.wordStart,
     });
   }
