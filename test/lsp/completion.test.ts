@@ -121,7 +121,7 @@ test('argument completion, signature help and hover over stdio', async (t) => {
     const d: Hover = await session.rpc.sendRequest('textDocument/hover', { textDocument: { uri: uriOf(snippet) }, position: { line: 0, character: 3 } });
     const dv = (d.contents as { value: string }).value;
     assert.match(dv, /```nginx\nproxy_http_version 1\.0 \| 1\.1 \| 2;\n```/);
-    assert.match(dv, /\*\*Default:\*\* `proxy_http_version 1\.0` in nginx 1\.22/, 'the default for nginx 1.22, the default nginxVersion');
+    assert.match(dv, /\*\*Default:\*\* `1\.0` in nginx 1\.22/, 'the default for nginx 1.22, the default nginxVersion');
     assert.match(dv, /keepalive[\s\S]*NTLM/, 'the description, beyond its first line');
   });
 

@@ -37,11 +37,11 @@ test('a directive: the full description, syntax, contexts, module, page', () => 
 
 test('the default for the configured nginx version', () => {
   const old = at(loc('proxy_http_ver‸sion 1.1;'), { nginxVersion: '1.22' })!.markdown;
-  assert.match(old, /\*\*Default:\*\* `proxy_http_version 1\.0` in nginx 1\.22 \(`1\.1` since 1\.29\.7\)/);
+  assert.match(old, /\*\*Default:\*\* `1\.0` in nginx 1\.22 \(`1\.1` since 1\.29\.7\)/);
   const now = at(loc('proxy_http_ver‸sion 1.1;'), { nginxVersion: '1.29.7' })!.markdown;
   assert.match(now, /\*\*Default:\*\* `1\.1` \(since 1\.29\.7\)/);
   const tls = at({ '/w/nginx.conf': 'events {}\nhttp {\n    ssl_proto‸cols TLSv1.2;\n}\n' }, { nginxVersion: '1.22.1' })!.markdown;
-  assert.match(tls, /`ssl_protocols TLSv1 TLSv1\.1 TLSv1\.2` in nginx 1\.22\.1/);
+  assert.match(tls, /\*\*Default:\*\* `TLSv1 TLSv1\.1 TLSv1\.2` in nginx 1\.22\.1/);
 });
 
 test('a directive with an http and a stream module: the one of its context', () => {

@@ -82,16 +82,16 @@ function describeSpec(s: DirectiveSpec, version: string | undefined): string {
  * one: [module (or '' for any), directive, the first version with the reference's default, the default before].
  */
 const OLDER_DEFAULTS: readonly [string, string, [number, number, number], string][] = [
-  ['ngx_http_proxy_module', 'proxy_http_version', [1, 29, 7], 'proxy_http_version 1.0'],
+  ['ngx_http_proxy_module', 'proxy_http_version', [1, 29, 7], '1.0'],
   ['ngx_http_upstream_module', 'keepalive', [1, 29, 7], '— (no connections kept)'],
-  ['', 'keepalive_requests', [1, 19, 10], 'keepalive_requests 100'],
-  ['ngx_http_core_module', 'sendfile_max_chunk', [1, 21, 4], 'sendfile_max_chunk 0 (no limit)'],
-  ['ngx_core_module', 'accept_mutex', [1, 11, 3], 'accept_mutex on'],
-  ['ngx_http_core_module', 'output_buffers', [1, 9, 5], 'output_buffers 1 32k'],
-  ['', 'ssl_protocols', [1, 23, 4], 'ssl_protocols TLSv1 TLSv1.1 TLSv1.2'],
-  ['', 'proxy_ssl_protocols', [1, 23, 4], 'proxy_ssl_protocols TLSv1 TLSv1.1 TLSv1.2'],
-  ['', 'grpc_ssl_protocols', [1, 23, 4], 'grpc_ssl_protocols TLSv1 TLSv1.1 TLSv1.2'],
-  ['', 'uwsgi_ssl_protocols', [1, 23, 4], 'uwsgi_ssl_protocols TLSv1 TLSv1.1 TLSv1.2'],
+  ['', 'keepalive_requests', [1, 19, 10], '100'],
+  ['ngx_http_core_module', 'sendfile_max_chunk', [1, 21, 4], '0 (no limit)'],
+  ['ngx_core_module', 'accept_mutex', [1, 11, 3], 'on'],
+  ['ngx_http_core_module', 'output_buffers', [1, 9, 5], '1 32k'],
+  ['', 'ssl_protocols', [1, 23, 4], 'TLSv1 TLSv1.1 TLSv1.2'],
+  ['', 'proxy_ssl_protocols', [1, 23, 4], 'TLSv1 TLSv1.1 TLSv1.2'],
+  ['', 'grpc_ssl_protocols', [1, 23, 4], 'TLSv1 TLSv1.1 TLSv1.2'],
+  ['', 'uwsgi_ssl_protocols', [1, 23, 4], 'TLSv1 TLSv1.1 TLSv1.2'],
 ];
 
 /** The default for the nginx version the configuration targets, and since when it holds. */
