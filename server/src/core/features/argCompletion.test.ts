@@ -133,7 +133,7 @@ test('@named locations after try_files … @ and error_page … @', () => {
   assert.deepEqual(at({ '/w/nginx.conf': conf.replace('try_files $uri $uri/ @‸', 'error_page 502 @b‸') }).labels.sort(), ['@backend', '@fallback']);
 });
 
-test('paths after include and ssl_certificate, from the configuration folder; folders for root', () => {
+test('paths after include and ssl_certificate, from the configuration folder; absolute folders for root', () => {
   const files = {
     '/w/nginx.conf': 'events {}\nhttp {\n    include ‸\n}\n',
     '/w/mime.types': 'types {}\n',
@@ -149,6 +149,9 @@ test('paths after include and ssl_certificate, from the configuration folder; fo
   assert.equal(sub.items![0].start, sub.offset, 'replaces after the folder');
   const cert = at({ ...files, '/w/nginx.conf': 'events {}\nhttp {\n    server {\n        ssl_certificate certs/s‸\n    }\n}\n' }).labels;
   assert.deepEqual(cert, ['site.pem']);
+  const root = at({ ...files, '/srv/site/index.html': '', '/srv/app.txt': '', '/w/nginx.conf': 'events {}\nhttp {\n    server {\n        root /srv/‸\n    }\n}\n' }).labels;
+  assert.deepEqual(root, ['site/'], 'root takes folders');
+  assert.equal(at({ ...files, '/w/nginx.conf': 'events {}\nhttp {\n    server {\n        root ‸\n    }\n}\n' }).items!.filter((i) => i.kind === 'file' || i.kind === 'folder').length, 0, "a relative root is read against nginx's compiled-in prefix: unknown here");
   const abs = at({ ...files, '/w/nginx.conf': 'events {}\nhttp {\n    include /w/conf.d/‸\n}\n' }).labels;
   assert.deepEqual(abs, ['a.conf', 'b.conf', '*.conf']);
 });

@@ -289,7 +289,7 @@ function namedLocations(ws: Workspace, file: FileId, a: ArgContext): ArgCompleti
 // ---------------------------------------------------------------------------------------------
 // Paths
 
-/** Directives whose argument is a file nginx reads; `conf`: relative to the configuration's folder. */
+/** Directives whose argument is a file nginx reads; `conf`: relative to the configuration's folder; `prefix`: to nginx's compiled-in prefix. */
 const PATH_DIRECTIVES: Record<string, 'conf' | 'prefix'> = {
   include: 'conf', ssl_certificate: 'conf', ssl_certificate_key: 'conf', ssl_trusted_certificate: 'conf', ssl_client_certificate: 'conf',
   ssl_dhparam: 'conf', ssl_crl: 'conf', ssl_password_file: 'conf', ssl_stapling_file: 'conf', ssl_session_ticket_key: 'conf',
@@ -299,10 +299,10 @@ const PATH_DIRECTIVES: Record<string, 'conf' | 'prefix'> = {
 function paths(ws: Workspace, file: FileId, a: ArgContext): ArgCompletion[] | undefined {
   const base = PATH_DIRECTIVES[a.name];
   if (!base || a.index !== 0 || /^["']/.test(a.typed) || a.typed.includes('$')) return undefined;
+  // nginx's own prefix (what a relative root or alias is read against) is compiled in: only absolute ones
+  if (base === 'prefix' && !a.typed.startsWith('/')) return undefined;
   const root = rootsFor(ws, file)[0];
-  const confDir = root ? ws.prefixOf(root.root, root.kind) : file.slice(0, file.lastIndexOf('/'));
-  // nginx's own prefix (root/alias): the configuration's folder's parent for a conf/ layout, else the folder
-  const dir0 = base === 'conf' ? confDir : /\/(conf|nginx)$/.test(confDir) ? confDir.replace(/\/[^/]+$/, '') || '/' : confDir;
+  const dir0 = root ? ws.prefixOf(root.root, root.kind) : file.slice(0, file.lastIndexOf('/'));
   const slash = a.typed.lastIndexOf('/');
   const typedDir = slash >= 0 ? a.typed.slice(0, slash + 1) : '';
   const dir = typedDir.startsWith('/') ? typedDir : `${dir0.replace(/\/$/, '')}/${typedDir}`;
