@@ -8,6 +8,7 @@
 //     on a 5,000-line file and on the 3.1 MB config, with the server's resident memory;
 //  4. the CLI end to end (process start to exit, --format json into a file) on a 3.1 MB config
 //     with 1k…8k findings, beside the in-process check of the same text;
+//  3b. completion, signature help and hover on a 5,000-line file, in process (completion.ts);
 //  5. the inputs that were quadratic (a 5 MB single line, 8,000 servers, 40,000 unknown
 //     variables): the in-process check.
 import * as fs from 'node:fs';
@@ -22,6 +23,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { bigConfig, findingsConfig, includeTree } from './gen';
 import { HOSTILE, rng } from '../hostile/gen';
 import { lspLatency, lspText, type LspFigures } from './lsp';
+import { completionFigures } from './completion';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -127,6 +129,7 @@ async function main() {
     console.log(`  first diagnostics ${l.first.toFixed(0)} ms; p50 ${l.p50.toFixed(1)} ms   p99 ${l.p99.toFixed(1)} ms   max ${l.max.toFixed(1)} ms`);
     console.log(`  server RSS: ${l.rss.map((r) => `${r.mb.toFixed(0)} MB after ${r.edits} edits`).join(', ')}`);
   };
+  completionFigures();
   lspRow(await lspLatency(lspText(5000), 1000, [0, 150, 500, 1000]));
   // BENCH_BIG_EDITS=1000 for the long run (memory flat over 1,000 edits)
   const big = Number(process.env.BENCH_BIG_EDITS ?? 100);

@@ -8,7 +8,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, Position, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { copyFixture, LspSession, uriOf } from './harness';
 import { expandSnippet } from '../util/snippet';
-import { nginxTest } from '../util/nginx';
+import { nginxTest as run, withLocalPaths, type Files } from '../util/nginx';
+
+/** nginx -t with every path nginx opens (logs, temp folders) inside its own prefix. */
+const nginxTest = (files: Record<string, string>) => run({ ...files, 'nginx.conf': withLocalPaths(files['nginx.conf']) } satisfies Files);
 import type { RouteAnswer } from '../../server/src/protocol';
 
 /** The snippets offered (directive names are items of their own kind, tested apart). */
@@ -81,7 +84,10 @@ test('editor features over stdio', async (t) => {
     for (const n of ['proxy_set_header', 'proxy_send_timeout', 'return', 'location']) assert.ok(names.includes(n), `${n} offered in a location`);
     for (const n of ['server_name', 'listen', 'map', 'upstream', 'server', 'worker_processes']) assert.ok(!names.includes(n), `${n} not offered in a location`);
     const pp = items.find((i) => i.label === 'proxy_send_timeout')!;
-    assert.match((pp.documentation as { value: string }).value, /nginx\.org/);
+    // the reference's whole text comes when the item is selected: completionItem/resolve
+    assert.equal(pp.documentation, undefined);
+    const resolved: CompletionItem = await session.rpc.sendRequest('completionItem/resolve', pp);
+    assert.match((resolved.documentation as { value: string }).value, /\*\*Default:\*\* `60s`[\s\S]*nginx\.org/);
     assert.equal((pp.textEdit as TextEdit).newText, 'proxy_send_timeout $0;');
     assert.deepEqual(await complete(app, { line: 5, character: 20 }), [], 'in the middle of proxy_pass: nothing');
   });

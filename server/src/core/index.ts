@@ -34,3 +34,6 @@ export { applyEdits, formatOnType, formatRange, formatText, type FormatEdit, typ
 export { droppedMarkdown, droppedSummary, effectiveViews, summaryParts, viewMarkdown, type DroppedLine, type EffectiveViews, type ProxyView, type ViewPlace } from './features/effectiveView';
 export { headLines, upstreamRequest, type UpstreamRequest } from './model/headerList';
 export { normalizeHost, normalizeUri, routeReport, routeRequest, type RouteHeader, type RoutePlace, type RouteProxy, type RouteQuery, type RouteResult, type RouteSetting, type ServerBy } from './features/route';
+export { argumentCompletions, type ArgCompletion, type ArgItemKind } from './features/argCompletion';
+export { signatureHelp, type Signature, type SignatureHelp } from './features/signature';
+export { describeDirectiveFull, describeVariable, hoverAt, type HoverResult } from './features/hover';

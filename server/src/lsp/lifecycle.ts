@@ -8,6 +8,8 @@ import type { Publisher } from './publisher';
 import { addFolders, onFoldersChanged, watchFiles } from './workspace';
 import { SECTION, pushedSettings } from './settings';
 import { ON_TYPE_TRIGGERS } from './format';
+import { COMPLETION_TRIGGERS } from './completion';
+import { SIGNATURE_TRIGGERS } from './signature';
 
 export function initialize(ctx: ServerContext, params: InitializeParams): { result: InitializeResult; folders: WorkspaceFolder[] } {
   ctx.caps = clientCaps(params);
@@ -19,7 +21,8 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
-      completionProvider: {},
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: true },
+      signatureHelpProvider: { triggerCharacters: SIGNATURE_TRIGGERS, retriggerCharacters: SIGNATURE_TRIGGERS },
       hoverProvider: true,
       inlayHintProvider: true,
       definitionProvider: true,

@@ -1,9 +1,7 @@
-// Hover (a directive's reference, where a variable is made, what an include reads) and
 // Go to Definition (the map or set of a `$variable`, the files of an include). The answers
 // come from core/features/navigate.ts; this file converts offsets and paths for the protocol.
-import { MarkupKind, SymbolKind, type Definition, type DocumentSymbol, type DocumentSymbolParams, type Hover, type HoverParams, type DefinitionParams, type SymbolInformation, type WorkspaceSymbolParams } from 'vscode-languageserver';
-import { definitionsOf, describe, includeTargets, outline, symbolAt, type OutlineItem, type Place } from '../core/index';
-import type { FileId } from '../core/types';
+import { SymbolKind, type Definition, type DocumentSymbol, type DocumentSymbolParams, type DefinitionParams, type SymbolInformation, type WorkspaceSymbolParams } from 'vscode-languageserver';
+import { definitionsOf, includeTargets, outline, symbolAt, type OutlineItem, type Place } from '../core/index';
 import { uriOf, type ServerContext } from './context';
 import { LineMap, uriToFile } from './convert';
 
@@ -15,17 +13,6 @@ function at(ctx: ServerContext, uri: string, position: { line: number; character
   const offset = lines.span({ start: position, end: position }).start;
   const symbol = symbolAt(ws, file, offset);
   return symbol && { file, ws, lines, symbol };
-}
-
-export function hover(ctx: ServerContext, params: HoverParams): Hover | null {
-  const a = at(ctx, params.textDocument.uri, params.position);
-  if (!a) return null;
-  const where = (p: Place) => {
-    const line = new LineMap(a.ws.text(p.file) ?? '').range(p.span).start.line + 1;
-    return `[${relative(a.file, p.file)}${p.span.end > 0 ? `:${line}` : ''}](${uriOf(ctx, p.file)}#L${line})`;
-  };
-  const value = describe(a.ws, a.file, a.symbol, where);
-  return value ? { contents: { kind: MarkupKind.Markdown, value }, range: a.lines.range(a.symbol.span) } : null;
 }
 
 export function definition(ctx: ServerContext, params: DefinitionParams): Definition | null {
@@ -84,12 +71,3 @@ export function workspaceSymbols(ctx: ServerContext, params: WorkspaceSymbolPara
 
 /** Enough for a picker; a huge workspace does not send them all. */
 const MAX_WORKSPACE_SYMBOLS = 1000;
-
-/** A short name for a file, relative to the one being read when they share a folder tree. */
-function relative(from: FileId, to: FileId): string {
-  const a = from.split('/').slice(0, -1);
-  const b = to.split('/');
-  let i = 0;
-  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
-  return i === 0 ? to : [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
-}

@@ -4,14 +4,16 @@ import { TextDocuments, type Connection, type InitializeParams, type WorkspaceFo
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, resolveCodeAction } from './codeActions';
 import { endpoints, ENDPOINTS_REQUEST, executeCommand, TRUST_NOTIFICATION } from './commands';
-import { completion } from './completion';
+import { completion, resolveCompletion } from './completion';
+import { hover } from './hover';
+import { signatureHelp } from './signature';
 import { formatDocument, formatDocumentOnType, formatDocumentRange } from './format';
 import { clientCaps, type ServerContext } from './context';
 import { uriToFile } from './convert';
 import { wireDocuments } from './documents';
 import { makeGuard } from './guard';
 import { initialize, initialized } from './lifecycle';
-import { definition, documentSymbols, hover, workspaceSymbols } from './navigation';
+import { definition, documentSymbols, workspaceSymbols } from './navigation';
 import type { Platform } from './platform';
 import { inlayHints, wireInlayRefresh, withEffectiveHover } from './effective';
 import { Projects } from './projects';
@@ -55,7 +57,9 @@ export function serve(connection: Connection, platform: Platform): { ctx: Server
   connection.onCodeAction(guard('codeAction', [], (params) => codeActions(ctx, params)));
   connection.onCodeActionResolve((action) => guard('codeActionResolve', action, () => resolveCodeAction(ctx, action))());
   connection.onCompletion(guard('completion', [], (params) => completion(ctx, params)));
+  connection.onCompletionResolve((item) => guard('completionResolve', item, () => resolveCompletion(ctx, item))());
   connection.onHover(guard('hover', null, (params) => withEffectiveHover(ctx, params, hover(ctx, params))));
+  connection.onSignatureHelp(guard('signatureHelp', null, (params) => signatureHelp(ctx, params)));
   connection.languages.inlayHint.on(guard('inlayHint', [], (params) => inlayHints(ctx, params)));
   connection.onDefinition(guard('definition', null, (params) => definition(ctx, params)));
   connection.onDocumentSymbol(guard('documentSymbol', [], (params) => documentSymbols(ctx, params)));

@@ -39,3 +39,13 @@ test('blocks insert braces, others a terminator; nothing inside arguments or com
   assert.equal(at('events {}\nhttp {\n    sendfile ‸\n}\n').items, undefined, 'in the arguments');
   assert.equal(at('events {}\nhttp {\n    # a comment ‸\n}\n').items, undefined, 'in a comment');
 });
+
+test('each item shows the syntax and the first sentence of the reference', () => {
+  const { items } = at('events {}\nhttp {\n    server {\n        location / {\n            ‸\n        }\n    }\n}\n');
+  const t = items!.find((i) => i.name === 'proxy_read_timeout')!;
+  assert.equal(t.detail, 'proxy_read_timeout time;');
+  assert.equal(t.summary, 'Defines a timeout for reading a response from the proxied server.');
+  assert.equal(items!.find((i) => i.name === 'location')!.detail, 'location [ = | ~ | ~* | ^~ ] uri { … }');
+  assert.equal(at('events {}\nhttp {\n    ‸\n}\n').items!.find((i) => i.name === 'server')!.detail, 'server { … }');
+  assert.match(t.documentation(), /\*\*Default:\*\* `60s`/);
+});

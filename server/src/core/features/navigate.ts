@@ -41,7 +41,7 @@ function argumentSymbol(d: Directive, w: Word, offset: number): NavSymbol | unde
   // `$name` or `${name}` around the offset, in the text as written
   const raw = w.raw;
   const at = offset - w.span.start;
-  for (let i = raw.lastIndexOf('$', Math.min(at, raw.length - 1)); i >= 0; i = raw.lastIndexOf('$', i - 1)) {
+  for (let i = raw.lastIndexOf('$', Math.min(at, raw.length - 1)); i >= 0; i = i > 0 ? raw.lastIndexOf('$', i - 1) : -1) {
     const m = /^\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(raw.slice(i));
     if (!m) continue;
     if (at > i + m[0].length) return undefined; // the cursor is past this variable

@@ -1,0 +1,87 @@
+// HTTP header field names offered after proxy_set_header, add_header, more_set_headers…:
+// the registered fields a proxy configuration meets, with what each carries. `request`: sent by
+// clients (what proxy_set_header passes upstream); `response`: sent by servers (add_header).
+export interface HeaderName {
+  name: string;
+  request: boolean;
+  response: boolean;
+  about: string;
+}
+
+const R = (name: string, about: string): HeaderName => ({ name, request: true, response: false, about });
+const S = (name: string, about: string): HeaderName => ({ name, request: false, response: true, about });
+const B = (name: string, about: string): HeaderName => ({ name, request: true, response: true, about });
+
+export const HEADER_NAMES: readonly HeaderName[] = [
+  R('Host', 'the host (and port) the request is for; nginx sends `$proxy_host` upstream unless set'),
+  R('Upgrade', 'the protocol the client asks to switch to (`websocket`); hop-by-hop: nginx drops it unless set'),
+  B('Connection', 'hop-by-hop options (`upgrade`, `keep-alive`, `close`); nginx sends `close` upstream unless set'),
+  R('X-Real-IP', "the client's address, as the proxy saw it (`$remote_addr`)"),
+  R('X-Forwarded-For', 'the chain of client and proxy addresses (`$proxy_add_x_forwarded_for`)'),
+  R('X-Forwarded-Proto', 'the scheme the client used (`$scheme`)'),
+  R('X-Forwarded-Host', 'the host the client asked for (`$host`)'),
+  R('X-Forwarded-Port', 'the port the client connected to (`$server_port`)'),
+  R('Forwarded', 'the standard form of the X-Forwarded-* fields (RFC 7239)'),
+  R('Origin', 'the origin of the page that opened the request; WebSocket servers check it'),
+  R('Sec-WebSocket-Key', 'the nonce of a WebSocket handshake'),
+  R('Sec-WebSocket-Version', 'the WebSocket protocol version (13)'),
+  B('Sec-WebSocket-Protocol', 'the subprotocols offered, then the one chosen'),
+  B('Sec-WebSocket-Extensions', 'the extensions offered (permessage-deflate), then the ones chosen'),
+  S('Sec-WebSocket-Accept', "the server's answer to the handshake's key"),
+  R('Authorization', "the client's credentials"),
+  R('Cookie', 'the cookies the client sends'),
+  R('User-Agent', 'the client software'),
+  R('Referer', 'the page the request came from'),
+  R('Accept', 'the media types the client takes'),
+  R('Accept-Encoding', 'the content codings the client takes (gzip, br)'),
+  R('Accept-Language', 'the languages the client prefers'),
+  R('If-Modified-Since', 'a conditional request on a date'),
+  R('If-None-Match', 'a conditional request on entity tags'),
+  R('Range', 'the part of the resource asked for'),
+  R('Proxy-Authorization', 'credentials for a proxy'),
+  R('Early-Data', '`1` when the request came in TLS 1.3 early data (`$ssl_early_data`)'),
+  B('Content-Type', 'the media type of the body'),
+  B('Content-Length', 'the size of the body in bytes'),
+  B('Cache-Control', 'caching directives'),
+  B('Pragma', 'HTTP/1.0 caching directives'),
+  B('Content-Encoding', 'the coding applied to the body'),
+  B('Transfer-Encoding', 'hop-by-hop: how the body is framed (`chunked`)'),
+  B('Keep-Alive', 'hop-by-hop: persistent connection parameters'),
+  B('TE', 'hop-by-hop: the transfer codings accepted (`trailers`)'),
+  B('Date', 'when the message was sent'),
+  B('Via', 'the proxies the message went through'),
+  S('Strict-Transport-Security', 'HSTS: use only HTTPS for this host (`max-age=31536000; includeSubDomains`)'),
+  S('Content-Security-Policy', 'what the page may load and run'),
+  S('Content-Security-Policy-Report-Only', 'a policy reported, not enforced'),
+  S('X-Frame-Options', 'whether the page may be framed (`DENY`, `SAMEORIGIN`)'),
+  S('X-Content-Type-Options', '`nosniff`: browsers keep the declared media type'),
+  S('Referrer-Policy', 'how much of the URL goes into Referer'),
+  S('Permissions-Policy', 'which browser features the page may use'),
+  S('Cross-Origin-Opener-Policy', 'isolates the browsing context'),
+  S('Cross-Origin-Embedder-Policy', 'which cross-origin resources may be embedded'),
+  S('Cross-Origin-Resource-Policy', 'who may load this resource'),
+  S('Access-Control-Allow-Origin', 'CORS: the origins allowed to read the response'),
+  S('Access-Control-Allow-Methods', 'CORS: the methods allowed'),
+  S('Access-Control-Allow-Headers', 'CORS: the request headers allowed'),
+  S('Access-Control-Allow-Credentials', 'CORS: whether cookies and credentials may be sent'),
+  S('Access-Control-Expose-Headers', 'CORS: the response headers scripts may read'),
+  S('Access-Control-Max-Age', 'CORS: how long a preflight answer is kept'),
+  S('Cache-Status', 'how caches handled the response'),
+  S('Content-Disposition', 'inline or attachment, and a file name'),
+  S('ETag', 'the entity tag of the representation'),
+  S('Expires', 'when the response goes stale'),
+  S('Last-Modified', 'when the resource last changed'),
+  S('Location', 'where a redirect points'),
+  S('Retry-After', 'when to try again (503, 429)'),
+  S('Server', 'the server software'),
+  S('Set-Cookie', 'a cookie for the client to keep'),
+  S('Vary', 'the request fields the response depends on'),
+  S('WWW-Authenticate', 'how to authenticate (401)'),
+  S('Alt-Svc', 'other places the service is reachable (HTTP/3)'),
+  S('X-Accel-Buffering', 'nginx reads it from the upstream: `no` turns off response buffering for this response'),
+  S('X-Accel-Redirect', 'nginx reads it from the upstream: an internal redirect to this URI'),
+  S('X-Accel-Expires', 'nginx reads it from the upstream: how long to cache the response'),
+  S('X-Accel-Limit-Rate', 'nginx reads it from the upstream: the rate limit for this response'),
+  S('X-Cache-Status', 'a common name for `$upstream_cache_status`'),
+  S('X-Robots-Tag', 'indexing rules for search engines'),
+];
