@@ -3,6 +3,7 @@ import type { Rule } from './types';
 import { rule as typographicQuotes } from './typographic-quotes/rule';
 import { rule as wsConnectionHardcoded } from './ws-connection-hardcoded/rule';
 import { rule as wsConnectionHeaderMissing } from './ws-connection-header-missing/rule';
+import { rule as wsForwardedProtoMissing } from './ws-forwarded-proto-missing/rule';
 import { rule as wsHeadersNotInherited } from './ws-headers-not-inherited/rule';
 import { rule as wsHostMissing } from './ws-host-missing/rule';
 import { rule as wsHttpVersion } from './ws-http-version/rule';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   typographicQuotes,
   wsConnectionHardcoded,
   wsConnectionHeaderMissing,
+  wsForwardedProtoMissing,
   wsHeadersNotInherited,
   wsHostMissing,
   wsHttpVersion,
