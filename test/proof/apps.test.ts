@@ -4,7 +4,9 @@
 //     gorilla/websocket, ActionCable) answers 403 before the product's fix, 101 and echoes after;
 //   - ws-sticky-session: two backends that keep Engine.IO sessions; round robin sends the
 //     session's next request to the other one (400 Session ID unknown), ip_hash (the fix) keeps
-//     it on one, and the WebSocket upgrade of that session then works through nginx.
+//     it on one, and the WebSocket upgrade of that session then works through nginx;
+//   - ws-socketio-path: a proxy_pass URI that replaces /socket.io/ gets 404 from the Engine.IO
+//     backend, the fix's URI keeps the path and the handshake and upgrade work.
 // The fix is always the product's own code actions (test/proof/fixer.ts), never hand-written.
 // Needs nginx; fails, never skips, without it. Everything listens on 127.0.0.1.
 import { describe, test, before, after } from 'node:test';
@@ -53,7 +55,7 @@ describe('the real proof, application checks: Origin against Host, sessions over
     const text = fs.readFileSync(path.join(CASES, name), 'utf8')
       .replaceAll('__PORT__', String(port))
       .replaceAll('__BACKEND2__', chat[1].address)
-      .replaceAll('__BACKEND__', name.startsWith('sticky') ? chat[0].address : strict.address);
+      .replaceAll('__BACKEND__', name.startsWith('sticky') || name.startsWith('socketio') ? chat[0].address : strict.address);
     fs.writeFileSync(path.join(dir, 'nginx.conf'), text);
     return { dir, files: listFiles(dir) };
   }
@@ -194,6 +196,36 @@ describe('the real proof, application checks: Origin against Host, sessions over
         assert.equal(up.response?.statusCode, 101, up.summary);
         assert.equal(up.echo?.received, MESSAGE);
       }
+    } finally {
+      await stop(nginx);
+    }
+  });
+
+  test('ws-socketio-path: the URI that drops /socket.io/ gets 404, the fix keeps the path', { timeout: 30000 }, async (t) => {
+    const port = await freePort();
+    const { dir, files } = render('socketio-path.conf', port);
+    const flagged = analyse(files, options).filter((f) => f.code === 'ws-socketio-path');
+    assert.equal(flagged.length, 1, 'the product flags the proxy_pass');
+    t.diagnostic(`product: ${flagged[0].severity} ${flagged[0].message}`);
+    let nginx = await start(dir, port);
+    try {
+      const mark = chat[0].seen.length;
+      const hs = await get(port, '/socket.io/?EIO=4&transport=polling');
+      t.diagnostic(`before: handshake → ${hs.status}; the backend saw ${chat[0].seen.slice(mark).map((s) => s.url).join(', ')}`);
+      assert.equal(hs.status, 404, hs.body);
+      assert.equal(chat[0].seen[mark]?.url, '/?EIO=4&transport=polling');
+      await stop(nginx);
+
+      const run = applyRuleFixes(files, 'ws-socketio-path', options);
+      assert.deepEqual(run.fixless, [], 'every finding offers a fix');
+      assert.deepEqual(run.after, [], 'nothing left to say after the fix');
+      nginx = await start(dir, port);
+      const s = await session(port, 1);
+      t.diagnostic(`after: handshake on ${s.opener}; then ${s.next.map((r) => r.status).join(', ')}`);
+      assert.equal(s.next[0].status, 200);
+      const up = await probe(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${s.sid}`, { timeoutMs: STEP_MS, message: MESSAGE });
+      assert.equal(up.response?.statusCode, 101, up.summary);
+      assert.equal(up.echo?.received, MESSAGE);
     } finally {
       await stop(nginx);
     }

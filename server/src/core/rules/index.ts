@@ -14,6 +14,7 @@ import { rule as wsMapMalformed } from './ws-map-malformed/rule';
 import { rule as wsMapMissing } from './ws-map-missing/rule';
 import { rule as wsProxyPassScheme } from './ws-proxy-pass-scheme/rule';
 import { rule as wsReadTimeout } from './ws-read-timeout/rule';
+import { rule as wsSocketioPath } from './ws-socketio-path/rule';
 import { rule as wsStickySession } from './ws-sticky-session/rule';
 import { rule as wsUpgradeHardcoded } from './ws-upgrade-hardcoded/rule';
 import { rule as wsUpgradeHeaderMissing } from './ws-upgrade-header-missing/rule';
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   wsMapMissing,
   wsProxyPassScheme,
   wsReadTimeout,
+  wsSocketioPath,
   wsStickySession,
   wsUpgradeHardcoded,
   wsUpgradeHeaderMissing,
