@@ -16,6 +16,7 @@ import { rule as wsProxyPassScheme } from './ws-proxy-pass-scheme/rule';
 import { rule as wsReadTimeout } from './ws-read-timeout/rule';
 import { rule as wsSocketioPath } from './ws-socketio-path/rule';
 import { rule as wsStickySession } from './ws-sticky-session/rule';
+import { rule as wsUpgradeH2c } from './ws-upgrade-h2c/rule';
 import { rule as wsUpgradeHardcoded } from './ws-upgrade-hardcoded/rule';
 import { rule as wsUpgradeHeaderMissing } from './ws-upgrade-header-missing/rule';
 import { rule as wsUpgradeVariable } from './ws-upgrade-variable/rule';
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
   wsReadTimeout,
   wsSocketioPath,
   wsStickySession,
+  wsUpgradeH2c,
   wsUpgradeHardcoded,
   wsUpgradeHeaderMissing,
   wsUpgradeVariable,
