@@ -18,7 +18,7 @@ export const rule: Rule = {
   meta: {
     id: 'ws-forwarded-proto-missing',
     severity: 'hint',
-    fix: 'safe',
+    fix: 'suggestion',
     summary: 'A WebSocket location of a TLS server does not tell the backend the scheme (X-Forwarded-Proto); apps then build ws:// URLs behind https.',
     messages: {
       missing: 'This server speaks TLS, but the backend is not told so (no X-Forwarded-Proto): an application that builds its WebSocket URL or checks Origin from the scheme it sees uses ws:// and http://, which an https page refuses (mixed content). Add proxy_set_header X-Forwarded-Proto $scheme;',
@@ -37,7 +37,7 @@ export const rule: Rule = {
       const tls = server.children.some((c) => (c.d.name === 'listen' && c.d.args.slice(1).some((w) => w.value === 'ssl' || w.value === 'quic')) || (c.d.name === 'ssl' && c.d.arg(0) === 'on'));
       if (!tls) continue;
       const add = addToProxyBlock(ctx, b, ['proxy_set_header X-Forwarded-Proto $scheme;'], 'header');
-      ctx.report({ node: b.node, messageId: 'missing', fixes: fix('Tell the backend the scheme (proxy_set_header X-Forwarded-Proto $scheme)', [add?.edit]) });
+      ctx.report({ node: b.node, messageId: 'missing', fixes: fix('Tell the backend the scheme (proxy_set_header X-Forwarded-Proto $scheme)', [add?.edit], 'suggestion') });
     }
   },
 };

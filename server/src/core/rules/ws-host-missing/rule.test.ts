@@ -3,7 +3,7 @@ import { check, checkFix } from '../../../../../test/util/fixture';
 
 const rule = 'ws-host-missing';
 
-test('an address, an upstream, a unix socket, a service name; headers of the server lost by the location', () => {
+test('apps that check Origin (by path, by upstream name): an address, an upstream, a unix socket, a service name; headers of the server lost by the location', () => {
   check(`
 events {}
 http {
@@ -11,30 +11,30 @@ http {
     upstream app { server 127.0.0.1:8081; }
     server {
         proxy_set_header Host $http_host;
-        location /a/ws/ {
+        location /cable {
             proxy_pass http://127.0.0.1:8080;
 #                      ^^^^^^^^^^^^^^^^^^^^^ info ws-host-missing +fix
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
         }
-        location /b/ws/ {
+        location /live/websocket {
             proxy_pass http://app;
 #                      ^^^^^^^^^^ info ws-host-missing +fix
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
         }
-        location /c/ws/ {
-            proxy_pass http://unix:/run/app.sock:/;
-#                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^ info ws-host-missing +fix
+        location /user/ {
+            proxy_pass http://unix:/run/app.sock:/api/kernels/;
+#                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info ws-host-missing +fix
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
         }
-        location /socket.io/ {
-            proxy_pass http://chat:3000;
-#                      ^^^^^^^^^^^^^^^^ info ws-host-missing +fix
+        location /ws/ {
+            proxy_pass http://grafana:3000;
+#                      ^^^^^^^^^^^^^^^^^^^ info ws-host-missing +fix
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
@@ -43,26 +43,26 @@ http {
 }`, { rule });
 });
 
-test('not: Host in force (own, inherited whole, proxy_params), a dotted host name, a variable, plain HTTP, an unread include', () => {
+test('not: Host in force (own, inherited whole, proxy_params), a dotted host name, a variable, plain HTTP, an unread include, an app not known to check', () => {
   check(`
 events {}
 http {
     map $http_upgrade $connection_upgrade { default upgrade; '' close; }
     server {
-        location /a/ws/ {
+        location /a/cable {
             proxy_pass http://127.0.0.1:8080;
             proxy_http_version 1.1;
             proxy_set_header Host $host;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
         }
-        location /b/ws/ {
+        location /b/cable {
             proxy_pass http://backend.example.com:8080;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
         }
-        location /c/ws/ {
+        location /c/cable {
             set $b 127.0.0.1:8080;
             proxy_pass http://$b;
             proxy_http_version 1.1;
@@ -79,13 +79,13 @@ http {
         proxy_set_header Host $http_host;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        location /ws/ {
+        location /cable {
             proxy_pass http://127.0.0.1:8080;
         }
     }
     server {
         listen 82;
-        location /ws/ {
+        location /cable {
             proxy_pass http://127.0.0.1:8080;
             include /etc/nginx/proxy_params;
 #                   ^^^^^^^^^^^^^^^^^^^^^^^ info nginx-include
@@ -96,10 +96,19 @@ http {
     }
     server {
         listen 83;
-        location /ws/ {
+        location /cable {
             proxy_pass http://127.0.0.1:8080;
             include /etc/nginx/snippets/ws-headers.conf;
 #                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info nginx-include
+        }
+    }
+    server {
+        listen 84;
+        location /ws/ {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
         }
     }
 }`, { rule });
@@ -111,7 +120,7 @@ events {}
 http {
     map $http_upgrade $connection_upgrade { default upgrade; '' close; }
     server {
-        location /ws/ {
+        location /cable {
             proxy_pass http://127.0.0.1:8‸080;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
@@ -123,7 +132,7 @@ events {}
 http {
     map $http_upgrade $connection_upgrade { default upgrade; '' close; }
     server {
-        location /ws/ {
+        location /cable {
             proxy_pass http://127.0.0.1:8080;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
@@ -142,7 +151,7 @@ http {
     server {
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        location /ws/ {
+        location /cable {
             proxy_pass http://127.0.0.1:8‸080;
             proxy_http_version 1.1;
         }
@@ -154,7 +163,7 @@ http {
     server {
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        location /ws/ {
+        location /cable {
             proxy_pass http://127.0.0.1:8080;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
