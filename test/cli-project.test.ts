@@ -104,6 +104,7 @@ test('a wrong value stops the check naming the file and the key; unknown keys ar
       [{ nginx: { timeoutMs: 50 } }, /"nginx\.timeoutMs": expected a number from 100 to 120000, not 50/],
       [{ connectionStyle: 'both' }, /"connectionStyle": expected one of "map", "literal", not "both"/],
       [{ readTimeout: '0s' }, /"readTimeout": expected a time longer than zero/],
+      [{ frontedBy: 'akamai' }, /"frontedBy": none, cloudflare, aws-alb, or the idle limit in seconds \(e\.g\. 350\)\. Not "akamai"\./],
       ['{ "rules": ', /\.nginx-ws\.json: error: not valid JSON/],
       [[1, 2], /error: the file must hold an object of options, not an array/],
     ];

@@ -2,7 +2,7 @@
 // the command-line flags win over them (a --rule over the file's level of the same code; an
 // --extra-directive adds to the file's list).
 import * as nodePath from 'node:path';
-import type { AnalyzeOptions } from '../core/index';
+import type { AnalyzeOptions, FrontedBy } from '../core/index';
 import type { Severity } from '../core/types';
 import { findProjectFile } from '../host/projectFile';
 
@@ -30,6 +30,7 @@ export function projectOptions(start: string, base: AnalyzeOptions, flags: CliFl
   options.extraDirectives = [...new Set([...((v.extraDirectives as string[] | undefined) ?? []), ...flags.extraDirectives])];
   if (v.endpointPatterns) options.endpointPatterns = v.endpointPatterns as string[];
   if (v.readTimeout) options.readTimeout = v.readTimeout as string;
+  if (typeof v.frontedBy === 'string' && v.frontedBy !== 'none') (options as AnalyzeOptions & FrontedBy).frontedBy = v.frontedBy;
   if (v.connectionStyle) options.connectionStyle = v.connectionStyle as AnalyzeOptions['connectionStyle'];
   const maxFiles = flags.maxFiles ?? (v.maxFiles as number | undefined) ?? defaultMaxFiles;
   return { options, maxFiles, messages, failed: !!found?.problems.some((p) => p.severity === 'error') };
