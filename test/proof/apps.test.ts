@@ -6,7 +6,9 @@
 //     session's next request to the other one (400 Session ID unknown), ip_hash (the fix) keeps
 //     it on one, and the WebSocket upgrade of that session then works through nginx;
 //   - ws-socketio-path: a proxy_pass URI that replaces /socket.io/ gets 404 from the Engine.IO
-//     backend, the fix's URI keeps the path and the handshake and upgrade work.
+//     backend, the fix's URI keeps the path and the handshake and upgrade work;
+//   - the probe's --idle: an idle WebSocket through nginx with proxy_read_timeout 1s is dropped
+//     after about 1 s (what ws-read-timeout predicts), with 600s it survives and echoes.
 // The fix is always the product's own code actions (test/proof/fixer.ts), never hand-written
 // (ws-host-missing's is a suggestion: offered, not applied by fix-all, since not every backend checks).
 // Needs nginx; fails, never skips, without it. Everything listens on 127.0.0.1.
@@ -214,6 +216,32 @@ describe('the real proof, application checks: Origin against Host, sessions over
       assert.equal(up.echo?.received, MESSAGE);
     } finally {
       await stop(nginx);
+    }
+  });
+
+  test('probe --idle measures what ws-read-timeout predicts: proxy_read_timeout 1s drops an idle WebSocket, 600s keeps it', { timeout: 30000 }, async (t) => {
+    const base = fs.readFileSync(path.join(CASES, '..', 'read-timeout.conf'), 'utf8');
+    for (const [timeout, survives] of [['1s', false], ['600s', true]] as const) {
+      const port = await freePort();
+      const dir = path.join(root, `idle-${timeout}-${port}`);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'nginx.conf'), base.replaceAll('__PORT__', String(port)).replaceAll('__BACKEND__', strict.address).replace('proxy_read_timeout 1s;', `proxy_read_timeout ${timeout};`));
+      const nginx = await start(dir, port);
+      try {
+        const r = await probe(`ws://127.0.0.1:${port}/ws/`, { timeoutMs: STEP_MS, idleMs: 2000, message: MESSAGE });
+        t.diagnostic(`proxy_read_timeout ${timeout}, idle 2 s: ${r.summary}`);
+        assert.equal(r.idle?.survived, survives, r.summary);
+        if (survives) {
+          assert.equal(r.verdict, 'ok', r.summary);
+          assert.equal(r.echo?.received, MESSAGE);
+        } else {
+          assert.equal(r.verdict, 'closed');
+          assert.ok(r.idle!.closedAfterMs! >= 900 && r.idle!.closedAfterMs! < 2000, `closed after ${r.idle?.closedAfterMs} ms (proxy_read_timeout 1s)`);
+          assert.ok(r.diagnosis?.rules.includes('ws-read-timeout'));
+        }
+      } finally {
+        await stop(nginx);
+      }
     }
   });
 

@@ -56,7 +56,7 @@ export type Failure =
       secure: boolean;
     }
   /** The probe's own timeout ran out (or the OS reported ETIMEDOUT). */
-  | { kind: 'timeout'; stage: 'connect' | 'tls' | 'handshake' | 'echo' | 'ping' | 'close'; afterMs: number }
+  | { kind: 'timeout'; stage: 'connect' | 'tls' | 'handshake' | 'idle' | 'echo' | 'ping' | 'close'; afterMs: number }
   /** After a successful handshake the connection ended with this code (1006: without a close frame). */
   | { kind: 'closed'; code: number; reason?: string; idleMs?: number }
   /** The handshake worked but the message did not come back. */
@@ -351,6 +351,17 @@ function closed(f: Extract<Failure, { kind: 'closed' }>): Diagnosis {
       causes.unshift(
         `The connection dropped after about ${Math.round(f.idleMs / 1000)} s without traffic: that is nginx's ` +
           'default proxy_read_timeout (60 s). Raise it for this location, or send pings more often.',
+      );
+    } else if (f.idleMs !== undefined && f.idleMs >= 95_000 && f.idleMs <= 105_000) {
+      causes.unshift(
+        `The connection dropped after about ${Math.round(f.idleMs / 1000)} s without traffic: that is Cloudflare's idle limit ` +
+          'for proxied WebSockets (100 s), which no nginx setting raises. Send pings more often than that.',
+      );
+    } else if (f.idleMs !== undefined) {
+      causes.unshift(
+        `The connection dropped after ${Math.round(f.idleMs / 100) / 10} s without traffic: something on the way closes idle ` +
+          "connections: nginx's proxy_read_timeout for this location, or the idle limit of a CDN or load balancer in front " +
+          '(an AWS load balancer: 60 s by default). Raise the limit, or send pings more often than that.',
       );
     } else {
       causes.push(
