@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/index';
 import { probe } from '../../server/src/probe/probe';
 import { acceptOf, startStrictBackend, type Backend } from './backends';
-import { analyse, applyRuleFixes, listFiles } from './fixer';
+import { analyse, applyLocationFix, applyRuleFixes, listFiles } from './fixer';
 import { nginxVersion, requireNginx } from '../util/nginx';
 import { alive, freePort, nginxTest, NginxProcess, started } from './nginx';
 import { get, SESSION_UNKNOWN, startSessionBackend, type SessionBackend } from './sessions';
@@ -218,6 +218,26 @@ describe('the real proof, application checks: Origin against Host, sessions over
       await stop(nginx);
     }
   });
+
+  for (const [name, polls] of [['sticky-session.conf', 4], ['socketio-path.conf', 1]] as const) {
+    test(`one action: "Make this a working WebSocket location" on /socket.io/ fixes ${name}`, { timeout: 30000 }, async (t) => {
+      const port = await freePort();
+      const { dir, files } = render(name, port);
+      const changed = applyLocationFix(files, '/socket.io/', options);
+      assert.ok(changed.size > 0, 'the action changed something');
+      t.diagnostic(`one action: ${[...changed.values()].join('').match(/ip_hash;|proxy_pass \S+/g)?.join(', ')}`);
+      const nginx = await start(dir, port);
+      try {
+        const s = await session(port, polls);
+        for (const r of s.next) assert.equal(r.status, 200, r.body);
+        const up = await probe(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${s.sid}`, { timeoutMs: STEP_MS, message: MESSAGE });
+        assert.equal(up.response?.statusCode, 101, up.summary);
+        assert.equal(up.echo?.received, MESSAGE);
+      } finally {
+        await stop(nginx);
+      }
+    });
+  }
 
   test('probe --idle measures what ws-read-timeout predicts: proxy_read_timeout 1s drops an idle WebSocket, 600s keeps it', { timeout: 30000 }, async (t) => {
     const base = fs.readFileSync(path.join(CASES, '..', 'read-timeout.conf'), 'utf8');
