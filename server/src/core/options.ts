@@ -160,6 +160,8 @@ export const OPTIONS: readonly OptionDecl[] = [
     scope: 'resource',
     description: 'What stands in front of nginx and closes idle connections on its own: `none`, `cloudflare` (100 s), `aws-alb` (an AWS Application Load Balancer, 60 s by default) or the idle limit in seconds of another CDN or load balancer (e.g. `350`). A raised `proxy_read_timeout` does not help past that limit: the timeout advice becomes "send a ping more often than every N s".',
     summary: 'A CDN or load balancer in front (`none`, `cloudflare`, `aws-alb`, or its idle limit in seconds): the timeout advice becomes "ping more often than N s".',
+ 
+    cli: { command: 'check', flag: '--fronted-by', arg: 'NAME|SECONDS' },
   },
   {
     key: 'nginx.path',

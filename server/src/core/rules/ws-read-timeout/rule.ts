@@ -24,13 +24,13 @@ export const rule: Rule = {
       short: 'proxy_read_timeout {value} closes this WebSocket after {seconds} s without a message from the backend.',
       defaultedFronted: 'proxy_read_timeout is not set: nginx closes this WebSocket after 60 s without a message from the backend, and {front} closes it after {frontSeconds} s whatever nginx allows. Raise proxy_read_timeout (e.g. {value}) and send a ping more often than every {ping} s.',
       shortFronted: 'proxy_read_timeout {value} closes this WebSocket after {seconds} s without a message from the backend, and {front} closes it after {frontSeconds} s whatever nginx allows: send a ping more often than every {ping} s.',
-      fronted: '{front} closes a WebSocket after {frontSeconds} s without data, whatever proxy_read_timeout says: have the client or the server send a ping more often than every {ping} s.',
+      fronted: '{Front} closes a WebSocket after {frontSeconds} s without data, whatever proxy_read_timeout says: have the client or the server send a ping more often than every {ping} s.',
     },
   },
   check(ctx) {
     const value = ctx.options.readTimeout || optionDefault<string>('readTimeout');
     const front = frontIdle((ctx.options as FrontedBy).frontedBy);
-    const frontData: Record<string, string> = front ? { front: front.label, frontSeconds: String(front.seconds) } : {};
+    const frontData: Record<string, string> = front ? { front: front.label, Front: front.label.charAt(0).toUpperCase() + front.label.slice(1), frontSeconds: String(front.seconds) } : {};
     for (const b of ctx.model.proxies) {
       if (!b.intent || mayBeHidden(b, 'readTimeout')) continue;
       const rt = b.readTimeout;
