@@ -124,7 +124,7 @@ const SESSION_FRAMEWORKS: [RegExp, string][] = [
   [/(^|[/^])socket\.io(?=$|[/$?)\\])/i, 'Socket.IO'],
   [/(^|[/^])engine\.io(?=$|[/$?)\\])/i, 'Engine.IO'],
   [/(^|[/^])sockjs(-node)?(?=$|[/$?)\\])/i, 'SockJS'],
-  [/(^|[/^])(signalr|hubs?)(?=$|[/$?)\\])/i, 'SignalR'],
+  [/(^|[/^])(signalr|hubs)(?=$|[/$?)\\])/i, 'SignalR'],
 ];
 
 /** The session framework a path names (`/socket.io/` → Socket.IO), or undefined. */

@@ -120,3 +120,18 @@ http {
     }
 }`, rule);
 });
+
+test('not: a singular /hub/ (JupyterHub, not SignalR), even as a WebSocket endpoint', () => {
+  check(`
+events {}
+http {
+    map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+    upstream pool { server 127.0.0.1:3001; server 127.0.0.1:3002; }
+    server {
+        location /hub/ {
+            proxy_pass http://pool;
+            ${ws}
+        }
+    }
+}`, { rule });
+});

@@ -8,7 +8,7 @@
 //   reconnects in a loop. test/proof/apps.test.ts shows it with two real backends.
 // Never flags: one server (backup and down ones apart); an upstream with ip_hash, hash, sticky or
 //   an include that could not be read; proxy_pass with variables; other WebSocket paths (a plain
-//   WebSocket is one connection, it needs no affinity).
+//   WebSocket is one connection, it needs no affinity); blocks that are no WebSocket endpoint.
 import type { ENode } from '../../model/tree';
 import { isStockInclude } from '../../model/effective';
 import { insertAtBlockStart } from '../../fix/edits';
@@ -35,6 +35,7 @@ export const rule: Rule = {
   check(ctx) {
     const { model, root } = ctx;
     for (const b of model.proxies) {
+      if (!b.intent) continue;
       const arg = b.proxyPass.d.args[0];
       const t = proxyTarget(arg?.value);
       if (!t || t.variable) continue;
