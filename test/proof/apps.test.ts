@@ -99,6 +99,7 @@ describe('the real proof, application checks: Origin against Host, sessions over
       t.diagnostic(`before: handshake → ${r.response?.statusCode}; ${lastSeen()}`);
       assert.equal(r.response?.statusCode, 403, r.summary);
       assert.equal(strict.seen[strict.seen.length - 1].host, strict.address, 'nginx sent its proxy_pass address as Host');
+      assert.deepEqual(r.diagnosis?.rules, ['ws-host-missing'], 'the probe points at the rule');
       // a client that sends no Origin (not a browser) is not refused: the fault is Origin vs Host
       const plain = await probe(`ws://127.0.0.1:${port}/cable`, { timeoutMs: STEP_MS, message: MESSAGE });
       assert.equal(plain.response?.statusCode, 101, plain.summary);
@@ -166,6 +167,8 @@ describe('the real proof, application checks: Origin against Host, sessions over
       const ws2 = await probe(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${s.sid}`, { timeoutMs: STEP_MS, message: MESSAGE });
       t.diagnostic(`before: two upgrades of the session → ${ws.response?.statusCode}, ${ws2.response?.statusCode}`);
       assert.ok([ws, ws2].some((r) => r.response?.statusCode === 400), 'one of two upgrades of the session reaches the other backend');
+      const refused = [ws, ws2].find((r) => r.response?.statusCode === 400)!;
+      assert.deepEqual(refused.diagnosis?.rules, ['ws-sticky-session'], 'the probe points at the rule');
       await stop(nginx);
 
       const run = applyRuleFixes(files, 'ws-sticky-session', options);
