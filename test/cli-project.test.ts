@@ -68,6 +68,24 @@ test('the project file sets the defaults, found from the checked path upwards; f
   }
 });
 
+test('frontedBy: from the project file or --fronted-by (the flag wins), the read-timeout advice names the front', () => {
+  const dir = layout();
+  try {
+    const target = 'deploy/nginx';
+    const message = (...args: string[]) => codes(run(dir, 'check', '--format', 'json', ...args, target).stdout).find((r) => r.code === 'ws-read-timeout')?.message ?? '';
+    assert.doesNotMatch(message(), /Cloudflare|load balancer/);
+    fs.writeFileSync(path.join(dir, '.nginx-ws.json'), JSON.stringify({ frontedBy: 'cloudflare' }));
+    assert.match(message(), /Cloudflare closes it after 100 s .* ping more often than every 100 s/);
+    assert.match(message('--fronted-by', 'aws-alb'), /AWS load balancer closes it after 60 s .* every 60 s/);
+    assert.doesNotMatch(message('--fronted-by', 'none'), /Cloudflare|load balancer/);
+    const bad = run(dir, 'check', '--fronted-by', 'akamai', target);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--fronted-by takes none, cloudflare, aws-alb or the idle limit in seconds, not "akamai"/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('package.json\'s nginxWebSocket key works the same; a nearer file wins; .nginx-ws.json beside it is preferred', () => {
   const dir = layout();
   try {
@@ -104,6 +122,7 @@ test('a wrong value stops the check naming the file and the key; unknown keys ar
       [{ nginx: { timeoutMs: 50 } }, /"nginx\.timeoutMs": expected a number from 100 to 120000, not 50/],
       [{ connectionStyle: 'both' }, /"connectionStyle": expected one of "map", "literal", not "both"/],
       [{ readTimeout: '0s' }, /"readTimeout": expected a time longer than zero/],
+      [{ frontedBy: 'akamai' }, /"frontedBy": none, cloudflare, aws-alb, or the idle limit in seconds \(e\.g\. 350\)\. Not "akamai"\./],
       ['{ "rules": ', /\.nginx-ws\.json: error: not valid JSON/],
       [[1, 2], /error: the file must hold an object of options, not an array/],
     ];

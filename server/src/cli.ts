@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { Workspace, DEFAULT_OPTIONS, type RootAnalysis, type Judged, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, optionDefault } from './core/index';
+import { Workspace, DEFAULT_OPTIONS, type RootAnalysis, type Judged, lineStarts, positionAt, fixAll, docsUrl, cliUsage, NGINX_VERSION_RE, FRONTED_BY_RE, optionDefault } from './core/index';
 import * as nodePath from 'node:path';
 import { posix } from 'node:path';
 import type { FileId, Finding, Host, Severity, Span } from './core/types';
@@ -19,9 +19,9 @@ const isFormat = (v: string | undefined): v is Format => (FORMATS as readonly (s
 const formatList = `${FORMATS.slice(0, -1).map((f) => `"${f}"`).join(', ')} or "${FORMATS[FORMATS.length - 1]}"`;
 
 // the flags that set an option (and their defaults) come from the options table
-const USAGE = `usage: nginx-ws check [--format ${FORMATS.join('|')}] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles'].map(cliUsage).join(' ')} PATH... | -
+const USAGE = `usage: nginx-ws check [--format ${FORMATS.join('|')}] [--fix | --fix-includes] ${['nginxVersion', 'rules', 'extraDirectives', 'maxFiles', 'frontedBy'].map(cliUsage).join(' ')} PATH... | -
        ${FMT_USAGE}
-       nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--json]
+       nginx-ws probe URL ${['probe.timeoutMs', 'probe.origin', 'probe.allowSelfSigned'].map(cliUsage).join(' ')} [--message TEXT] [--ping] [--idle SECONDS] [--json]
        ${ROUTE_USAGE}
 
 check   analyse nginx configuration: a directory means the nginx tree in it, a file means
@@ -82,6 +82,11 @@ export async function main(argv: string[], out: (s: string) => void, errOut: (s:
       const v = rest[++i];
       if (!v || !/^[1-9]\d*$/.test(v)) { errOut(`nginx-ws: --max-files takes a positive number, not "${v ?? ''}"`); return 2; }
       flags.maxFiles = Number(v);
+    }
+    else if (a === '--fronted-by') {
+      const v = (rest[++i] ?? '').trim().toLowerCase();
+      if (!FRONTED_BY_RE.test(v)) { errOut(`nginx-ws: --fronted-by takes none, cloudflare, aws-alb or the idle limit in seconds, not "${rest[i] ?? ''}"`); return 2; }
+      flags.frontedBy = v;
     }
     else if (a === '--nginx-version') {
       const v = rest[++i];

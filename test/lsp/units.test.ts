@@ -49,6 +49,17 @@ describe('settings', () => {
   });
 });
 
+describe('frontedBy setting', () => {
+  it('known fronts and seconds reach the analysis; none and wrong values do not', () => {
+    const front = (v: unknown) => (analyzeOptions(normalizeSettings({ frontedBy: v })) as { frontedBy?: string }).frontedBy;
+    assert.equal(normalizeSettings({}).frontedBy, 'none');
+    assert.equal(front(' Cloudflare '), 'cloudflare');
+    assert.equal(front('aws-alb'), 'aws-alb');
+    assert.equal(front('350'), '350');
+    for (const v of ['none', 'akamai', '0', '-5', 35, '1.5']) assert.equal(front(v), undefined, JSON.stringify(v));
+  });
+});
+
 describe('settings from several sources', () => {
   // what VS Code answers for a folder: every key, the defaults included
   const answer = (over: Record<string, unknown> = {}) => ({ nginxVersion: '', extraDirectives: [], rules: {}, endpointPatterns: [], readTimeout: '600s', connectionStyle: 'map', nginx: { path: '', testOnSave: true, timeoutMs: 5000 }, ...over });

@@ -6,6 +6,8 @@
 //   RFC says a server must refuse (§4.2.1: an HTTP/1.1 GET with `Upgrade: websocket`, a
 //   `Connection` header carrying the `upgrade` token, version 13 and a 16-byte key), and
 //   answers plain requests with 426 Upgrade Required. It logs what it saw, for the report.
+//   With `checkOrigin` it also refuses, with 403, a handshake whose Origin names another host
+//   (host and port) than Host, as Tornado (Jupyter), gorilla/websocket or ActionCable do.
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -23,7 +25,9 @@ export interface Seen {
   httpVersion: string;
   upgrade?: string;
   connection?: string;
-  /** 101, 400 or 426. */
+  host?: string;
+  origin?: string;
+  /** 101, 400, 403 or 426. */
   answered: number;
   reason?: string;
 }
@@ -40,7 +44,7 @@ function tokens(v: string | undefined): string[] {
   return (v ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 }
 
-function listen(server: http.Server): Promise<number> {
+export function listen(server: http.Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
@@ -48,7 +52,7 @@ function listen(server: http.Server): Promise<number> {
 }
 
 /** Closes the server and destroys every socket it still holds (upgraded ones included). */
-function closer(server: http.Server, sockets: Set<Duplex>): () => Promise<void> {
+export function closer(server: http.Server, sockets: Set<Duplex>): () => Promise<void> {
   return () =>
     new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
@@ -57,16 +61,16 @@ function closer(server: http.Server, sockets: Set<Duplex>): () => Promise<void> 
     });
 }
 
-function track(server: http.Server, sockets: Set<Duplex>): void {
+export function track(server: http.Server, sockets: Set<Duplex>): void {
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
 }
 
-function refuse(socket: Duplex, status: 400 | 426, reason: string): void {
+function refuse(socket: Duplex, status: 400 | 403 | 426, reason: string): void {
   const body = reason + '\n';
-  const text = status === 400 ? 'Bad Request' : 'Upgrade Required';
+  const text = status === 400 ? 'Bad Request' : status === 403 ? 'Forbidden' : 'Upgrade Required';
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\n` +
       (status === 426 ? 'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' : '') +
@@ -90,7 +94,7 @@ function strictCheck(req: http.IncomingMessage): string | undefined {
  * Echoes every data frame back unmasked with its opcode and FIN bit (fragmented messages
  * come back fragmented the same way), answers ping with pong and close with close.
  */
-function echoFrames(socket: Duplex, head: Buffer): void {
+export function echoFrames(socket: Duplex, head: Buffer): void {
   let buf = head;
   const onData = (chunk: Buffer) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -142,7 +146,21 @@ function u64(n: number): Buffer {
   return b;
 }
 
-export async function startStrictBackend(): Promise<Backend> {
+/** Why a cross-origin check refuses the handshake: Origin's host[:port] is not Host. */
+function originCheck(req: http.IncomingMessage): string | undefined {
+  const origin = req.headers.origin;
+  if (!origin) return undefined; // not a browser
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return `Origin ${JSON.stringify(origin)} is not a URL`;
+  }
+  if (host.toLowerCase() !== (req.headers.host ?? '').toLowerCase()) return `Origin ${origin} does not match Host ${JSON.stringify(req.headers.host)}: cross-origin WebSocket refused`;
+  return undefined;
+}
+
+export async function startStrictBackend(opts: { checkOrigin?: boolean } = {}): Promise<Backend> {
   const seen: Seen[] = [];
   const sockets = new Set<Duplex>();
   const server = http.createServer((req, res) => {
@@ -156,13 +174,20 @@ export async function startStrictBackend(): Promise<Backend> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const entry: Seen = { httpVersion: req.httpVersion, upgrade: req.headers.upgrade, connection: req.headers.connection, answered: 0 };
+    const entry: Seen = { httpVersion: req.httpVersion, upgrade: req.headers.upgrade, connection: req.headers.connection, host: req.headers.host, origin: req.headers.origin, answered: 0 };
     seen.push(entry);
     const why = strictCheck(req);
     if (why) {
       entry.answered = 400;
       entry.reason = why;
       refuse(socket, 400, why);
+      return;
+    }
+    const cross = opts.checkOrigin ? originCheck(req) : undefined;
+    if (cross) {
+      entry.answered = 403;
+      entry.reason = cross;
+      refuse(socket, 403, cross);
       return;
     }
     entry.answered = 101;

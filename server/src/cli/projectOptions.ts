@@ -11,6 +11,7 @@ export interface CliFlags {
   maxFiles?: number;
   rules: Record<string, Severity | 'off'>;
   extraDirectives: string[];
+  frontedBy?: string;
 }
 
 /**
@@ -30,6 +31,8 @@ export function projectOptions(start: string, base: AnalyzeOptions, flags: CliFl
   options.extraDirectives = [...new Set([...((v.extraDirectives as string[] | undefined) ?? []), ...flags.extraDirectives])];
   if (v.endpointPatterns) options.endpointPatterns = v.endpointPatterns as string[];
   if (v.readTimeout) options.readTimeout = v.readTimeout as string;
+  const frontedBy = flags.frontedBy ?? (typeof v.frontedBy === 'string' ? v.frontedBy : undefined);
+  if (frontedBy && frontedBy !== 'none') options.frontedBy = frontedBy;
   if (v.connectionStyle) options.connectionStyle = v.connectionStyle as AnalyzeOptions['connectionStyle'];
   const maxFiles = flags.maxFiles ?? (v.maxFiles as number | undefined) ?? defaultMaxFiles;
   return { options, maxFiles, messages, failed: !!found?.problems.some((p) => p.severity === 'error') };

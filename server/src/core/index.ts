@@ -12,6 +12,7 @@ export type { Word, Directive, ParsedFile } from './syntax/ast';
 
 // settings: one declaration of every option, and the values they accept
 export { DEFAULT_NGINX_VERSION, LEVELS, NGINX_TIME_RE, NGINX_VERSION_RE, OPTIONS, cliFlag, cliUsage, option, optionDefault, type OptionDecl } from './options';
+export { FRONTED_BY_RE, frontIdle } from './options';
 export { parseSeconds } from './model/effective';
 
 // codes and their pages

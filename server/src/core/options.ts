@@ -14,6 +14,18 @@ export const NGINX_VERSION_RE = /^\d+\.\d+(\.\d+)?$/;
 /** A time nginx's ngx_parse_time accepts ("600", "600s", "10m", "1h 30m"). */
 export const NGINX_TIME_RE = /^\d+(ms|s|m|h|d|w|M|y)?( ?\d+(ms|s|m|h|d|w|M|y)?)*$/;
 
+/** What the frontedBy setting accepts: a known front, or its idle limit in seconds. */
+export const FRONTED_BY_RE = /^(none|cloudflare|aws-alb|[1-9][0-9]{0,6})$/;
+
+/** The idle limit of a front (CDN or load balancer) the frontedBy setting names; undefined for none. */
+export function frontIdle(value: string | undefined): { label: string; seconds: number } | undefined {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === 'cloudflare') return { label: 'Cloudflare', seconds: 100 };
+  if (v === 'aws-alb') return { label: 'the AWS load balancer', seconds: 60 };
+  if (/^[1-9][0-9]{0,6}$/.test(v)) return { label: 'the CDN or load balancer in front', seconds: Number(v) };
+  return undefined;
+}
+
 /** The levels a rule or nginx code can be set to. */
 export const LEVELS = ['off', 'error', 'warning', 'info', 'hint'] as const;
 export const LEVEL_DESCRIPTIONS = ['Do not run the rule.', 'Report as an error.', 'Report as a warning.', 'Report as information.', 'Report as a hint.'];
@@ -131,6 +143,17 @@ export const OPTIONS: readonly OptionDecl[] = [
     scope: 'resource',
     description: 'How fixes set the `Connection` header for WebSocket locations: through the `$connection_upgrade` map (the article\'s example two) or with the literal `"upgrade"` (example one).',
     summary: 'How fixes write the Connection header: the `$connection_upgrade` map, or `"upgrade"`.',
+  },
+  {
+    key: 'frontedBy',
+    reader: 'server',
+    schema: { type: 'string', pattern: FRONTED_BY_RE.source, patternErrorMessage: 'none, cloudflare, aws-alb, or the idle limit in seconds (e.g. 350).' },
+    default: 'none',
+    scope: 'resource',
+    description: 'What stands in front of nginx and closes idle connections on its own: `none`, `cloudflare` (100 s), `aws-alb` (an AWS Application Load Balancer, 60 s by default) or the idle limit in seconds of another CDN or load balancer (e.g. `350`). A raised `proxy_read_timeout` does not help past that limit: the timeout advice becomes "send a ping more often than every N s".',
+    summary: 'A CDN or load balancer in front (`none`, `cloudflare`, `aws-alb`, or its idle limit in seconds): the timeout advice becomes "ping more often than N s".',
+ 
+    cli: { command: 'check', flag: '--fronted-by', arg: 'NAME|SECONDS' },
   },
   {
     key: 'nginx.path',

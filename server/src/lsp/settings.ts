@@ -1,7 +1,7 @@
 // Settings are read from the client per resource for each piece of work, never kept in globals:
 // a folder's .vscode/settings.json can differ from the next folder's.
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver';
-import { parseSeconds, LEVELS, NGINX_TIME_RE, NGINX_VERSION_RE, OPTIONS, option, optionDefault, DEFAULT_OPTIONS, type AnalyzeOptions } from '../core/index';
+import { parseSeconds, LEVELS, NGINX_TIME_RE, NGINX_VERSION_RE, OPTIONS, option, optionDefault, DEFAULT_OPTIONS, FRONTED_BY_RE, type AnalyzeOptions } from '../core/index';
 import type { ServerContext } from './context';
 import type { Severity } from '../core/types';
 
@@ -28,6 +28,7 @@ export interface Settings {
   endpointPatterns: string[];
   /** The proxy_read_timeout value fixes write. */
   readTimeout: string;
+  frontedBy: string;
   /** How the Connection fix writes the header. */
   connectionStyle: 'map' | 'literal';
   nginx: NginxSettings;
@@ -44,6 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: optionDefault('rules'),
   endpointPatterns: optionDefault('endpointPatterns'),
   readTimeout: optionDefault('readTimeout'),
+  frontedBy: optionDefault('frontedBy'),
   connectionStyle: optionDefault('connectionStyle'),
   nginx: { path: optionDefault('nginx.path'), testOnSave: optionDefault('nginx.testOnSave'), timeoutMs: optionDefault('nginx.timeoutMs') },
   format: { enable: optionDefault('format.enable'), align: optionDefault('format.align') },
@@ -76,6 +78,7 @@ export function normalizeSettings(raw: unknown): Settings {
     if (typeof level === 'string' && LEVEL_SET.has(level)) rules[code] = level as RuleLevel;
   }
   const readTimeout = typeof o.readTimeout === 'string' && isNginxTime(o.readTimeout.trim()) ? o.readTimeout.trim() : d.readTimeout;
+  const frontedBy = typeof o.frontedBy === 'string' && FRONTED_BY_RE.test(o.frontedBy.trim().toLowerCase()) ? o.frontedBy.trim().toLowerCase() : d.frontedBy;
   const connectionStyle = o.connectionStyle === 'literal' || o.connectionStyle === 'map' ? o.connectionStyle : d.connectionStyle;
   const n = obj(o.nginx);
   const timeoutMs = typeof n.timeoutMs === 'number' && Number.isFinite(n.timeoutMs) && n.timeoutMs > 0 ? Math.min(n.timeoutMs, MAX_NGINX_TIMEOUT_MS) : d.nginx.timeoutMs;
@@ -91,7 +94,7 @@ export function normalizeSettings(raw: unknown): Settings {
   };
   const e = obj(o.effectiveConfig);
   const effectiveConfig = { enable: typeof e.enable === 'boolean' ? e.enable : d.effectiveConfig.enable };
-  return { nginxVersion, extraDirectives: strings(o.extraDirectives), rules, endpointPatterns: strings(o.endpointPatterns).filter(compiles), readTimeout, connectionStyle, nginx, format, effectiveConfig };
+  return { nginxVersion, extraDirectives: strings(o.extraDirectives), rules, endpointPatterns: strings(o.endpointPatterns).filter(compiles), readTimeout, frontedBy, connectionStyle, nginx, format, effectiveConfig };
 }
 
 /** How long to wait for the client's answer before analysing with the defaults. */
@@ -107,6 +110,7 @@ export function analyzeOptions(s: Settings): AnalyzeOptions {
     readTimeout: s.readTimeout,
     connectionStyle: s.connectionStyle,
   };
+  if (s.frontedBy !== 'none') options.frontedBy = s.frontedBy;
   if (s.nginxVersion) options.nginxVersion = s.nginxVersion;
   return options;
 }

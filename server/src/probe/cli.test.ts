@@ -17,6 +17,8 @@ describe('parseProbeArgs', () => {
         '--message',
         'hi there',
         '--ping',
+        '--idle',
+        '65',
         '--json',
         '--header',
         'Cookie: a=b',
@@ -28,6 +30,7 @@ describe('parseProbeArgs', () => {
         insecure: true,
         message: 'hi there',
         ping: true,
+        idleMs: 65000,
         json: true,
         headers: [['Cookie', 'a=b']],
       },
@@ -53,6 +56,9 @@ describe('parseProbeArgs', () => {
     bad(['ws://a', '--insecure=yes'], /takes no value/);
     bad(['ws://a', '--frobnicate'], /unknown option/);
     bad(['ws://a', '--header', 'nocolon'], /Name: value/);
+    bad(['ws://a', '--idle', '0'], /--idle wants seconds/);
+    bad(['ws://a', '--idle', 'long'], /--idle wants seconds/);
+    bad(['ws://a', '--idle', '3601'], /--idle wants seconds/);
     bad(['http://a/'], /use ws:\/\/a\//);
     bad(['https://a/'], /use wss:\/\/a\//);
     bad(['gopher://a/'], /ws:\/\/ or wss:\/\//);

@@ -18,6 +18,9 @@ Options:
   --insecure        accept any TLS certificate (self-signed test servers); off by default
   --message TEXT    send TEXT after the handshake and expect it echoed back
   --ping            send a ping after the handshake and expect the pong
+  --idle SECONDS    stay silent SECONDS after the handshake, then check the connection
+                    still works: does an idle WebSocket survive proxy_read_timeout (60 s by
+                    default) and the CDN or load balancer in front?
   --header 'N: V'   send an extra request header (repeatable)
   --json            print the report as JSON
   -h, --help        show this help
@@ -32,6 +35,7 @@ export interface ParsedProbeArgs {
   insecure: boolean;
   message?: string;
   ping: boolean;
+  idleMs?: number;
   headers: Array<[string, string]>;
   json: boolean;
 }
@@ -88,6 +92,14 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs | 'help
       case '--ping':
         args.ping = flag();
         break;
+      case '--idle': {
+        const v = value();
+        if (!/^\d+(\.\d+)?$/.test(v) || !(Number(v) > 0) || Number(v) > 3600) {
+          throw new UsageError(`--idle wants seconds between 0 and 3600, got ${JSON.stringify(v)}`);
+        }
+        args.idleMs = Math.round(Number(v) * 1000);
+        break;
+      }
       case '--json':
         args.json = flag();
         break;
@@ -140,6 +152,7 @@ export async function probeCommand(
     insecure: args.insecure,
     message: args.message,
     ping: args.ping,
+    idleMs: args.idleMs,
     headers: args.headers,
     signal: extra.signal,
     onProgress: extra.onProgress,

@@ -436,6 +436,41 @@ describe('probe against misbehaving servers', () => {
     assert.ok(r.diagnosis?.rules.includes('ws-read-timeout'));
   });
 
+  it('--idle: a server that drops a silent connection after 300 ms → closed during the idle period, when, and why', async () => {
+    const port = await upgraded((s) => setTimeout(() => s.destroy(), 300));
+    const r = await probe(`ws://127.0.0.1:${port}/`, { timeoutMs: TIMEOUT, idleMs: 1500, message: 'x' });
+    assert.equal(r.verdict, 'closed');
+    assert.equal(r.idle?.survived, false);
+    assert.ok(r.idle!.closedAfterMs! >= 250 && r.idle!.closedAfterMs! < 1500, `closed after ${r.idle?.closedAfterMs} ms`);
+    assert.equal(r.close?.code, 1006);
+    assert.equal(r.echo, undefined, 'no echo is tried on a closed connection');
+    assert.match(r.summary, /closed after 0\.\d s without traffic \(1006/);
+    assert.ok(r.diagnosis?.causes[0].includes('without traffic'), r.diagnosis?.causes[0]);
+    assert.match(formatReport(r), /closed after 0\.\d s idle \(of 1\.5 s\)/);
+  });
+
+  it('--idle: a connection that stays open survives, then echoes; server messages meanwhile are counted', async () => {
+    const port = await upgraded((s) => {
+      setTimeout(() => s.write(encodeFrame({ opcode: Opcode.Text, payload: 'tick' })), 100);
+      s.on('data', (d: Buffer) => {
+        // unmask a small client text frame and echo it; answer close with close
+        const op = d[0] & 0x0f;
+        const len = d[1] & 0x7f;
+        const mask = d.subarray(2, 6);
+        const payload = Buffer.from(d.subarray(6, 6 + len)).map((b, i) => b ^ mask[i & 3]);
+        if (op === Opcode.Text) s.write(encodeFrame({ opcode: Opcode.Text, payload: Buffer.from(payload).toString() }));
+        else if (op === Opcode.Close) s.end(encodeFrame({ opcode: Opcode.Close, payload: Buffer.from([0x03, 0xe8]) }));
+      });
+    });
+    const r = await probe(`ws://127.0.0.1:${port}/`, { timeoutMs: TIMEOUT, idleMs: 600, message: 'after idle' });
+    assert.equal(r.verdict, 'ok', r.summary);
+    assert.equal(r.idle?.survived, true);
+    assert.equal(r.idle?.serverMessages, 1);
+    assert.equal(r.echo?.received, 'after idle');
+    assert.ok(r.timings.some((t) => t.step === 'idle' && t.ok && t.ms >= 550), JSON.stringify(r.timings));
+    assert.match(r.summary, /open after 0\.6 s idle/);
+  });
+
   it('a server that never echoes → echo failed after the timeout, other messages listed', async () => {
     const port = await upgraded((s) => s.write(encodeFrame({ opcode: Opcode.Text, payload: 'hello from app' })));
     const r = await probe(`ws://127.0.0.1:${port}/`, { timeoutMs: 300, message: 'x' });

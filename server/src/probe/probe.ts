@@ -22,13 +22,19 @@ export interface ProbeOptions {
   message?: string;
   /** Send a ping after the handshake and expect the pong. */
   ping?: boolean;
+  /**
+   * Stay silent this long after the handshake (the server's pings are still answered), then go
+   * on with the echo and ping: does an idle connection survive nginx's proxy_read_timeout and
+   * whatever stands in front? Not limited by timeoutMs.
+   */
+  idleMs?: number;
   /** Extra request headers (e.g. Cookie, Authorization). */
   headers?: ReadonlyArray<readonly [string, string]>;
   signal?: AbortSignal;
   onProgress?: (step: string) => void;
 }
 
-export type ProbeStep = 'connect' | 'tls' | 'handshake' | 'echo' | 'ping' | 'close';
+export type ProbeStep = 'connect' | 'tls' | 'handshake' | 'idle' | 'echo' | 'ping' | 'close';
 
 export interface StepTiming {
   step: ProbeStep;
@@ -111,6 +117,8 @@ export interface ProbeReport {
   /** What a flood of frames made the probe drop instead of keeping (events nobody waited for). */
   dropped?: { messages: number; bytes: number };
   ping?: { ok: boolean; ms?: number };
+  /** The idle period (idleMs): whether the connection outlived it, or when it was closed. */
+  idle?: { ms: number; survived: boolean; closedAfterMs?: number; serverMessages: number };
   close?: ProbeClose;
   error?: { stage: ProbeStep | 'url'; code?: string; message: string };
   diagnosis?: Diagnosis;
@@ -492,6 +500,10 @@ class ProbeRun {
     this.decoder = new FrameDecoder({ from: 'server' });
     try {
       this.pump();
+      if (opts.idleMs !== undefined && opts.idleMs > 0) {
+        const r = await this.idle(opts.idleMs);
+        if (r) return r;
+      }
       if (opts.message !== undefined) {
         const r = await this.echo(opts.message, timeoutMs);
         if (r) return r;
@@ -635,6 +647,39 @@ class ProbeRun {
     return this.closedEarly('echo');
   }
 
+  /** Sends nothing for `ms`; the connection must still be open at the end. */
+  private async idle(ms: number): Promise<ProbeReport | undefined> {
+    const idle: NonNullable<ProbeReport['idle']> = { ms, survived: false, serverMessages: 0 };
+    this.report.idle = idle;
+    this.progress(`Staying idle for ${seconds(ms)} s…`);
+    const t = performance.now();
+    const count = (): false => {
+      // what the server sends meanwhile is traffic too (an application heartbeat): counted, not kept
+      for (const ev of this.events) if (ev.type === 'text' || ev.type === 'binary') idle.serverMessages++;
+      this.events = [];
+      return false;
+    };
+    try {
+      await this.waitFrames(count, ms, 'idle');
+    } catch (e) {
+      if (!(e instanceof Timeout)) throw e;
+    }
+    count();
+    if (!this.serverClose && !this.ended) {
+      idle.survived = true;
+      this.time('idle', t, true);
+      this.progress(`Still open after ${seconds(ms)} s idle.`);
+      return undefined;
+    }
+    const after = Math.round(performance.now() - t);
+    idle.closedAfterMs = after;
+    this.time('idle', t, false);
+    const close = await this.settleClose(1000);
+    const summary = `Handshake OK, but the connection was closed after ${seconds(after)} s without traffic (${close.code} ${close.name}), before the ${seconds(ms)} s idle period ended.`;
+    this.report.error = { stage: 'idle', message: `the connection was closed (${close.code} ${close.name}) after ${seconds(after)} s idle` };
+    return this.finish('closed', summary, { kind: 'closed', code: close.code, reason: close.reason, idleMs: after });
+  }
+
   private async pingPong(timeoutMs: number): Promise<ProbeReport | undefined> {
     this.progress('Sending a ping…');
     const payload = randomBytes(8);
@@ -727,6 +772,7 @@ class ProbeRun {
     const close = await this.settleClose(timeoutMs);
     this.time('close', t, OK_CLOSE.has(close.code));
     const extras = [
+      this.report.idle?.survived ? `open after ${seconds(this.report.idle.ms)} s idle` : undefined,
       this.report.echo?.ok ? 'echo received' : undefined,
       this.report.ping?.ok ? 'pong received' : undefined,
     ].filter(Boolean);
@@ -762,6 +808,11 @@ class ProbeRun {
       reason: e.message,
     });
   }
+}
+
+/** Milliseconds as seconds for messages: 1500 → "1.5", 60000 → "60". */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 function formatDn(dn: object): string {

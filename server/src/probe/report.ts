@@ -83,6 +83,14 @@ export function formatReport(r: ProbeReport): string {
       checks.push(`    other messages received: ${shown.join(', ')}${count > 3 ? `, … (${count} in all, ${r.echo.otherBytes ?? 0} bytes)` : ''}`);
     }
   }
+  if (r.idle) {
+    const secs = (n: number) => `${Math.round(n / 100) / 10} s`;
+    checks.push(
+      r.idle.survived
+        ? `  ${OK} still open after ${secs(r.idle.ms)} without traffic from the client${r.idle.serverMessages ? ` (the server sent ${r.idle.serverMessages} message${r.idle.serverMessages === 1 ? '' : 's'} meanwhile, which counts as traffic)` : ''}`
+        : `  ${BAD} closed after ${secs(r.idle.closedAfterMs ?? 0)} idle (of ${secs(r.idle.ms)})`,
+    );
+  }
   if (r.ping) checks.push(r.ping.ok ? `  ${OK} pong received${r.ping.ms !== undefined ? ` in ${ms(r.ping.ms)}` : ''}` : `  ${BAD} no pong`);
   if (r.close) {
     const good = r.close.code === 1000 || r.close.code === 1001;

@@ -99,10 +99,19 @@ describe('classify', () => {
     assert.match(err.title, /1011 Internal Error \("boom"\)/);
     assert.deepEqual(err.rules, []);
   });
+  it('403 points at ws-host-missing; 400 "Session ID unknown" at ws-sticky-session, not at the header rules', () => {
+    const forbidden = classify({ kind: 'response', status: 403, secure: false });
+    assert.deepEqual(forbidden.rules, ['ws-host-missing']);
+    assert.ok(forbidden.causes.some((c) => c.includes('proxy_set_header Host $http_host')));
+    const lost = classify({ kind: 'response', status: 400, body: '{"code":1,"message":"Session ID unknown"}', secure: false });
+    assert.deepEqual(lost.rules, ['ws-sticky-session']);
+    const plain400 = classify({ kind: 'response', status: 400, body: 'Bad Request', secure: false });
+    assert.ok(!plain400.rules.includes('ws-sticky-session') && plain400.rules.includes('ws-upgrade-header-missing'));
+  });
   it('every rule has a title and a docs link', () => {
     for (const id of Object.keys(RULE_TITLES) as RuleId[]) {
       assert.equal(ruleDocUrl(id), `https://github.com/nginx-websocket/nginx-websocket/blob/main/docs/rules/${id}.md`);
     }
-    assert.equal(Object.keys(RULE_TITLES).length, 7);
+    assert.equal(Object.keys(RULE_TITLES).length, 9);
   });
 });

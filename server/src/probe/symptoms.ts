@@ -10,7 +10,9 @@ export type RuleId =
   | 'ws-headers-not-inherited'
   | 'ws-map-missing'
   | 'ws-read-timeout'
-  | 'ws-proxy-pass-scheme';
+  | 'ws-proxy-pass-scheme'
+  | 'ws-host-missing'
+  | 'ws-sticky-session';
 
 /** One line per rule, for reports. */
 export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
@@ -22,6 +24,8 @@ export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
   'ws-map-missing': '"$connection_upgrade" is used without the "map $http_upgrade $connection_upgrade" block',
   'ws-read-timeout': 'proxy_read_timeout (60 s by default) closes WebSocket connections that stay idle',
   'ws-proxy-pass-scheme': 'proxy_pass uses the wrong scheme or port for the backend (http:// vs https://)',
+  'ws-host-missing': 'without "proxy_set_header Host $http_host;" the backend sees nginx\'s own address as Host, not the Origin\'s host',
+  'ws-sticky-session': 'an upstream of several servers without ip_hash/hash sends a session\'s next request to another server',
 };
 
 export const RULE_DOCS_BASE = 'https://github.com/nginx-websocket/nginx-websocket/blob/main/docs/rules/';
@@ -56,7 +60,7 @@ export type Failure =
       secure: boolean;
     }
   /** The probe's own timeout ran out (or the OS reported ETIMEDOUT). */
-  | { kind: 'timeout'; stage: 'connect' | 'tls' | 'handshake' | 'echo' | 'ping' | 'close'; afterMs: number }
+  | { kind: 'timeout'; stage: 'connect' | 'tls' | 'handshake' | 'idle' | 'echo' | 'ping' | 'close'; afterMs: number }
   /** After a successful handshake the connection ended with this code (1006: without a close frame). */
   | { kind: 'closed'; code: number; reason?: string; idleMs?: number }
   /** The handshake worked but the message did not come back. */
@@ -232,6 +236,12 @@ function unexpectedResponse(f: Extract<Failure, { kind: 'response' }>): Diagnosi
     );
     rules = ['ws-connection-header-missing', 'ws-upgrade-header-missing'];
     advice.push(LAYER4_ADVICE);
+  } else if (s === 400 && /session id unknown/i.test(body)) {
+    causes.push(
+      'The server does not know the session this request names (Engine.IO/Socket.IO "Session ID unknown"): the request ' +
+        'reached another server than the one that opened the session. An upstream of several servers needs ip_hash, hash or sticky.',
+    );
+    rules = ['ws-sticky-session'];
   } else if (s === 400 || s === 426) {
     if (/plain HTTP request was sent to HTTPS port/i.test(body)) {
       causes.push('A plain-HTTP request reached a TLS port: use wss:// for this endpoint, or fix the port.');
@@ -268,7 +278,10 @@ function unexpectedResponse(f: Extract<Failure, { kind: 'response' }>): Diagnosi
       'The server refused the client: authentication is required, or the backend checks the Origin header ' +
         '(retry with --origin set to the page\'s origin).',
       'nginx access rules (allow/deny, auth_basic) apply to this location.',
+      'With an Origin, a 403 from the backend often means it compares Origin with Host: nginx sends its proxy_pass address as Host ' +
+        'unless the location sets "proxy_set_header Host $http_host;".',
     );
+    rules = ['ws-host-missing'];
   } else if (s === 405) {
     causes.push('The server does not accept GET on this path: it is not the WebSocket endpoint.');
   } else if (s === 502) {
@@ -351,6 +364,17 @@ function closed(f: Extract<Failure, { kind: 'closed' }>): Diagnosis {
       causes.unshift(
         `The connection dropped after about ${Math.round(f.idleMs / 1000)} s without traffic: that is nginx's ` +
           'default proxy_read_timeout (60 s). Raise it for this location, or send pings more often.',
+      );
+    } else if (f.idleMs !== undefined && f.idleMs >= 95_000 && f.idleMs <= 105_000) {
+      causes.unshift(
+        `The connection dropped after about ${Math.round(f.idleMs / 1000)} s without traffic: that is Cloudflare's idle limit ` +
+          'for proxied WebSockets (100 s), which no nginx setting raises. Send pings more often than that.',
+      );
+    } else if (f.idleMs !== undefined) {
+      causes.unshift(
+        `The connection dropped after ${Math.round(f.idleMs / 100) / 10} s without traffic: something on the way closes idle ` +
+          "connections: nginx's proxy_read_timeout for this location, or the idle limit of a CDN or load balancer in front " +
+          '(an AWS load balancer: 60 s by default). Raise the limit, or send pings more often than that.',
       );
     } else {
       causes.push(

@@ -87,6 +87,8 @@ export interface AnalyzeOptions extends ValidateOptions {
   readTimeout?: string;
   /** How the Connection fix writes the header: via the $connection_upgrade map, or "upgrade". */
   connectionStyle?: 'map' | 'literal';
+  /** The CDN or load balancer in front (frontedBy setting: cloudflare, aws-alb, or its idle limit in seconds); undefined for none. */
+  frontedBy?: string;
 }
 
 export const DEFAULT_OPTIONS: AnalyzeOptions = { extraDirectives: [], directiveSet: 'reference' };

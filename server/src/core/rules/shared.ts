@@ -56,3 +56,78 @@ export function fix(title: string, edits: (TextEdit | undefined)[], kind: Fix['k
   return ok.length === edits.length && ok.length ? [{ title, kind, edits: ok }] : [];
 }
 
+/** The server block around a node, if any. */
+export function serverOf(n: ENode): ENode | undefined {
+  let s: ENode | undefined = n.parent;
+  while (s && s.d.name !== 'server') s = s.parent;
+  return s;
+}
+
+/** The location block around (or at) a node, if any. */
+export function locationOf(n: ENode): ENode | undefined {
+  let l: ENode | undefined = n;
+  while (l && l.d.name !== 'location') l = l.parent;
+  return l;
+}
+
+/** What a proxy_pass argument names (ngx_http_proxy_pass / ngx_parse_url). */
+export interface ProxyTarget {
+  scheme: string;
+  /** The host as written (an upstream name, an address, `unix:…`), lower case. */
+  host: string;
+  /** The port as written, or undefined. */
+  port?: string;
+  /** The URI part (from the first `/` after the host), undefined when there is none. */
+  uri?: string;
+  /** The argument holds a variable: nginx resolves it per request, so nothing is known. */
+  variable: boolean;
+}
+
+export function proxyTarget(arg: string | undefined): ProxyTarget | undefined {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(arg ?? '');
+  if (!m) return undefined;
+  const scheme = m[1].toLowerCase();
+  const rest = m[2];
+  const variable = /\$/.test(rest);
+  if (/^unix:/i.test(rest)) {
+    // unix:/path/to.sock:/uri — the URI follows the second colon
+    const c = rest.indexOf(':', 5);
+    return { scheme, host: 'unix:', uri: c >= 0 ? rest.slice(c + 1) || undefined : undefined, variable };
+  }
+  const slash = rest.indexOf('/');
+  const authority = slash >= 0 ? rest.slice(0, slash) : rest;
+  const uri = slash >= 0 ? rest.slice(slash) : undefined;
+  const hp = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(authority)!;
+  return { scheme, host: hp[1].toLowerCase(), port: hp[2], uri, variable };
+}
+
+/** Whether a proxy_pass host is a literal address: IPv4, [IPv6], localhost, a unix socket. */
+export function isAddressHost(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[') || host === 'localhost' || host === 'unix:';
+}
+
+/**
+ * Frameworks whose client first talks over HTTP long-polling (Engine.IO, SockJS) or negotiates
+ * a connection id (SignalR), then comes back for the same session: each request must reach the
+ * backend that holds that session. Matched on a location path or a proxy_pass URI.
+ */
+const SESSION_FRAMEWORKS: [RegExp, string][] = [
+  [/(^|[/^])socket\.io(?=$|[/$?)\\])/i, 'Socket.IO'],
+  [/(^|[/^])engine\.io(?=$|[/$?)\\])/i, 'Engine.IO'],
+  [/(^|[/^])sockjs(-node)?(?=$|[/$?)\\])/i, 'SockJS'],
+  [/(^|[/^])(signalr|hubs)(?=$|[/$?)\\])/i, 'SignalR'],
+];
+
+/** The session framework a path names (`/socket.io/` → Socket.IO), or undefined. */
+export function sessionFramework(path: string): string | undefined {
+  for (const [re, name] of SESSION_FRAMEWORKS) if (re.test(path)) return name;
+  return undefined;
+}
+
+/** The upstream block a proxy_pass host names (upstream names are case-insensitive), if any. */
+export function upstreamNamed(model: WsModel, host: string): ENode | undefined {
+  const exact = model.upstreams.get(host);
+  if (exact) return exact;
+  for (const [name, n] of model.upstreams) if (name.toLowerCase() === host) return n;
+  return undefined;
+}
