@@ -17,7 +17,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/index';
+import { DEFAULT_OPTIONS, Workspace, type AnalyzeOptions } from '../../server/src/core/index';
+import { NodeHost } from '../../server/src/host/node-host';
 import { probe } from '../../server/src/probe/probe';
 import { acceptOf, startStrictBackend, type Backend } from './backends';
 import { analyse, applyLocationFix, applyRuleFixes, listFiles } from './fixer';
@@ -116,6 +117,26 @@ describe('the real proof, application checks: Origin against Host, sessions over
       assert.equal(after.response?.statusCode, 101, after.summary);
       const key = /^Sec-WebSocket-Key:\s*(\S+)/im.exec(after.request ?? '')?.[1] ?? '';
       assert.equal(after.response?.headers.find(([k]) => k.toLowerCase() === 'sec-websocket-accept')?.[1], acceptOf(key));
+      assert.equal(after.echo?.received, MESSAGE);
+    } finally {
+      await stop(nginx);
+    }
+  });
+
+  test('one action: "Make this a working WebSocket location" on /cable fixes host-missing.conf (the suggestion is taken there, not by --fix)', { timeout: 30000 }, async (t) => {
+    const port = await freePort();
+    const { dir, files } = render('host-missing.conf', port);
+    const fixAllRun = new Workspace(new NodeHost(), options);
+    fixAllRun.setFiles(files);
+    const safe = files.flatMap((f) => fixAllRun.findings(f)).filter((f) => f.code === 'ws-host-missing' && f.fixes?.some((x) => x.kind === 'safe'));
+    assert.deepEqual(safe, [], 'fix-all and --fix leave the Host line to the user');
+    const changed = applyLocationFix(files, '/cable', options);
+    assert.match([...changed.values()].join(''), /proxy_set_header Host \$http_host;/);
+    t.diagnostic(`one action: ${[...changed.values()].join('').match(/proxy_set_header Host \S+/g)?.join(', ')}`);
+    const nginx = await start(dir, port);
+    try {
+      const after = await browserHandshake(port, '/cable');
+      assert.equal(after.response?.statusCode, 101, after.summary);
       assert.equal(after.echo?.received, MESSAGE);
     } finally {
       await stop(nginx);

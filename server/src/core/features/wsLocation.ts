@@ -10,6 +10,7 @@ import type { Directive, ParsedFile } from '../syntax/ast';
 import type { ENode } from '../model/tree';
 import type { FileId, Finding, Span } from '../types';
 import { fixAll, scratchOf } from './fixAll';
+import { RULES } from '../rules/index';
 
 export const WORKING_LOCATION_TITLE = 'Make this a working WebSocket location';
 
@@ -50,8 +51,18 @@ function locationAt(p: ParsedFile, offset: number): { index: number; loc: Direct
 
 const isRule = (f: Finding) => !f.code.startsWith('nginx-');
 
+/** Rules whose suggested fix the action takes as well (RuleMeta.inWorkingLocation). */
+const TAKES_SUGGESTION = new Set(RULES.filter((r) => r.meta.inWorkingLocation).map((r) => r.meta.id));
+
+/** The finding as the action sees it: its fixes, or for such a rule its suggestions taken as safe. */
+function forAction(f: Finding): Finding | undefined {
+  if (!isRule(f) || !f.fixes?.length) return undefined;
+  if (f.fixes.some((x) => x.kind === 'safe')) return f;
+  return TAKES_SUGGESTION.has(f.code) ? { ...f, fixes: f.fixes.map((x) => ({ ...x, kind: 'safe' as const })) } : undefined;
+}
+
 /**
- * The rule findings with a safe fix that belong to the location (see the file comment), over
+ * The rule findings with a safe fix (or a suggestion the action takes) that belong to the location (see the file comment), over
  * every root that reaches the file.
  */
 function findingsOf(ws: Workspace, file: FileId, loc: Directive): Finding[] {
@@ -59,9 +70,12 @@ function findingsOf(ws: Workspace, file: FileId, loc: Directive): Finding[] {
   const seen = new Set<string>();
   for (const root of ws.rootsOf(file)) {
     const byFile = new Map<FileId, Finding[]>();
-    const judged = ws.judgedOf(root)?.findings ?? [];
+    const judged: Finding[] = [];
+    for (const j of ws.judgedOf(root)?.findings ?? []) {
+      const f = forAction(j);
+      if (f) judged.push(f);
+    }
     for (const f of judged) {
-      if (!isRule(f) || !f.fixes?.some((x) => x.kind === 'safe')) continue;
       const l = byFile.get(f.file);
       if (l) l.push(f); else byFile.set(f.file, [f]);
     }

@@ -42,6 +42,7 @@ export const rule: Rule = {
     id: 'ws-host-missing',
     severity: 'info',
     fix: 'suggestion',
+    inWorkingLocation: true,
     summary: 'A WebSocket location of an app that checks Origin against Host (ActionCable, Phoenix, Jupyter, Grafana…) sends Host: $proxy_host; the handshake gets 403.',
     messages: {
       defaultHost: 'No proxy_set_header Host is in force here, so nginx sends the backend "Host: {sent}", not the host the browser used: an application that checks Origin against Host, as {app} does by default, refuses the WebSocket with 403. Forward the client\'s Host: proxy_set_header Host $http_host;',
