@@ -14,6 +14,8 @@ export const SERVER_COMMAND = {
   insertUpgradeMap: 'nginxWebSocket.server.insertUpgradeMap',
   /** Arguments: the active document's URI (optional). Runs nginx -t on its tree now. */
   runNginxTest: 'nginxWebSocket.server.runNginxTest',
+  /** Arguments: the https URL of a code's page. The client opens it (window/showDocument). */
+  showDocs: 'nginxWebSocket.server.showDocs',
 } as const;
 
 /** Request: `{ uri?: string }` → EndpointSuggestion[]. */

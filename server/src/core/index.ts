@@ -31,3 +31,8 @@ export { directiveCompletions, type DirectiveCompletion } from './features/compl
 export { PACKAGE_KEY, PROJECT_FILE, PROJECT_OPTIONS, readProjectConfig, type ProjectConfig, type ProjectProblem } from './features/projectConfig';
 export { definitionsOf, describe, includeTargets, outline, symbolAt, type NavSymbol, type OutlineItem, type Place } from './features/navigate';
 export { applyEdits, formatOnType, formatRange, formatText, type FormatEdit, type FormatOptions, type FormatResult } from './features/format';
+export { definitionsAt, highlightsAt, prepareRename, referencesAt, renameAt, symbolGroup, type Occurrence, type RefPlace, type RenameCheck, type RenameResult } from './features/references';
+export { foldingRanges, selectionRanges, type Fold } from './features/folding';
+export { documentLinks, type DocLink } from './features/links';
+export { disableEdit } from './features/suppress';
+export { looksLikeNginx } from './features/detect';
