@@ -52,7 +52,6 @@ const familyOf = (n: ENode): 'http' | 'stream' => {
   return 'http';
 };
 
-const idOf = (n: ENode) => `${n.file}:${n.d.span.start}`;
 
 /** The upstream name in a *_pass argument (`http://backend:80/x` → `backend`), as an offset range of the raw word. */
 function upstreamIn(w: Word): { start: number; end: number } | undefined {
@@ -80,12 +79,13 @@ const indexes = new WeakMap<RootAnalysis, RootIndex>();
 function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
   let ix = indexes.get(r);
   if (ix) return ix;
+  const idOf = (n: ENode) => `${ws.canonical(n.file)}:${n.d.span.start}`;
   const occurrences: Occurrence[] = [];
   const opaque: RootIndex['opaque'] = [];
   const upstreamUses: { n: ENode; w: Word; at: { start: number; end: number } }[] = [];
   const upstreamNames = new Set<string>();
   const add = (n: ENode, kind: RefKind, name: string, span: Span, def: boolean, extra: Partial<Occurrence> = {}) =>
-    occurrences.push({ file: n.file, span, token: extra.token ?? span, def, kind, name: kind === 'named' ? name : name.toLowerCase(), family: familyOf(n), d: n.d, ...extra });
+    occurrences.push({ file: ws.canonical(n.file), span, token: extra.token ?? span, def, kind, name: kind === 'named' ? name : name.toLowerCase(), family: familyOf(n), d: n.d, ...extra });
   const serverOf = (n: ENode): ENode | undefined => {
     for (let p = n.parent; p; p = p.parent) if (p.d.name === 'server' && (p.ctx === 'http' || p.ctx === 'stream')) return p;
     return undefined;
@@ -173,10 +173,11 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
 
 /** The occurrence under the cursor, read from the trees that hold the file. */
 function occurrenceAt(ws: Workspace, file: FileId, offset: number, roots: RootAnalysis[]): Occurrence | undefined {
+  const real = ws.canonical(file);
   let best: Occurrence | undefined;
   for (const r of roots) {
     for (const o of indexOf(ws, r).occurrences) {
-      if (o.file !== file || offset > o.token.end || offset < o.token.start) continue;
+      if (o.file !== real || offset > o.token.end || offset < o.token.start) continue;
       if (!best || o.token.end - o.token.start < best.token.end - best.token.start) best = o;
     }
     if (best) return best;
@@ -277,7 +278,8 @@ export function referencesAt(ws: Workspace, file: FileId, offset: number, includ
 
 /** The occurrences of the symbol under the cursor in this file (Document Highlight). */
 export function highlightsAt(ws: Workspace, file: FileId, offset: number): RefPlace[] {
-  return referencesAt(ws, file, offset).filter((p) => p.file === file);
+  const real = ws.canonical(file);
+  return referencesAt(ws, file, offset).filter((p) => p.file === real);
 }
 
 export type RenameCheck = { ok: true; span: Span; placeholder: string } | { ok: false; message: string };
