@@ -4,6 +4,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { TRUST_NOTIFICATION } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 import { registerStatus } from './status';
+import { registerDetection } from './detect';
 
 /** Language ids we serve: ours, and the one another popular nginx extension registers. */
 export const LANGUAGE_IDS = ['nginx', 'NGINX'];
@@ -33,6 +34,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void c.sendNotification(TRUST_NOTIFICATION, { trusted: true })));
   registerCommands(context, c);
   registerStatus(context, c);
+  registerDetection(context);
 }
 
 export async function deactivate(): Promise<void> {
