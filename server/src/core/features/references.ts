@@ -70,11 +70,21 @@ function upstreamIn(w: Word): { start: number; end: number } | undefined {
 /** Everything the index holds for one root. */
 interface RootIndex {
   occurrences: Occurrence[];
+  /** By file, in order of their start: what stands at an offset is found by bisection. */
+  byFile: Map<FileId, Occurrence[]>;
+  /** By symbol key (see keyOf). */
+  byKey: Map<string, Occurrence[]>;
   /** Text of opaque blocks (*_by_lua_block…), by file: a rename must not miss a use there. */
   opaque: { file: FileId; text: string }[];
 }
 
 const indexes = new WeakMap<RootAnalysis, RootIndex>();
+
+/** Directives that may define or name something even without a `$` in them. */
+const WATCHED = new Set(['map', ...DEFINES_LAST, ...DEFINES_FIRST, 'upstream', ...Object.keys(PASSES), 'location', 'try_files', 'error_page', 'post_action', 'server_name', 'rewrite', 'if']);
+
+/** Occurrences with the same key are the same symbol (named locations are then narrowed to their servers). */
+const keyOf = (o: Occurrence) => `${o.family}:${o.kind === 'capture' ? 'variable' : o.kind}:${o.name}`;
 
 function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
   let ix = indexes.get(r);
@@ -84,8 +94,12 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
   const opaque: RootIndex['opaque'] = [];
   const upstreamUses: { n: ENode; w: Word; at: { start: number; end: number } }[] = [];
   const upstreamNames = new Set<string>();
-  const add = (n: ENode, kind: RefKind, name: string, span: Span, def: boolean, extra: Partial<Occurrence> = {}) =>
-    occurrences.push({ file: ws.canonical(n.file), span, token: extra.token ?? span, def, kind, name: kind === 'named' ? name : name.toLowerCase(), family: familyOf(n), d: n.d, ...extra });
+  const real = new Map<FileId, FileId>();
+  const add = (n: ENode, kind: RefKind, name: string, span: Span, def: boolean, token = span, scope?: string, outer?: string) => {
+    let file = real.get(n.file);
+    if (file === undefined) real.set(n.file, (file = ws.canonical(n.file)));
+    occurrences.push({ file, span, token, def, kind, name: kind === 'named' ? name : name.toLowerCase(), family: familyOf(n), scope, outer, d: n.d });
+  };
   const serverOf = (n: ENode): ENode | undefined => {
     for (let p = n.parent; p; p = p.parent) if (p.d.name === 'server' && (p.ctx === 'http' || p.ctx === 'stream')) return p;
     return undefined;
@@ -99,8 +113,9 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
     const server = serverOf(n);
     const http = httpOf(n);
     const scope = server ? idOf(server) : http ? idOf(http) : `${r.root}:top`;
-    add(n, 'named', w.raw.slice(1), { start: w.span.start + 1, end: w.span.end }, def, { scope, outer: server && http ? idOf(http) : undefined, token: w.span });
+    add(n, 'named', w.raw.slice(1), { start: w.span.start + 1, end: w.span.end }, def, w.span, scope, server && http ? idOf(http) : undefined);
   };
+  const texts = new Map<FileId, string>();
   const stack: ENode[] = [...r.top].reverse();
   while (stack.length) {
     const n = stack.pop()!;
@@ -110,6 +125,12 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
     if (d.block?.kind === 'opaque' && d.block.close) {
       opaque.push({ file: n.file, text: (ws.text(n.file) ?? '').slice(d.block.open.end, d.block.close.start) });
     }
+    // most directives name nothing and read no variable: their words are never made
+    let text = texts.get(n.file);
+    if (text === undefined) texts.set(n.file, (text = ws.text(n.file) ?? ''));
+    const dollar = text.indexOf('$', d.span.start);
+    const hasVar = dollar >= 0 && dollar < (d.endOffset >= 0 ? d.endOffset : d.span.end);
+    if (!hasVar && !WATCHED.has(d.name) && !(n.ctx === 'handler' && text[d.span.start] === '~')) continue;
     const args = d.args;
     // the word that makes a variable, if this directive makes one
     let defWord: Word | undefined;
@@ -157,7 +178,7 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
         if (regex && m[2] && /^[0-9]/.test(name)) continue;
         const start = w.span.start + m.index! + (m[1] ? 2 : 1);
         const token = { start: w.span.start + m.index!, end: w.span.start + m.index! + m[0].length };
-        add(n, 'variable', name, { start, end: start + name.length }, w === defWord && m.index === (w.quote === 'none' ? 0 : 1), { token });
+        add(n, 'variable', name, { start, end: start + name.length }, w === defWord && m.index === (w.quote === 'none' ? 0 : 1), token);
       }
     }
   }
@@ -166,7 +187,17 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
     if (!upstreamNames.has(`${familyOf(u.n)}:${name.toLowerCase()}`)) continue;
     add(u.n, 'upstream', name, { start: u.w.span.start + u.at.start, end: u.w.span.start + u.at.end }, false);
   }
-  ix = { occurrences, opaque };
+  const byFile = new Map<FileId, Occurrence[]>();
+  const byKey = new Map<string, Occurrence[]>();
+  for (const o of occurrences) {
+    const f = byFile.get(o.file);
+    if (f) f.push(o); else byFile.set(o.file, [o]);
+    const k = keyOf(o);
+    const l = byKey.get(k);
+    if (l) l.push(o); else byKey.set(k, [o]);
+  }
+  for (const l of byFile.values()) l.sort((a, b) => a.token.start - b.token.start);
+  ix = { occurrences, opaque, byFile, byKey };
   indexes.set(r, ix);
   return ix;
 }
@@ -176,8 +207,17 @@ function occurrenceAt(ws: Workspace, file: FileId, offset: number, roots: RootAn
   const real = ws.canonical(file);
   let best: Occurrence | undefined;
   for (const r of roots) {
-    for (const o of indexOf(ws, r).occurrences) {
-      if (o.file !== real || offset > o.token.end || offset < o.token.start) continue;
+    const list = indexOf(ws, r).byFile.get(real) ?? [];
+    // the last occurrence starting at or before the offset, and the few before it that may still reach it
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].token.start <= offset) lo = mid + 1; else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0 && i >= lo - 8; i--) {
+      const o = list[i];
+      if (offset > o.token.end || offset < o.token.start) continue;
       if (!best || o.token.end - o.token.start < best.token.end - best.token.start) best = o;
     }
     if (best) return best;
@@ -189,13 +229,6 @@ function occurrenceAt(ws: Workspace, file: FileId, offset: number, roots: RootAn
 function rootsFor(ws: Workspace, file: FileId): RootAnalysis[] {
   return ws.rootsOf(file).sort((a, b) => Number(b.kind === 'main') - Number(a.kind === 'main'));
 }
-
-const sameSymbol = (a: Occurrence, b: Occurrence): boolean => {
-  if (a.family !== b.family) return false;
-  const vars = (k: RefKind) => k === 'variable' || k === 'capture';
-  if (vars(a.kind) && vars(b.kind)) return a.name === b.name;
-  return a.kind === b.kind && a.name === b.name;
-};
 
 export interface SymbolGroup {
   /** The occurrence under the cursor. */
@@ -218,7 +251,7 @@ export function symbolGroup(ws: Workspace, file: FileId, offset: number, closed 
   if (!at) return undefined;
   const collect = (rs: RootAnalysis[]) => {
     const seen = new Map<string, Occurrence>();
-    for (const r of rs) for (const o of indexOf(ws, r).occurrences) if (sameSymbol(o, at)) seen.set(`${o.file}:${o.span.start}`, o);
+    for (const r of rs) for (const o of indexOf(ws, r).byKey.get(keyOf(at)) ?? []) seen.set(`${o.file}:${o.span.start}`, o);
     return [...seen.values()];
   };
   let found = collect(roots);
