@@ -72,6 +72,11 @@ interface Scenario {
   format?: { file: string; expected: string };
   /** A location missing several lines: "Make this a working WebSocket location" adds them all in one action. */
   oneAction?: { file: string; text: string; code: string; title: string; lines: string[] };
+  /**
+   * An upstream in one file used from another: F12 on the use jumps to the block, F2 renames it
+   * in both files (written by the steps, so the earlier ones see the fixture as it is).
+   */
+  navigate?: { upstreamFile: string; upstreamText: string; useFile: string; useText: string; name: string; newName: string };
 }
 
 function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
@@ -99,6 +104,14 @@ function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
       code: 'ws-connection-header-missing',
       title: 'Make this a working WebSocket location',
       lines: ['proxy_http_version 1.1;', 'proxy_set_header Connection $connection_upgrade;', 'proxy_read_timeout 600s;', 'proxy_set_header Upgrade $http_upgrade;'],
+    },
+    navigate: {
+      upstreamFile: 'conf.d/00-upstream.conf',
+      upstreamText: '# the chat backends\nupstream chat_backend {\n    server 127.0.0.1:8091;\n}\n',
+      useFile: 'conf.d/chat.conf',
+      useText: 'server {\n    listen 127.0.0.1:8083;\n    location /chat/ {\n        proxy_pass http://chat_backend;\n    }\n}\n',
+      name: 'chat_backend',
+      newName: 'chat_pool',
     },
     diagnosticCode: 'ws-upgrade-header-missing',
     fixTitlePrefix: 'Add proxy_set_header Upgrade',
@@ -419,6 +432,36 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
         const missing = one.lines.filter((l) => !disk.includes(l));
         if (missing.length) throw new Error(`on disk, missing ${JSON.stringify(missing)}:\n${disk}`);
         await pollUntil('no problem left', async () => ((await w.problems()).length === 0 ? true : false), 15_000);
+      });
+    }
+    const nav = scenario.navigate;
+    if (nav) {
+      await step(`F12 on ${nav.name} in ${nav.useFile} jumps to its upstream block in ${nav.upstreamFile}`, async () => {
+        fs.writeFileSync(path.join(folder, nav.upstreamFile), nav.upstreamText);
+        fs.writeFileSync(path.join(folder, nav.useFile), nav.useText);
+        await w.openFile(nav.useFile);
+        const lines = nav.useText.split('\n');
+        const line = lines.findIndex((l) => l.includes(nav.name));
+        await w.gotoLine(line + 1, lines[line].indexOf(nav.name) + 3);
+        await w.press('F12');
+        await w.page.locator('.tabs-container .tab.active', { hasText: path.posix.basename(nav.upstreamFile) }).waitFor({ state: 'visible', timeout: 20_000 });
+      });
+      await step(`F2 renames ${nav.name} to ${nav.newName} in both files; saved, both hold the new name`, async () => {
+        await w.focusEditor();
+        await w.press('F2');
+        const input = w.page.locator('.rename-box input, .rename-input').first();
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await pollUntil('the rename box to hold the name', async () => ((await input.inputValue()) === nav.name ? true : false), 5_000);
+        await input.fill(nav.newName);
+        await w.press('Enter');
+        await input.waitFor({ state: 'hidden', timeout: 15_000 });
+        await w.waitForEditorText('the new name in the upstream file', (t) => t.includes(`upstream ${nav.newName} {`));
+        await w.saveAll();
+        await pollUntil('both files renamed on disk', async () => {
+          const up = fs.readFileSync(path.join(folder, nav.upstreamFile), 'utf8');
+          const use = fs.readFileSync(path.join(folder, nav.useFile), 'utf8');
+          return up.includes(`upstream ${nav.newName} {`) && use.includes(`proxy_pass http://${nav.newName};`) && !use.includes(nav.name) ? true : false;
+        }, 15_000);
       });
     }
     if (scenario.endpointCheck) await endpointCheck(w, step, shots);
