@@ -12,7 +12,7 @@ import { wireDocuments } from './lsp/documents';
 import { logUncaught, makeGuard } from './lsp/guard';
 import { initialize, initialized } from './lsp/lifecycle';
 import { documentSymbols, hover, workspaceSymbols } from './lsp/navigation';
-import { definition, documentHighlight, folding, links, prepareRename, references, rename, selection } from './lsp/refactor';
+import { definition, documentHighlight, folding, links, prepareRename, references, rename, selection, semantic } from './lsp/refactor';
 import { NginxTester } from './lsp/nginxTest';
 import { Projects } from './lsp/projects';
 import { Publisher } from './lsp/publisher';
@@ -75,6 +75,7 @@ connection.onRenameRequest(guard('rename', null, (params) => rename(ctx, params)
 connection.onDocumentLinks(guard('documentLinks', [], (params) => links(ctx, params)));
 connection.onFoldingRanges(guard('foldingRanges', [], (params) => folding(ctx, params)));
 connection.onSelectionRanges(guard('selectionRanges', [], (params) => selection(ctx, params)));
+connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (params) => semantic(ctx, params)));
 connection.onDocumentSymbol(guard('documentSymbol', [], (params) => documentSymbols(ctx, params)));
 connection.onDocumentFormatting(guard('formatting', [], (params) => formatDocument(ctx, params)));
 connection.onDocumentRangeFormatting(guard('rangeFormatting', [], (params) => formatDocumentRange(ctx, params)));

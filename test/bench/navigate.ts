@@ -1,8 +1,8 @@
 // `node out/test/bench/navigate.js`: figures for navigation and refactoring (prints, asserts
 // nothing): on a ~5,000-line and a ~3.1 MB generated config, the first Find All References
 // (which builds the root's index), a warm one, a rename of an upstream, Document Highlight,
-// folding ranges, selection ranges and document links.
-import { Workspace, DEFAULT_OPTIONS, documentLinks, foldingRanges, highlightsAt, referencesAt, renameAt, selectionRanges } from '../../server/src/core/index';
+// folding ranges, selection ranges, document links and semantic tokens.
+import { Workspace, DEFAULT_OPTIONS, semanticTokens, documentLinks, foldingRanges, highlightsAt, referencesAt, renameAt, selectionRanges } from '../../server/src/core/index';
 import { MemoryHost } from '../util/fixture';
 import { bigConfig } from './gen';
 
@@ -36,10 +36,11 @@ for (const bytes of [190 * 1024, 3.1 * 1024 * 1024]) {
   const offsets = [text.length >> 2, text.length >> 1];
   const selection = median(() => selectionRanges(ws, file, offsets));
   const links = median(() => documentLinks(ws, file), 5);
+  const semantic = median(() => semanticTokens(ws, file), 5);
   const lines = text.split('\n').length;
   console.log(`${lines} lines, ${(Buffer.byteLength(text) / 1048576).toFixed(2)} MB (analysis ${analysis.toFixed(0)} ms):`);
   console.log(`  references of an upstream (${n}): first ${first.toFixed(1)} ms (builds the index), warm ${warm.toFixed(2)} ms`);
   console.log(`  references of $connection_upgrade (${vars}): warm ${varWarm.toFixed(2)} ms; highlight ${highlight.toFixed(2)} ms`);
   console.log(`  rename of the upstream: ${rename.toFixed(2)} ms`);
-  console.log(`  folding ranges: ${folds.toFixed(1)} ms; selection ranges (2 positions): ${selection.toFixed(2)} ms; document links: ${links.toFixed(1)} ms`);
+  console.log(`  folding ranges: ${folds.toFixed(1)} ms; selection ranges (2 positions): ${selection.toFixed(2)} ms; document links: ${links.toFixed(1)} ms; semantic tokens: ${semantic.toFixed(1)} ms`);
 }

@@ -31,6 +31,7 @@ test('definition, references, rename, links, folding, selection and disable acti
   assert.ok(caps.documentLinkProvider);
   assert.equal(caps.foldingRangeProvider, true);
   assert.equal(caps.selectionRangeProvider, true);
+  const legend = caps.semanticTokensProvider!.legend;
   await session.rpc.sendNotification('initialized', {});
   await session.until('the folder scan', () => session.logs.some((l) => /: \d+ nginx files? in \d+ folders/.test(l)));
   const texts = new Map<string, string>([main, app, chat, path.join(root, 'snippets/ws.conf')].map((f) => [uriOf(f), fs.readFileSync(f, 'utf8')]));
@@ -128,6 +129,19 @@ test('definition, references, rename, links, folding, selection and disable acti
     const lines: number[][] = [];
     for (let s: SelectionRange | undefined = r; s; s = s.parent) lines.push([s.range.start.line + 1, s.range.end.line + 1]);
     assert.deepEqual(lines, [[7, 7], [7, 7], [7, 7], [4, 9], [4, 9], [1, 14], [1, 14], [1, 15]]);
+  });
+
+  await t.test('semantic tokens: the upstream, the map variable from nginx.conf, the named location', async () => {
+    const { data } = await session.rpc.sendRequest<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: uriOf(app) } });
+    const lines = textOf(app).split('\n');
+    const seen: string[] = [];
+    for (let i = 0, line = 0, ch = 0; i < data.length; i += 5) {
+      line += data[i];
+      ch = data[i] ? data[i + 1] : ch + data[i + 1];
+      const mods = legend.tokenModifiers.filter((_, k) => data[i + 4] & (1 << k));
+      seen.push(`${lines[line].slice(ch, ch + data[i + 2])} ${legend.tokenTypes[data[i + 3]]}${mods.length ? ' ' + mods.join(',') : ''}`);
+    }
+    assert.deepEqual(seen, ['chat_backend namespace', '$connection_upgrade variable', '@fallback function', '@fallback function declaration']);
   });
 
   await t.test('disable for this line, for this file, and the documentation, for a finding', async () => {

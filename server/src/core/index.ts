@@ -36,3 +36,4 @@ export { foldingRanges, selectionRanges, type Fold } from './features/folding';
 export { documentLinks, type DocLink } from './features/links';
 export { disableEdit } from './features/suppress';
 export { looksLikeNginx } from './features/detect';
+export { SEMANTIC_MODIFIERS, SEMANTIC_TYPES, semanticTokens, type SemanticToken } from './features/semantic';

@@ -8,6 +8,7 @@ import type { Publisher } from './publisher';
 import { addFolders, onFoldersChanged, watchFiles } from './workspace';
 import { SECTION, pushedSettings } from './settings';
 import { ON_TYPE_TRIGGERS } from './format';
+import { SEMANTIC_LEGEND } from './refactor';
 
 export function initialize(ctx: ServerContext, params: InitializeParams): { result: InitializeResult; folders: WorkspaceFolder[] } {
   ctx.caps = clientCaps(params);
@@ -34,6 +35,7 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
       selectionRangeProvider: true,
+      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'nginx-websocket' },

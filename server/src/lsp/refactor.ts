@@ -4,12 +4,12 @@
 // code for a line or a file or open its page. The answers come from core/features/
 // (references, links, folding, suppress); this file converts offsets, paths and URIs.
 import {
-  CodeActionKind, DocumentHighlightKind, ErrorCodes, FoldingRangeKind, MessageType, ResponseError,
+  CodeActionKind, DocumentHighlightKind, SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend, type SemanticTokensParams, ErrorCodes, FoldingRangeKind, MessageType, ResponseError,
   type CodeAction, type CodeActionParams, type Definition, type DefinitionParams, type DocumentHighlight, type DocumentHighlightParams,
   type DocumentLink, type DocumentLinkParams, type FoldingRange, type FoldingRangeParams, type Location, type PrepareRenameParams,
   type Range, type ReferenceParams, type RenameParams, type SelectionRange, type SelectionRangeParams, type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { definitionsAt, disableEdit, docsUrl, documentLinks, foldingRanges, highlightsAt, prepareRename as checkRename, referencesAt, renameAt, selectionRanges, type RefPlace } from '../core/index';
+import { SEMANTIC_MODIFIERS, SEMANTIC_TYPES, semanticTokens, definitionsAt, disableEdit, docsUrl, documentLinks, foldingRanges, highlightsAt, prepareRename as checkRename, referencesAt, renameAt, selectionRanges, type RefPlace } from '../core/index';
 import type { FileId } from '../core/types';
 import { SERVER_COMMAND } from '../protocol';
 import { workspaceEdit } from './codeActions';
@@ -161,4 +161,22 @@ export async function showDocs(ctx: ServerContext, url: unknown): Promise<void> 
     // a client without window/showDocument
   }
   await ctx.connection.sendNotification('window/showMessage', { type: MessageType.Info, message: `The documentation: ${url}` });
+}
+
+export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: [...SEMANTIC_TYPES], tokenModifiers: [...SEMANTIC_MODIFIERS] };
+
+/** textDocument/semanticTokens/full: the core's tokens, as line/character deltas. */
+export function semantic(ctx: ServerContext, params: SemanticTokensParams): SemanticTokens {
+  const file = uriToFile(params.textDocument.uri);
+  if (file === undefined) return { data: [] };
+  const ws = ctx.projects.of(file).ws;
+  const lines = new LineMap(ws.text(file) ?? '');
+  const b = new SemanticTokensBuilder();
+  for (const t of semanticTokens(ws, file)) {
+    const r = lines.range({ start: t.start, end: t.end });
+    if (r.start.line !== r.end.line) continue; // a token never spans lines
+    const mods = t.modifiers.reduce((m, x) => m | (1 << SEMANTIC_MODIFIERS.indexOf(x)), 0);
+    b.push(r.start.line, r.start.character, r.end.character - r.start.character, SEMANTIC_TYPES.indexOf(t.type), mods);
+  }
+  return b.build();
 }

@@ -402,3 +402,26 @@ export function renameAt(ws: Workspace, file: FileId, offset: number, newName: s
   const edits = g.occurrences.map((o) => ({ file: o.file, span: o.span, text: name }));
   return { ok: true, edits: edits.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start)) };
 }
+
+/**
+ * The upstream names, named locations and variables written in a file (from every tree that
+ * holds it), each once, with whether the configuration defines it (for variables: a map, set…
+ * or a capture; otherwise it is nginx's own or no variable at all).
+ */
+export function fileSymbols(ws: Workspace, file: FileId): { o: Occurrence; defined: boolean }[] {
+  const real = ws.canonical(file);
+  const roots = rootsFor(ws, file);
+  const all = roots.length && !roots.some((r) => r.kind === 'main') ? [...ws.analysis().values()] : roots;
+  const defined = new Map<string, boolean>();
+  const seen = new Map<number, { o: Occurrence; defined: boolean }>();
+  for (const r of roots) {
+    for (const o of indexOf(ws, r).byFile.get(real) ?? []) {
+      if (seen.has(o.token.start)) continue;
+      const k = keyOf(o);
+      let d = defined.get(k);
+      if (d === undefined) defined.set(k, (d = all.some((x) => (indexOf(ws, x).byKey.get(k) ?? []).some((y) => y.def))));
+      seen.set(o.token.start, { o, defined: d });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.o.token.start - b.o.token.start);
+}
