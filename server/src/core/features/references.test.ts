@@ -212,7 +212,7 @@ test('rename, generated: nginx -t accepts every rename, and renaming back restor
     const pick = <T>(a: T[]) => a[Math.floor(rnd() * a.length)];
     const ups = ['api', 'Chat', 'ws_back', 'b1'].slice(0, 2 + Math.floor(rnd() * 3));
     const vars = ['conn', 'mode', 'flag'].slice(0, 1 + Math.floor(rnd() * 3));
-    const passes = ['proxy_pass http://{u}', 'proxy_pass http://{u}/x/', 'grpc_pass grpc://{u}', 'fastcgi_pass {u}', 'uwsgi_pass {u}', 'scgi_pass {u}', 'memcached_pass {u}'];
+    const passes = ['proxy_pass http://{u}', 'proxy_pass http://{u}/x/', 'grpc_pass grpc://{u}', 'fastcgi_pass {u}', 'uwsgi_pass {u}', 'scgi_pass {u}', 'set $memcached_key $uri; memcached_pass {u}'];
     const main = `events {}\nhttp {\n${ups.map((u) => `    upstream ${u} { server 127.0.0.1:${1000 + ups.indexOf(u)}; }\n`).join('')}${vars.map((v) => `    map $http_upgrade $${v} { default a; '' b; }\n`).join('')}    include conf.d/*.conf;\n}\n`;
     const locs = Array.from({ length: 3 + Math.floor(rnd() * 3) }, (_, i) => {
       const u = pick(ups);
@@ -249,4 +249,20 @@ test('rename, generated: nginx -t accepts every rename, and renaming back restor
       assert.deepEqual(applied(after, back.edits), files, `seed ${seed} ${needle}: renaming back restores the files`);
     }
   }
+});
+
+test('references on an include path: every include of the workspace that reads the same file', () => {
+  const files = {
+    '/w/nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
+    '/w/conf.d/a.conf': 'server {\n    listen 8000;\n    location / { include snippets/ws.conf; }\n}\n',
+    '/w/conf.d/b.conf': 'server {\n    listen 8001;\n    location / { include "/etc/nginx/snippets/ws.conf"; }\n    location /x { include snippets/other.conf; }\n}\n',
+    '/w/snippets/ws.conf': 'proxy_http_version 1.1;\n',
+    '/w/snippets/other.conf': 'proxy_read_timeout 1h;\n',
+  };
+  const ws = workspace(files);
+  assert.deepEqual(show(files, referencesAt(ws, '/w/conf.d/a.conf', at(files, '/w/conf.d/a.conf', 'snippets/ws.conf', 3))), [
+    '/w/conf.d/a.conf:3:snippets/ws.conf',
+    '/w/conf.d/b.conf:3:/etc/nginx/snippets/ws.conf',
+  ]);
+  assert.deepEqual(referencesAt(ws, '/w/conf.d/a.conf', at(files, '/w/conf.d/a.conf', 'listen', 2)), []);
 });

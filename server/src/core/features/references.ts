@@ -306,7 +306,45 @@ export function definitionsAt(ws: Workspace, file: FileId, offset: number): RefP
 /** Every occurrence of the symbol under the cursor; without its definitions unless asked. */
 export function referencesAt(ws: Workspace, file: FileId, offset: number, includeDeclaration = true): RefPlace[] {
   const g = symbolGroup(ws, file, offset);
-  return g ? g.occurrences.filter((o) => includeDeclaration || !o.def).map(place) : [];
+  return g ? g.occurrences.filter((o) => includeDeclaration || !o.def).map(place) : includesOfSame(ws, file, offset);
+}
+
+/**
+ * On an include's path: every include of the workspace that reads one of the same files (where
+ * else this snippet is included), each path as written.
+ */
+function includesOfSame(ws: Workspace, file: FileId, offset: number): RefPlace[] {
+  const here = includeAt(ws.parsed(file)?.directives ?? [], offset);
+  if (!here) return [];
+  const targetsOf = (r: RootAnalysis, d: Directive) => ws.resolveInclude(ws.prefixOf(r.root, r.kind), d.arg(0)!).files.map((f) => ws.canonical(f));
+  const wanted = new Set(ws.rootsOf(file).flatMap((r) => targetsOf(r, here)));
+  if (!wanted.size) return [];
+  const out = new Map<string, RefPlace>();
+  for (const r of ws.analysis().values()) {
+    const stack = [...r.top];
+    while (stack.length) {
+      const n = stack.pop()!;
+      stack.push(...n.children);
+      if (n.d.name !== 'include' || n.d.wordCount !== 2) continue;
+      if (!targetsOf(r, n.d).some((f) => wanted.has(f))) continue;
+      const w = n.d.args[0];
+      const q = w.quote === 'none' ? 0 : 1;
+      const f = ws.canonical(n.file);
+      out.set(`${f}:${w.span.start}`, { file: f, span: { start: w.span.start + q, end: w.span.end - q }, def: false });
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
+}
+
+/** The include directive whose path the offset is on. */
+function includeAt(list: Directive[], offset: number): Directive | undefined {
+  for (;;) {
+    const d = list.find((x) => x.span.start <= offset && offset <= x.span.end);
+    if (!d) return undefined;
+    if (d.name === 'include' && d.wordCount === 2) return d.args[0].span.start <= offset && offset <= d.args[0].span.end ? d : undefined;
+    if (!d.block) return undefined;
+    list = d.block.children;
+  }
 }
 
 /** The occurrences of the symbol under the cursor in this file (Document Highlight). */
