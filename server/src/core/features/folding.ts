@@ -4,6 +4,7 @@
 // Pure: offsets in, offsets out; the editor's side turns them into lines.
 import type { Workspace } from '../analysis';
 import type { Comment, Directive } from '../syntax/ast';
+import { lineStarts, positionAt } from '../text';
 import type { FileId, Span } from '../types';
 
 export interface Fold {
@@ -23,7 +24,10 @@ export function foldingRanges(ws: Workspace, file: FileId): Fold[] {
   if (!p) return [];
   const text = p.text;
   const out: Fold[] = [];
-  const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
+  // by bisection over the line starts: a scan back to the previous line break would be quadratic on one long line
+  const starts = lineStarts(text);
+  const lineOf = (at: number) => positionAt(starts, at).line;
+  const lineStart = (at: number) => starts[lineOf(at)];
   const walk = (list: Directive[]) => {
     for (const d of list) {
       if (d.block) {
@@ -33,7 +37,7 @@ export function foldingRanges(ws: Workspace, file: FileId): Fold[] {
         if (close >= 0 && /^\s*$/.test(text.slice(lineStart(close), close))) end = Math.max(lineStart(close) - 1, d.span.start);
         out.push({ start: d.span.start, end });
         walk(d.block.children);
-      } else if (d.endOffset >= 0 && text.lastIndexOf('\n', d.endOffset) > d.span.start) {
+      } else if (d.endOffset >= 0 && lineOf(d.endOffset) > lineOf(d.span.start)) {
         out.push({ start: d.span.start, end: d.endOffset });
       }
     }
@@ -58,7 +62,7 @@ export function foldingRanges(ws: Workspace, file: FileId): Fold[] {
     if (!own(c)) { flush(); continue; }
     const prev = run[run.length - 1];
     // the next line, with nothing between but the line break and indentation
-    if (prev && !/^[ \t\r]*\n[ \t]*$/.test(text.slice(prev.span.end, c.span.start))) flush();
+    if (prev && (lineOf(c.span.start) !== lineOf(prev.span.start) + 1 || !/^[ \t\r]*\n[ \t]*$/.test(text.slice(prev.span.end, c.span.start)))) flush();
     run.push(c);
   }
   flush();

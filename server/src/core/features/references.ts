@@ -115,7 +115,7 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
     const scope = server ? idOf(server) : http ? idOf(http) : `${r.root}:top`;
     add(n, 'named', w.raw.slice(1), { start: w.span.start + 1, end: w.span.end }, def, w.span, scope, server && http ? idOf(http) : undefined);
   };
-  const texts = new Map<FileId, string>();
+  const texts = new Map<FileId, ReturnType<typeof dollarsOf>>();
   const stack: ENode[] = [...r.top].reverse();
   while (stack.length) {
     const n = stack.pop()!;
@@ -126,11 +126,11 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
       opaque.push({ file: n.file, text: (ws.text(n.file) ?? '').slice(d.block.open.end, d.block.close.start) });
     }
     // most directives name nothing and read no variable: their words are never made
-    let text = texts.get(n.file);
-    if (text === undefined) texts.set(n.file, (text = ws.text(n.file) ?? ''));
-    const dollar = text.indexOf('$', d.span.start);
-    const hasVar = dollar >= 0 && dollar < (d.endOffset >= 0 ? d.endOffset : d.span.end);
-    if (!hasVar && !WATCHED.has(d.name) && !(n.ctx === 'handler' && text[d.span.start] === '~')) continue;
+    let t = texts.get(n.file);
+    if (t === undefined) texts.set(n.file, (t = dollarsOf(ws.text(n.file) ?? '')));
+    const hasVar = t.any(d.span.start, d.endOffset >= 0 ? d.endOffset : d.span.end);
+    if (!hasVar && !WATCHED.has(d.name) && !(n.ctx === 'handler' && t.text[d.span.start] === '~')) continue;
+    if (!d.wordCount) continue;
     const args = d.args;
     // the word that makes a variable, if this directive makes one
     let defWord: Word | undefined;
@@ -200,6 +200,24 @@ function indexOf(ws: Workspace, r: RootAnalysis): RootIndex {
   ix = { occurrences, opaque, byFile, byKey };
   indexes.set(r, ix);
   return ix;
+}
+
+/** Where a file's `$` signs are, for "is there one between a and b" by bisection (a scan forward would be quadratic on one long line). */
+function dollarsOf(text: string) {
+  const at: number[] = [];
+  for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i + 1)) at.push(i);
+  return {
+    text,
+    any(from: number, to: number): boolean {
+      let lo = 0;
+      let hi = at.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (at[mid] < from) lo = mid + 1; else hi = mid;
+      }
+      return lo < at.length && at[lo] < to;
+    },
+  };
 }
 
 /** The occurrence under the cursor, read from the trees that hold the file. */
