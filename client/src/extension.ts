@@ -5,6 +5,7 @@ import { TRUST_NOTIFICATION } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 import { registerStatus } from './status';
 import { LANGUAGE_IDS } from './languages';
+import { registerDetection } from './detect';
 
 export { LANGUAGE_IDS };
 
@@ -33,6 +34,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void c.sendNotification(TRUST_NOTIFICATION, { trusted: true })));
   registerCommands(context, c);
   registerStatus(context, c);
+  registerDetection(context);
 }
 
 export async function deactivate(): Promise<void> {

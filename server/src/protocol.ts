@@ -17,6 +17,8 @@ export const SERVER_COMMAND = {
   runNginxTest: 'nginxWebSocket.server.runNginxTest',
   /** Arguments: `{ uri?: string, url: string, host?: string }` (uri: the active document). Returns a RouteAnswer. */
   route: 'nginxWebSocket.server.route',
+  /** Arguments: the https URL of a code's page. The client opens it (window/showDocument). */
+  showDocs: 'nginxWebSocket.server.showDocs',
 } as const;
 
 /** Request: `{ uri?: string }` → EndpointSuggestion[]. */

@@ -73,11 +73,15 @@ interface Scenario {
   /** A location missing several lines: "Make this a working WebSocket location" adds them all in one action. */
   oneAction?: { file: string; text: string; code: string; title: string; lines: string[] };
   /**
-   * Editing like a language: two files of one include graph, an upstream in one and its user in
-   * the other. Ctrl+Space in the location offers `directive`, F12 on the upstream's name jumps
-   * to it, F2 renames it in both files.
+   * Completion like a language: in a new file's location, Ctrl+Space offers `directive`, and
+   * accepting it writes a line nginx accepts.
    */
-  editing?: { upstreamFile: string; upstreamText: string; userFile: string; userText: string; inLocationAfter: string; directive: string; value: string; upstream: string; renamed: string };
+  editing?: { file: string; text: string; inLocationAfter: string; directive: string; value: string };
+  /**
+   * An upstream in one file used from another: F12 on the use jumps to the block, F2 renames it
+   * in both files (written by the steps, so the earlier ones see the fixture as it is).
+   */
+  navigate?: { upstreamFile: string; upstreamText: string; useFile: string; useText: string; name: string; newName: string };
 }
 
 function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
@@ -107,16 +111,19 @@ function nginxScenario(vsix: string, docsImages: string | undefined): Scenario {
       lines: ['proxy_http_version 1.1;', 'proxy_set_header Connection $connection_upgrade;', 'proxy_read_timeout 600s;', 'proxy_set_header Upgrade $http_upgrade;'],
     },
     editing: {
-      // both in conf.d/, so nginx.conf's include puts them in one graph
-      upstreamFile: 'conf.d/upstreams.conf',
-      upstreamText: 'upstream live_backend {\n    server 127.0.0.1:8093;\n}\n',
-      userFile: 'conf.d/live.conf',
-      userText: 'server {\n    listen 127.0.0.1:8083;\n    server_name live.example;\n\n    location /feed/ {\n        proxy_pass http://live_backend;\n    }\n}\n',
-      inLocationAfter: 'proxy_pass http://live_backend;',
+      file: 'conf.d/live.conf',
+      text: 'server {\n    listen 127.0.0.1:8084;\n    server_name live.example;\n\n    location /feed/ {\n        proxy_pass http://127.0.0.1:8093;\n    }\n}\n',
+      inLocationAfter: 'proxy_pass http://127.0.0.1:8093;',
       directive: 'proxy_read_timeout',
       value: '90s',
-      upstream: 'live_backend',
-      renamed: 'feed_backend',
+    },
+    navigate: {
+      upstreamFile: 'conf.d/00-upstream.conf',
+      upstreamText: '# the chat backends\nupstream chat_backend {\n    server 127.0.0.1:8091;\n}\n',
+      useFile: 'conf.d/chat.conf',
+      useText: 'server {\n    listen 127.0.0.1:8083;\n    location /chat/ {\n        proxy_pass http://chat_backend;\n    }\n}\n',
+      name: 'chat_backend',
+      newName: 'chat_pool',
     },
     diagnosticCode: 'ws-upgrade-header-missing',
     fixTitlePrefix: 'Add proxy_set_header Upgrade',
@@ -442,10 +449,9 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
     const ed = scenario.editing;
     if (ed) {
       const disk = (rel: string) => fs.readFileSync(path.join(folder, rel), 'utf8');
-      await step(`two new files (${ed.upstreamFile}, ${ed.userFile}); Ctrl+Space in the location offers ${ed.directive}, accepting it writes a valid line`, async () => {
-        fs.writeFileSync(path.join(folder, ed.upstreamFile), ed.upstreamText);
-        fs.writeFileSync(path.join(folder, ed.userFile), ed.userText);
-        await w.openFile(ed.userFile);
+      await step(`a new ${ed.file}; Ctrl+Space in its location offers ${ed.directive}, accepting it writes a valid line`, async () => {
+        fs.writeFileSync(path.join(folder, ed.file), ed.text);
+        await w.openFile(ed.file);
         await w.gotoLine(await lineNumberOf(w, ed.inLocationAfter));
         await w.press('End');
         await w.press('Enter');
@@ -454,31 +460,42 @@ async function run(scenario: Scenario, resultsDir: string): Promise<boolean> {
         await w.press('Escape');
         await w.waitForEditorText(`"${ed.directive} ${ed.value};"`, (t) => t.includes(`${ed.directive} ${ed.value};`));
         await w.save();
-        if (!disk(ed.userFile).includes(`        ${ed.directive} ${ed.value};\n`)) throw new Error(`on disk:\n${disk(ed.userFile)}`);
+        if (!disk(ed.file).includes(`        ${ed.directive} ${ed.value};\n`)) throw new Error(`on disk:\n${disk(ed.file)}`);
+        fs.copyFileSync(path.join(folder, ed.file), path.join(resultsDir, ed.file.replace(/[\\/]/g, '__')));
         await pollUntil('no problem left', async () => ((await w.problems()).length === 0 ? true : false), 15_000);
       });
-      await step(`F12 on ${ed.upstream} in proxy_pass opens ${ed.upstreamFile} at the upstream`, async () => {
-        const line = await lineNumberOf(w, ed.inLocationAfter);
-        // Go to Line's columns count from 1: land inside the name
-        const col = (await w.editorText()).split('\n')[line - 1].indexOf(ed.upstream) + 3;
-        await w.gotoLine(line, col);
+    }
+    const nav = scenario.navigate;
+    if (nav) {
+      await step(`F12 on ${nav.name} in ${nav.useFile} jumps to its upstream block in ${nav.upstreamFile}`, async () => {
+        fs.writeFileSync(path.join(folder, nav.upstreamFile), nav.upstreamText);
+        fs.writeFileSync(path.join(folder, nav.useFile), nav.useText);
+        await w.openFile(nav.useFile);
+        const lines = nav.useText.split('\n');
+        const line = lines.findIndex((l) => l.includes(nav.name));
+        await w.gotoLine(line + 1, lines[line].indexOf(nav.name) + 3);
         await w.press('F12');
-        await w.waitForEditorText(`${ed.upstreamFile} in the editor`, (t) => t.startsWith(`upstream ${ed.upstream} {`));
+        await w.page.locator('.tabs-container .tab.active', { hasText: path.posix.basename(nav.upstreamFile) }).waitFor({ state: 'visible', timeout: 20_000 });
       });
-      await step(`F2 renames ${ed.upstream} to ${ed.renamed} in both files; saved, nginx -t passes`, async () => {
+      await step(`F2 renames ${nav.name} to ${nav.newName} in both files; saved, both hold the new name`, async () => {
+        await w.focusEditor();
         await w.press('F2');
-        await w.page.keyboard.press('Control+A');
-        await w.page.keyboard.type(ed.renamed, { delay: 20 });
+        const input = w.page.locator('.rename-box input, .rename-input').first();
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await pollUntil('the rename box to hold the name', async () => ((await input.inputValue()) === nav.name ? true : false), 5_000);
+        await input.fill(nav.newName);
         await shots('07-rename.png', true);
         await w.press('Enter');
-        await w.waitForEditorText('the renamed upstream', (t) => t.startsWith(`upstream ${ed.renamed} {`));
+        await input.waitFor({ state: 'hidden', timeout: 15_000 });
+        await w.waitForEditorText('the new name in the upstream file', (t) => t.includes(`upstream ${nav.newName} {`));
         await w.saveAll();
-        await pollUntil('both files renamed on disk', async () => (disk(ed.upstreamFile).includes(`upstream ${ed.renamed} {`) && disk(ed.userFile).includes(`proxy_pass http://${ed.renamed};`) ? true : false), 15_000);
-        for (const rel of [ed.upstreamFile, ed.userFile]) {
-          if (disk(rel).includes(ed.upstream)) throw new Error(`${rel} still names ${ed.upstream}:\n${disk(rel)}`);
-          fs.copyFileSync(path.join(folder, rel), path.join(resultsDir, rel.replace(/[\\/]/g, '__')));
-        }
-        await pollUntil('nginx -t passed', async () => {
+        await pollUntil('both files renamed on disk', async () => {
+          const up = fs.readFileSync(path.join(folder, nav.upstreamFile), 'utf8');
+          const use = fs.readFileSync(path.join(folder, nav.useFile), 'utf8');
+          return up.includes(`upstream ${nav.newName} {`) && use.includes(`proxy_pass http://${nav.newName};`) && !use.includes(nav.name) ? true : false;
+        }, 15_000);
+        // the renamed tree is one nginx accepts (nginx -t on save, in its sandbox)
+        await pollUntil('nginx -t passed on the renamed tree', async () => {
           const item = await w.statusItem(/nginx -t/);
           return item.icons.includes('check') && !/partial/.test(item.text) ? true : false;
         }, 30_000);

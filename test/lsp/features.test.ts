@@ -50,7 +50,7 @@ test('editor features over stdio', async (t) => {
   };
 
   const init = await session.initialize(root);
-  assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['nginxWebSocket.server.insertUpgradeMap', 'nginxWebSocket.server.runNginxTest', 'nginxWebSocket.server.route'] });
+  assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['nginxWebSocket.server.insertUpgradeMap', 'nginxWebSocket.server.runNginxTest', 'nginxWebSocket.server.route', 'nginxWebSocket.server.showDocs'] });
   assert.ok(init.capabilities.completionProvider);
   await session.rpc.sendNotification('initialized', {});
   await session.diagnostics(uriOf(app), (d) => d.some((x) => x.code === 'ws-map-missing'));

@@ -126,7 +126,8 @@ test('language server over stdio', async (t) => {
     });
     // the one action for the whole location first, then this finding's own fix
     assert.deepEqual(actions.map((x) => x.title).slice(0, 1), ['Make this a working WebSocket location']);
-    assert.equal(actions.length, 2);
+    // then the finding's own fix, then "Disable … for this line / file" and its documentation
+    assert.deepEqual(actions.slice(2).map((x) => x.title), ['Disable ws-map-missing for this line', 'Disable ws-map-missing for this file', 'Show the documentation of ws-map-missing']);
     const [, a] = actions;
     assert.equal(a.kind, 'quickfix');
     assert.equal(a.isPreferred, false, 'the one action is the preferred one');

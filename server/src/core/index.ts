@@ -38,3 +38,9 @@ export { normalizeHost, normalizeUri, routeReport, routeRequest, type RouteHeade
 export { argumentCompletions, type ArgCompletion, type ArgItemKind } from './features/argCompletion';
 export { signatureHelp, type Signature, type SignatureHelp } from './features/signature';
 export { describeDirectiveFull, describeVariable, hoverAt, type HoverResult } from './features/hover';
+export { definitionsAt, highlightsAt, prepareRename, referencesAt, renameAt, symbolGroup, type Occurrence, type RefPlace, type RenameCheck, type RenameResult } from './features/references';
+export { foldingRanges, selectionRanges, type Fold } from './features/folding';
+export { documentLinks, type DocLink } from './features/links';
+export { disableEdit } from './features/suppress';
+export { looksLikeNginx } from './features/detect';
+export { SEMANTIC_MODIFIERS, SEMANTIC_TYPES, semanticTokens, type SemanticToken } from './features/semantic';

@@ -7,6 +7,7 @@ import { LineMap, rangesTouch, uriToFile } from './convert';
 import { findingKey, isDiagnosticData, SOURCE } from './diagnostics';
 import { fixAllTexts, hasLocationFixes, minimalEdit, workingLocation, WORKING_LOCATION_TITLE } from '../core/index';
 import type { Project } from './projects';
+import { disableActions } from './refactor';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 
@@ -25,6 +26,7 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
       if (one) a.isPreferred = false; // the one-shot fix is the preferred one
       actions.push(a);
     }
+    actions.push(...disableActions(ctx, params));
   }
   if (wants(FIX_ALL_KIND)) {
     const texts = fixAllTexts(project.ws, [...project.scanned, ...project.open], file);

@@ -6,12 +6,13 @@ import type { ServerContext } from './context';
 import { LineMap, fileToUri, uriToFile } from './convert';
 import { endpointSuggestions, planUpgradeMap, routeReport, routeRequest } from '../core/index';
 import type { Project } from './projects';
+import { showDocs } from './refactor';
 // the wire shape: the core's suggestions must fit what the client is told to expect
 import { SERVER_COMMAND, type DocumentPlace, type EndpointSuggestion, type RouteAnswer } from '../protocol';
 
 /** The server side of the client's commands (the client adds the active document). */
 export const INSERT_UPGRADE_MAP = SERVER_COMMAND.insertUpgradeMap;
-export const SERVER_COMMANDS: string[] = [SERVER_COMMAND.insertUpgradeMap, SERVER_COMMAND.runNginxTest, SERVER_COMMAND.route];
+export const SERVER_COMMANDS: string[] = [SERVER_COMMAND.insertUpgradeMap, SERVER_COMMAND.runNginxTest, SERVER_COMMAND.route, SERVER_COMMAND.showDocs];
 export { ENDPOINTS_REQUEST, TRUST_NOTIFICATION } from '../protocol';
 
 /** Commands implemented elsewhere (nginx -t lives with its runner). */
@@ -22,6 +23,7 @@ export interface CommandHandlers {
 export async function executeCommand(ctx: ServerContext, params: ExecuteCommandParams, handlers?: CommandHandlers): Promise<RouteAnswer | undefined> {
   if (params.command === SERVER_COMMAND.insertUpgradeMap) await insertUpgradeMap(ctx, params.arguments?.[0]);
   else if (params.command === SERVER_COMMAND.runNginxTest) await handlers?.runNginxTest(params.arguments?.[0]);
+  else if (params.command === SERVER_COMMAND.showDocs) await showDocs(ctx, params.arguments?.[0]);
   else if (params.command === SERVER_COMMAND.route) return route(ctx, params.arguments?.[0]);
   return undefined;
 }

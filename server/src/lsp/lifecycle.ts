@@ -10,6 +10,7 @@ import { SECTION, pushedSettings } from './settings';
 import { ON_TYPE_TRIGGERS } from './format';
 import { COMPLETION_TRIGGERS } from './completion';
 import { SIGNATURE_TRIGGERS } from './signature';
+import { SEMANTIC_LEGEND } from './refactor';
 
 export function initialize(ctx: ServerContext, params: InitializeParams): { result: InitializeResult; folders: WorkspaceFolder[] } {
   ctx.caps = clientCaps(params);
@@ -32,6 +33,13 @@ export function initialize(ctx: ServerContext, params: InitializeParams): { resu
       documentRangeFormattingProvider: true,
       documentOnTypeFormattingProvider: { firstTriggerCharacter: ON_TYPE_TRIGGERS[0], moreTriggerCharacter: ON_TYPE_TRIGGERS.slice(1) },
       executeCommandProvider: { commands: SERVER_COMMANDS },
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentLinkProvider: { resolveProvider: false },
+      foldingRangeProvider: true,
+      selectionRangeProvider: true,
+      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'nginx-websocket' },
