@@ -1,7 +1,8 @@
 // The extension in VS Code for the Web (package.json's `browser` entry): starts the language
 // server as a Worker (dist/web/server.js) and answers its reads through workspace.fs, since the
 // Worker has no disk. nginx -t and the endpoint check need a machine: their commands are hidden in
-// the web (`!isWeb`) and say so when run anyway.
+// the browser (`!nginxWebSocket.inBrowser`, a context key this entry sets; `isWeb` would also hide
+// them in code-server, whose extension host is Node and runs them) and say so when run anyway.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/browser';
 import {
@@ -33,6 +34,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   c.onRequest(READ_DIRECTORY_REQUEST, readDirectory);
   c.onRequest(FIND_FILES_REQUEST, findFiles);
   await c.start();
+  // hides the desktop-only commands from the palette (package.json's when clauses)
+  void vscode.commands.executeCommand('setContext', 'nginxWebSocket.inBrowser', true);
   let routeChannel: vscode.OutputChannel | undefined;
   const forward = (command: string) => () =>
     c.sendRequest('workspace/executeCommand', { command, arguments: [vscode.window.activeTextEditor?.document.uri.toString()] });

@@ -649,7 +649,13 @@ export class Workbench {
         throw new Error('saveAll(): tabs stay dirty');
       }
       await dirty.first().click();
-      await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'visible', timeout: timeoutMs });
+      // the editor may save it meanwhile (files.refactoring.autoSave saves a rename's files)
+      const active = this.page.locator('.tabs-container .tab.active.dirty');
+      try {
+        await active.waitFor({ state: 'visible', timeout: 2_000 });
+      } catch {
+        continue;
+      }
       await this.save(timeoutMs);
       saved++;
     }

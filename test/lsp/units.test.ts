@@ -115,7 +115,7 @@ describe('manifest', () => {
     // nginx -t and the endpoint check need a machine: hidden in VS Code for the Web
     const desktopOnly = new Set(['nginxWebSocket.checkEndpoint', 'nginxWebSocket.runNginxTest']);
     for (const m of pkg.contributes.menus.commandPalette) {
-      assert.equal(m.when, desktopOnly.has(m.command) ? '(editorLangId == nginx || editorLangId == NGINX) && !isWeb' : 'editorLangId == nginx || editorLangId == NGINX');
+      assert.equal(m.when, desktopOnly.has(m.command) ? '(editorLangId == nginx || editorLangId == NGINX) && !nginxWebSocket.inBrowser' : 'editorLangId == nginx || editorLangId == NGINX');
     }
   });
 });

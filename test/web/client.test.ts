@@ -51,6 +51,7 @@ class FakeWorker {
 const files = new Map<string, Uint8Array>();
 const dirs = new Map<string, [string, number][]>();
 const commands = new Map<string, (...a: unknown[]) => unknown>();
+const executed: unknown[][] = [];
 const messages: string[] = [];
 const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 };
 class FileSystemError extends Error {
@@ -119,7 +120,7 @@ const vscodeStub = stubbed({
   }, 'window'),
   commands: stubbed({
     registerCommand: (id: string, fn: (...a: unknown[]) => unknown) => { commands.set(id, fn); return { dispose: () => commands.delete(id) }; },
-    executeCommand: async () => undefined,
+    executeCommand: async (...a: unknown[]) => { executed.push(a); return undefined; },
   }, 'commands'),
 }, 'vscode');
 
@@ -157,6 +158,8 @@ describe('web client bundle with vscode stubbed', () => {
     assert.deepEqual(init.initializationOptions, { trusted: false });
     assert.ok(w.received.some((m) => m.method === 'initialized'), 'initialized sent after the answer');
     for (const id of Object.values(CLIENT_COMMANDS)) assert.ok(commands.has(id), `${id} registered`);
+    // the palette hides the desktop-only commands by this key (isWeb is true in code-server too)
+    assert.ok(executed.some((a) => a[0] === 'setContext' && a[1] === 'nginxWebSocket.inBrowser' && a[2] === true), JSON.stringify(executed));
   });
 
   it('answers the server\'s reads from workspace.fs as the Node host reads a disk', async () => {
