@@ -183,17 +183,24 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
    * reported when the walk leaves that block, by its close offset.
    */
   const late = new Map<string, Finding[]>();
-  const reportLate = (f: Finding) => {
+  /** The duplicate location each late "duplicate location" finding is about (see nginxLocationOrder). */
+  const dupOf = new Map<Finding, ENode>();
+  const reportLate = (f: Finding, dup?: ENode) => {
     const k = `${f.after!.offset}:${f.after!.file}`;
     const list = late.get(k);
     if (list) list.push(f); else late.set(k, [f]);
+    if (dup) dupOf.set(f, dup);
+  };
+  const flushLate = (list: Finding[]) => {
+    if (dupOf.size) list.sort(nginxLocationOrder(dupOf));
+    for (const f of list) findings.push(f);
   };
   const lateAt = (file: FileId, close: number) => {
     const k = `${close}:${file}`;
     const list = late.get(k);
     if (!list) return;
     late.delete(k);
-    for (const f of list) findings.push(f);
+    flushLate(list);
   };
 
   // Most directives hold no `$` and no `(?`: find that with one amortized forward scan per file
@@ -355,7 +362,7 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
         while (http && http.d.name !== 'http') http = http.parent;
         const close = http?.d.block?.close;
         const after = close && http ? { file: http.file, offset: close.start } : { file: root, offset: AFTER_ALL };
-        reportLate({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, after });
+        reportLate({ file, span: nameOf(node.d), severity: 'error', code: 'nginx-directive', message: `duplicate location "${loc.name}"`, nginxAt: at, after }, node);
       }
       else seen.set(key, at);
     }
@@ -512,7 +519,7 @@ export function validateRoot(ws: IncludeSource, root: FileId, kind: 'main' | 'fr
     const p = ws.parsed(root);
     if (p) walk(p.directives, root, ctx, undefined, top, new Map(), [root]);
   });
-  for (const list of late.values()) for (const f of list) findings.push(f);
+  for (const list of late.values()) flushLate(list);
   if (budget.first) {
     const { file, span, at, why } = budget.first;
     const more = budget.skipped - 1;
@@ -691,6 +698,72 @@ function scanVariables(v: string, out: { name: string; text: string }[]): boolea
     i = end;
   }
   return true;
+}
+
+/**
+ * ngx_filename_cmp on Linux: bytes compared as they are, except that `/` sorts lowest, below
+ * every other character (and the end of a name below that).
+ */
+function filenameCmp(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let c1 = a.charCodeAt(i);
+    let c2 = b.charCodeAt(i);
+    if (c1 === c2) continue;
+    c1 = c1 === 47 ? 0 : c1 + 1;
+    c2 = c2 === 47 ? 0 : c2 + 1;
+    return c1 - c2;
+  }
+  return a.length - b.length;
+}
+
+/** ngx_http_cmp_locations for two exact or prefix locations of one level (equal: keep their order). */
+function cmpLocations(a: ENode, b: ENode): number {
+  const la = locationOf(a.d);
+  const lb = locationOf(b.d);
+  if (!la || !lb) return 0;
+  const rc = filenameCmp(la.name, lb.name);
+  if (rc !== 0) return rc;
+  // an exact match sorts before the prefix location of the same name
+  if (la.kind === 'exact' && lb.kind !== 'exact') return -1;
+  if (la.kind !== 'exact' && lb.kind === 'exact') return 1;
+  return 0;
+}
+
+/**
+ * The order nginx meets duplicate locations in, once the http block is read: server after
+ * server (ngx_http_block), and in each the locations sorted by ngx_http_cmp_locations, nested
+ * levels before their own (ngx_http_init_static_location_trees recurses first, then
+ * ngx_http_join_exact_locations walks the sorted list). Its first error is the first pair in
+ * that order, not the first in the file: `location /t` twice and then `location /a` twice
+ * reports "/a".
+ */
+function nginxLocationOrder(dupOf: Map<Finding, ENode>): (a: Finding, b: Finding) => number {
+  const pathOf = (n: ENode): ENode[] => {
+    const out: ENode[] = [n];
+    let p = n.parent;
+    while (p && p.d.name === 'location') { out.unshift(p); p = p.parent; }
+    if (p) out.unshift(p); // the server (or whatever holds the locations)
+    return out;
+  };
+  const indexIn = (n: ENode) => (n.parent ? n.parent.children.indexOf(n) : -1);
+  return (fa, fb) => {
+    const a = dupOf.get(fa);
+    const b = dupOf.get(fb);
+    if (!a || !b) return 0;
+    const pa = pathOf(a);
+    const pb = pathOf(b);
+    // servers in the order they were read
+    if (pa[0] !== pb[0]) return indexIn(pa[0]) - indexIn(pb[0]);
+    let i = 1;
+    while (i < pa.length - 1 && i < pb.length - 1 && pa[i] === pb[i]) i++;
+    const aHere = i === pa.length - 1;
+    const bHere = i === pb.length - 1;
+    // every level inside a location is checked before the level that holds the location
+    if (aHere && !bHere) return 1;
+    if (!aHere && bHere) return -1;
+    return cmpLocations(pa[i], pb[i]) || indexIn(pa[i]) - indexIn(pb[i]);
+  };
 }
 
 interface LocationName {
