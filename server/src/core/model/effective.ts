@@ -9,6 +9,7 @@ import { lineStartOf } from '../text';
 import { DEFINES_FIRST } from './validate';
 import { DEFAULT_NGINX_VERSION } from '../options';
 import type { ENode, Level, RootAnalysis, AnalyzeOptions } from './tree';
+import { directivesOf } from './headerList';
 
 export type { Level } from './tree';
 
@@ -180,26 +181,9 @@ export function levelsOf(node: ENode, root: RootAnalysis): Level[] {
   return out;
 }
 
-const NONE: ENode[] = [];
-
-function indexOf(l: Level): Map<string, ENode[]> {
-  let m = l.index;
-  if (!m) {
-    m = new Map();
-    for (const c of l.children) {
-      // a proxy_set_header without its two arguments is nginx's error (nginx-directive), not a header
-      if (c.d.name === 'proxy_set_header' && c.d.wordCount !== 3) continue;
-      const list = m.get(c.d.name);
-      if (list) list.push(c); else m.set(c.d.name, [c]);
-    }
-    l.index = m;
-  }
-  return m;
-}
-
 /** The directives named `name` a level holds directly (includes spliced in), in order. */
 export function own(l: Level, name: string): ENode[] {
-  return indexOf(l).get(name) ?? NONE;
+  return directivesOf(l, name);
 }
 
 /** A Connection line whose value asks for the upgrade, or may (a variable such as $connection_upgrade). */

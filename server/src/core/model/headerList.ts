@@ -112,14 +112,13 @@ export const PROXY_PARAMS_LINES: [string, string][] = [
 ];
 
 // A level's directives by name, made once per level (many blocks share a server's and http's).
-const indexes = new WeakMap<Level, Map<string, ENode[]>>();
-
 /**
  * The directives named `name` a level holds directly (includes spliced in), in order; a
  * proxy_set_header without its two arguments is nginx's error, not a header, and is left out.
+ * Indexed once per level (kept on the level: the tree is built once and never changes).
  */
 export function directivesOf(l: Level, name: string): ENode[] {
-  let m = indexes.get(l);
+  let m = l.index;
   if (!m) {
     m = new Map();
     for (const c of l.children) {
@@ -127,7 +126,7 @@ export function directivesOf(l: Level, name: string): ENode[] {
       const list = m.get(c.d.name);
       if (list) list.push(c); else m.set(c.d.name, [c]);
     }
-    indexes.set(l, m);
+    l.index = m;
   }
   return m.get(name) ?? NONE;
 }
