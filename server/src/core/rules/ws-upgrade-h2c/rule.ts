@@ -34,14 +34,20 @@ function restricts(n: ENode): boolean {
   }
 }
 
-function hasRestriction(block: ENode): boolean {
-  const stack = [...block.children];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (restricts(n)) return true;
-    stack.push(...n.children);
+/** Directive names restricts() may say yes to. */
+const RESTRICTING = ['deny', 'internal', 'auth_jwt', 'auth_basic', 'auth_request'];
+
+/** The servers that hold an access rule somewhere inside (from the model's index, not a walk per server). */
+function restrictedServers(ctx: RuleContext): Set<ENode> {
+  const out = new Set<ENode>();
+  for (const name of RESTRICTING) {
+    for (const n of ctx.model.named(name)) {
+      if (!restricts(n)) continue;
+      const s = serverOf(n);
+      if (s) out.add(s);
+    }
   }
-  return false;
+  return out;
 }
 
 function mapEdit(ctx: RuleContext): TextEdit | undefined {
@@ -67,7 +73,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const judged = new Map<ENode, boolean>();
+    let restricted: Set<ENode> | undefined;
     for (const n of model.named('proxy_set_header')) {
       if (n.ctx === 'unknown' || n.ctx === 'handler' || n.d.wordCount !== 3) continue;
       if (headerName(n) !== 'upgrade') continue;
@@ -76,11 +82,8 @@ export const rule: Rule = {
       // the servers this line serves: its own, or every server below an http-level line
       const own = serverOf(n);
       const servers = own ? [own] : model.named('server').filter((s) => s.ctx === 'http');
-      const risky = servers.some((s) => {
-        let r = judged.get(s);
-        if (r === undefined) judged.set(s, (r = hasRestriction(s)));
-        return r;
-      });
+      restricted ??= restrictedServers(ctx);
+      const risky = servers.some((s) => restricted!.has(s));
       if (!risky) continue;
       const replace = replaceWord(n.file, w, `$${FILTER_VAR}`);
       const defined = ctx.defined(FILTER_VAR);
