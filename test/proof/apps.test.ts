@@ -22,7 +22,7 @@ import { NodeHost } from '../../server/src/host/node-host';
 import { probe } from '../../server/src/probe/probe';
 import { acceptOf, startStrictBackend, type Backend } from './backends';
 import { analyse, applyLocationFix, applyRuleFixes, listFiles } from './fixer';
-import { nginxVersion, requireNginx } from '../util/nginx';
+import { makeCerts, nginxVersion, requireNginx, type Certs } from '../util/nginx';
 import { alive, freePort, nginxTest, NginxProcess, started } from './nginx';
 import { get, SESSION_UNKNOWN, startSessionBackend, type SessionBackend } from './sessions';
 
@@ -34,6 +34,9 @@ describe('the real proof, application checks: Origin against Host, sessions over
   let root = '';
   let options: AnalyzeOptions = DEFAULT_OPTIONS;
   let strict: Backend;
+  /** Compares Origin with the whole origin it thinks it serves, scheme from X-Forwarded-Proto. */
+  let schemeChecking: Backend;
+  let certs: Certs;
   let chat: SessionBackend[] = [];
   const running = new Set<NginxProcess>();
 
@@ -43,12 +46,14 @@ describe('the real proof, application checks: Origin against Host, sessions over
     const m = /nginx\/(\d+\.\d+\.\d+)/.exec(nginxVersion() ?? '');
     if (m) options = { ...DEFAULT_OPTIONS, nginxVersion: m[1] };
     strict = await startStrictBackend({ checkOrigin: true });
+    schemeChecking = await startStrictBackend({ checkOrigin: 'with-scheme' });
+    certs = makeCerts();
     chat = await Promise.all([startSessionBackend('one'), startSessionBackend('two')]);
   });
 
   after(async () => {
     for (const p of running) await p.stop();
-    await Promise.all([strict?.close(), ...chat.map((c) => c.close())]);
+    await Promise.all([strict?.close(), schemeChecking?.close(), ...chat.map((c) => c.close())]);
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -58,6 +63,9 @@ describe('the real proof, application checks: Origin against Host, sessions over
     fs.mkdirSync(dir, { recursive: true });
     const text = fs.readFileSync(path.join(CASES, name), 'utf8')
       .replaceAll('__PORT__', String(port))
+      .replaceAll('__CERT__', certs.cert)
+      .replaceAll('__KEY__', certs.key)
+      .replaceAll('__SCHEME_BACKEND__', schemeChecking.address)
       .replaceAll('__BACKEND2__', chat[1].address)
       .replaceAll('__BACKEND__', name.startsWith('sticky') || name.startsWith('socketio') ? chat[0].address : strict.address);
     fs.writeFileSync(path.join(dir, 'nginx.conf'), text);
@@ -136,6 +144,51 @@ describe('the real proof, application checks: Origin against Host, sessions over
     const nginx = await start(dir, port);
     try {
       const after = await browserHandshake(port, '/cable');
+      assert.equal(after.response?.statusCode, 101, after.summary);
+      assert.equal(after.echo?.received, MESSAGE);
+    } finally {
+      await stop(nginx);
+    }
+  });
+
+  test('ws-forwarded-proto-missing: behind TLS without X-Forwarded-Proto, an app that checks the whole origin refuses (403); the fix makes it work', { timeout: 30000 }, async (t) => {
+    const port = await freePort();
+    const { dir, files } = render('forwarded-proto.conf', port);
+    const flagged = analyse(files, options).filter((f) => f.code === 'ws-forwarded-proto-missing');
+    assert.equal(flagged.length, 1, 'the product points it out');
+    const wss = () => probe(`wss://127.0.0.1:${port}/cable`, { timeoutMs: STEP_MS, message: MESSAGE, origin: `https://127.0.0.1:${port}`, insecure: true });
+    const seen = () => schemeChecking.seen[schemeChecking.seen.length - 1];
+    let nginx = await start(dir, port);
+    try {
+      const r = await wss();
+      t.diagnostic(`before: handshake → ${r.response?.statusCode}; backend saw X-Forwarded-Proto: ${seen()?.forwardedProto ?? '—'} (${seen()?.reason ?? ''})`);
+      assert.equal(r.response?.statusCode, 403, r.summary);
+      assert.equal(seen()?.forwardedProto, undefined, 'nginx told the backend nothing of TLS');
+      await stop(nginx);
+
+      const run = applyRuleFixes(files, 'ws-forwarded-proto-missing', options);
+      assert.deepEqual(run.fixless, [], 'the finding offers a fix');
+      assert.deepEqual(run.after, [], 'nothing left to say after the fix');
+      assert.match([...run.changed.values()][0], /proxy_set_header X-Forwarded-Proto \$scheme;/);
+      nginx = await start(dir, port);
+      const after = await wss();
+      t.diagnostic(`after: handshake → ${after.response?.statusCode}; backend saw X-Forwarded-Proto: ${seen()?.forwardedProto}`);
+      assert.equal(after.response?.statusCode, 101, after.summary);
+      assert.equal(seen()?.forwardedProto, 'https');
+      assert.equal(after.echo?.received, MESSAGE);
+    } finally {
+      await stop(nginx);
+    }
+  });
+
+  test('one action: "Make this a working WebSocket location" on /cable fixes forwarded-proto.conf (the scheme line is taken there, not by --fix)', { timeout: 30000 }, async () => {
+    const port = await freePort();
+    const { dir, files } = render('forwarded-proto.conf', port);
+    const changed = applyLocationFix(files, '/cable', options);
+    assert.match([...changed.values()].join(''), /proxy_set_header X-Forwarded-Proto \$scheme;/);
+    const nginx = await start(dir, port);
+    try {
+      const after = await probe(`wss://127.0.0.1:${port}/cable`, { timeoutMs: STEP_MS, message: MESSAGE, origin: `https://127.0.0.1:${port}`, insecure: true });
       assert.equal(after.response?.statusCode, 101, after.summary);
       assert.equal(after.echo?.received, MESSAGE);
     } finally {

@@ -27,6 +27,8 @@ export interface Seen {
   connection?: string;
   host?: string;
   origin?: string;
+  /** X-Forwarded-Proto as received. */
+  forwardedProto?: string;
   /** 101, 400, 403 or 426. */
   answered: number;
   reason?: string;
@@ -160,7 +162,21 @@ function originCheck(req: http.IncomingMessage): string | undefined {
   return undefined;
 }
 
-export async function startStrictBackend(opts: { checkOrigin?: boolean } = {}): Promise<Backend> {
+/**
+ * The whole-origin check of frameworks that compare Origin with the URL they think they serve
+ * (ActionCable's allow_same_origin_as_host: "#{request.protocol}#{request.host_with_port}"),
+ * the scheme taken from X-Forwarded-Proto, http when a proxy says nothing.
+ */
+function schemeOriginCheck(req: http.IncomingMessage): string | undefined {
+  const origin = req.headers.origin;
+  if (!origin) return undefined;
+  const scheme = String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim().toLowerCase();
+  const own = `${scheme}://${(req.headers.host ?? '').toLowerCase()}`;
+  if (origin.toLowerCase() !== own) return `Origin ${origin} is not this server's own origin ${own}: cross-origin WebSocket refused`;
+  return undefined;
+}
+
+export async function startStrictBackend(opts: { checkOrigin?: boolean | 'with-scheme' } = {}): Promise<Backend> {
   const seen: Seen[] = [];
   const sockets = new Set<Duplex>();
   const server = http.createServer((req, res) => {
@@ -174,7 +190,7 @@ export async function startStrictBackend(opts: { checkOrigin?: boolean } = {}): 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const entry: Seen = { httpVersion: req.httpVersion, upgrade: req.headers.upgrade, connection: req.headers.connection, host: req.headers.host, origin: req.headers.origin, answered: 0 };
+    const entry: Seen = { httpVersion: req.httpVersion, upgrade: req.headers.upgrade, connection: req.headers.connection, host: req.headers.host, origin: req.headers.origin, forwardedProto: req.headers['x-forwarded-proto'] as string | undefined, answered: 0 };
     seen.push(entry);
     const why = strictCheck(req);
     if (why) {
@@ -183,7 +199,7 @@ export async function startStrictBackend(opts: { checkOrigin?: boolean } = {}): 
       refuse(socket, 400, why);
       return;
     }
-    const cross = opts.checkOrigin ? originCheck(req) : undefined;
+    const cross = opts.checkOrigin === 'with-scheme' ? schemeOriginCheck(req) : opts.checkOrigin ? originCheck(req) : undefined;
     if (cross) {
       entry.answered = 403;
       entry.reason = cross;

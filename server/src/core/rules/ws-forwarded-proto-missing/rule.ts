@@ -19,6 +19,7 @@ export const rule: Rule = {
     id: 'ws-forwarded-proto-missing',
     severity: 'hint',
     fix: 'suggestion',
+    inWorkingLocation: true,
     summary: 'A WebSocket location of a TLS server does not tell the backend the scheme (X-Forwarded-Proto); apps then build ws:// URLs behind https.',
     messages: {
       missing: 'This server speaks TLS, but the backend is not told so (no X-Forwarded-Proto): an application that builds its WebSocket URL or checks Origin from the scheme it sees uses ws:// and http://, which an https page refuses (mixed content). Add proxy_set_header X-Forwarded-Proto $scheme;',
