@@ -77,12 +77,15 @@ interface Layout {
 
 const MAP = "    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        '' close;\n    }\n";
 
-type Fault = 'upgrade' | 'version' | 'timeout' | 'scheme';
+type Fault = 'upgrade' | 'version' | 'timeout' | 'scheme' | 'proto';
 const FAULTS: Fault[] = ['upgrade', 'version', 'timeout', 'scheme'];
+/** Behind TLS the backend must also be told the scheme (ws-forwarded-proto-missing). */
+const PROTO_LINE = 'proxy_set_header X-Forwarded-Proto $scheme;';
 
 /** A server with a plain location and a WebSocket one; `faults` break the latter, each with a safe fix. */
-function site(i: number, faults: Set<Fault>, opts: { listen: string; connection?: string; extra?: string[]; snippet?: string; serverLines?: string[] }): string {
+function site(i: number, faults: Set<Fault>, opts: { listen: string; connection?: string; extra?: string[]; snippet?: string; serverLines?: string[]; tls?: boolean }): string {
   const ws: string[] = [`        proxy_pass ${faults.has('scheme') ? 'ws' : 'http'}://127.0.0.1:${9100 + i};`];
+  if (opts.tls && !faults.has('proto')) ws.push(`        ${PROTO_LINE}`);
   if (opts.snippet) ws.push(`        include ${opts.snippet};`);
   else {
     if (!faults.has('version')) ws.push('        proxy_http_version 1.1;');
@@ -107,11 +110,12 @@ function site(i: number, faults: Set<Fault>, opts: { listen: string; connection?
   ].join('\n');
 }
 
-function faultsOf(r: Rng): Set<Fault> {
+function faultsOf(r: Rng, tls = false): Set<Fault> {
   const f = new Set<Fault>();
   if (r.chance(0.45)) return f;
-  for (const x of FAULTS) if (r.chance(0.4)) f.add(x);
-  if (!f.size) f.add(r.pick(FAULTS));
+  const all: Fault[] = tls ? [...FAULTS, 'proto'] : FAULTS;
+  for (const x of all) if (r.chance(0.4)) f.add(x);
+  if (!f.size) f.add(r.pick(all));
   return f;
 }
 
@@ -143,20 +147,21 @@ function debian(r: Rng, outsideDir: string, certbot: boolean): Layout {
   for (let i = 1; i <= n; i++) {
     // the first site is always enabled, so that a missing map is always needed by nginx.conf's tree
     const enabled = i === 1 || r.chance(0.6);
-    let faults = faultsOf(r);
+    const isCertbot = certbot && i === 1;
+    let faults = faultsOf(r, isCertbot);
     let snippet: string | undefined;
     const extra: string[] = [];
     if (r.chance(0.35) || (i === n && !snippetUsed)) {
       // two paths to one snippet: a link beside it, or the /etc/nginx/ spelling (re-rooted)
       snippet = r.pick(['snippets/websocket.conf', 'snippets/ws.conf', '/etc/nginx/snippets/websocket.conf']);
       snippetUsed = true;
-      faults = new Set([...faults].filter((f) => f === 'scheme'));
+      faults = new Set([...faults].filter((f) => f === 'scheme' || f === 'proto'));
     }
     if (!outsideUsed && (i === n || r.chance(0.3))) {
       outsideUsed = true;
-      extra.push(`location /chat/ { proxy_pass http://127.0.0.1:${9200 + i}; include ${outsideDir}/ws-common.conf; }`);
+      const proto = isCertbot && !faults.has('proto') ? ` ${PROTO_LINE}` : '';
+      extra.push(`location /chat/ { proxy_pass http://127.0.0.1:${9200 + i};${proto} include ${outsideDir}/ws-common.conf; }`);
     }
-    const isCertbot = certbot && i === 1;
     const serverLines = isCertbot
       ? [
           'ssl_certificate /etc/letsencrypt/live/site1.example/fullchain.pem; # managed by Certbot',
@@ -165,7 +170,7 @@ function debian(r: Rng, outsideDir: string, certbot: boolean): Layout {
           'ssl_dhparam /etc/letsencrypt/ssl-dhparams.pem; # managed by Certbot',
         ]
       : [];
-    let text = site(i, faults, { listen: isCertbot ? `127.0.0.1:${8443 + i} ssl` : `127.0.0.1:${8080 + i}`, snippet, extra, serverLines });
+    let text = site(i, faults, { listen: isCertbot ? `127.0.0.1:${8443 + i} ssl` : `127.0.0.1:${8080 + i}`, snippet, extra, serverLines, tls: isCertbot });
     if (isCertbot) {
       // certbot's redirect server, appended to the same file
       text += 'server {\n    if ($host = site1.example) {\n        return 301 https://$host$request_uri;\n    } # managed by Certbot\n    listen 127.0.0.1:8180;\n    server_name site1.example;\n    return 404; # managed by Certbot\n}\n';

@@ -9,19 +9,18 @@
 //     backend, the fix's URI keeps the path and the handshake and upgrade work;
 //   - the probe's --idle: an idle WebSocket through nginx with proxy_read_timeout 1s is dropped
 //     after about 1 s (what ws-read-timeout predicts), with 600s it survives and echoes.
-// The fix is always the product's own code actions (test/proof/fixer.ts), never hand-written
-// (ws-host-missing's is a suggestion: offered, not applied by fix-all, since not every backend checks).
+// The fix is always the product's own code actions (test/proof/fixer.ts), never hand-written:
+// the rule's fixes, the one-shot location action, and fix-all as `nginx-ws check --fix`.
 // Needs nginx; fails, never skips, without it. Everything listens on 127.0.0.1.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_OPTIONS, Workspace, type AnalyzeOptions } from '../../server/src/core/index';
-import { NodeHost } from '../../server/src/host/node-host';
+import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/index';
 import { probe } from '../../server/src/probe/probe';
 import { acceptOf, startStrictBackend, type Backend } from './backends';
-import { analyse, applyLocationFix, applyRuleFixes, listFiles } from './fixer';
+import { analyse, applyCliFix, applyLocationFix, applyRuleFixes, listFiles } from './fixer';
 import { makeCerts, nginxVersion, requireNginx, type Certs } from '../util/nginx';
 import { alive, freePort, nginxTest, NginxProcess, started } from './nginx';
 import { get, SESSION_UNKNOWN, startSessionBackend, type SessionBackend } from './sessions';
@@ -131,26 +130,6 @@ describe('the real proof, application checks: Origin against Host, sessions over
     }
   });
 
-  test('one action: "Make this a working WebSocket location" on /cable fixes host-missing.conf (the suggestion is taken there, not by --fix)', { timeout: 30000 }, async (t) => {
-    const port = await freePort();
-    const { dir, files } = render('host-missing.conf', port);
-    const fixAllRun = new Workspace(new NodeHost(), options);
-    fixAllRun.setFiles(files);
-    const safe = files.flatMap((f) => fixAllRun.findings(f)).filter((f) => f.code === 'ws-host-missing' && f.fixes?.some((x) => x.kind === 'safe'));
-    assert.deepEqual(safe, [], 'fix-all and --fix leave the Host line to the user');
-    const changed = applyLocationFix(files, '/cable', options);
-    assert.match([...changed.values()].join(''), /proxy_set_header Host \$http_host;/);
-    t.diagnostic(`one action: ${[...changed.values()].join('').match(/proxy_set_header Host \S+/g)?.join(', ')}`);
-    const nginx = await start(dir, port);
-    try {
-      const after = await browserHandshake(port, '/cable');
-      assert.equal(after.response?.statusCode, 101, after.summary);
-      assert.equal(after.echo?.received, MESSAGE);
-    } finally {
-      await stop(nginx);
-    }
-  });
-
   test('ws-forwarded-proto-missing: behind TLS without X-Forwarded-Proto, an app that checks the whole origin refuses (403); the fix makes it work', { timeout: 30000 }, async (t) => {
     const port = await freePort();
     const { dir, files } = render('forwarded-proto.conf', port);
@@ -175,21 +154,6 @@ describe('the real proof, application checks: Origin against Host, sessions over
       t.diagnostic(`after: handshake → ${after.response?.statusCode}; backend saw X-Forwarded-Proto: ${seen()?.forwardedProto}`);
       assert.equal(after.response?.statusCode, 101, after.summary);
       assert.equal(seen()?.forwardedProto, 'https');
-      assert.equal(after.echo?.received, MESSAGE);
-    } finally {
-      await stop(nginx);
-    }
-  });
-
-  test('one action: "Make this a working WebSocket location" on /cable fixes forwarded-proto.conf (the scheme line is taken there, not by --fix)', { timeout: 30000 }, async () => {
-    const port = await freePort();
-    const { dir, files } = render('forwarded-proto.conf', port);
-    const changed = applyLocationFix(files, '/cable', options);
-    assert.match([...changed.values()].join(''), /proxy_set_header X-Forwarded-Proto \$scheme;/);
-    const nginx = await start(dir, port);
-    try {
-      const after = await probe(`wss://127.0.0.1:${port}/cable`, { timeoutMs: STEP_MS, message: MESSAGE, origin: `https://127.0.0.1:${port}`, insecure: true });
-      assert.equal(after.response?.statusCode, 101, after.summary);
       assert.equal(after.echo?.received, MESSAGE);
     } finally {
       await stop(nginx);
@@ -296,20 +260,57 @@ describe('the real proof, application checks: Origin against Host, sessions over
     }
   });
 
-  for (const [name, polls] of [['sticky-session.conf', 4], ['socketio-path.conf', 1]] as const) {
-    test(`one action: "Make this a working WebSocket location" on /socket.io/ fixes ${name}`, { timeout: 30000 }, async (t) => {
+  /** What each case does once it works: the location the one action is asked on, and the check. */
+  const WORKS: [string, string, (port: number) => Promise<void>][] = [
+    ['host-missing.conf', '/cable', async (port) => {
+      const after = await browserHandshake(port, '/cable');
+      assert.equal(after.response?.statusCode, 101, `${after.summary}; ${lastSeen()}`);
+      assert.equal(after.echo?.received, MESSAGE);
+    }],
+    ['forwarded-proto.conf', '/cable', async (port) => {
+      const after = await probe(`wss://127.0.0.1:${port}/cable`, { timeoutMs: STEP_MS, message: MESSAGE, origin: `https://127.0.0.1:${port}`, insecure: true });
+      assert.equal(after.response?.statusCode, 101, after.summary);
+      assert.equal(after.echo?.received, MESSAGE);
+    }],
+    ['sticky-session.conf', '/socket.io/', (port) => socketIoWorks(port, 4)],
+    ['socketio-path.conf', '/socket.io/', (port) => socketIoWorks(port, 1)],
+  ];
+
+  async function socketIoWorks(port: number, polls: number): Promise<void> {
+    const s = await session(port, polls);
+    for (const r of s.next) assert.equal(r.status, 200, r.body);
+    const up = await probe(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${s.sid}`, { timeoutMs: STEP_MS, message: MESSAGE });
+    assert.equal(up.response?.statusCode, 101, up.summary);
+    assert.equal(up.echo?.received, MESSAGE);
+  }
+
+  // Every broken case is made to work by one action of each kind: the editor's "Make this a
+  // working WebSocket location" on the endpoint, and fix-all as `nginx-ws check --fix`, a process.
+  for (const [name, at, works] of WORKS) {
+    test(`one action: "Make this a working WebSocket location" on ${at} fixes ${name}`, { timeout: 30000 }, async (t) => {
       const port = await freePort();
       const { dir, files } = render(name, port);
-      const changed = applyLocationFix(files, '/socket.io/', options);
+      const changed = applyLocationFix(files, at, options);
       assert.ok(changed.size > 0, 'the action changed something');
-      t.diagnostic(`one action: ${[...changed.values()].join('').match(/ip_hash;|proxy_pass \S+/g)?.join(', ')}`);
+      t.diagnostic(`one action: ${[...changed.values()].join('').match(/ip_hash;|proxy_pass \S+|proxy_set_header (Host|X-Forwarded-Proto) \S+/g)?.join(', ')}`);
       const nginx = await start(dir, port);
       try {
-        const s = await session(port, polls);
-        for (const r of s.next) assert.equal(r.status, 200, r.body);
-        const up = await probe(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${s.sid}`, { timeoutMs: STEP_MS, message: MESSAGE });
-        assert.equal(up.response?.statusCode, 101, up.summary);
-        assert.equal(up.echo?.received, MESSAGE);
+        await works(port);
+      } finally {
+        await stop(nginx);
+      }
+    });
+
+    test(`fix-all (check --fix): ${name}`, { timeout: 30000 }, async (t) => {
+      const port = await freePort();
+      const { dir } = render(name, port);
+      const run = applyCliFix(dir, options);
+      assert.notEqual(run.code, 2, `check --fix failed:\n${run.stderr}`);
+      assert.ok(run.changed.size > 0, `--fix changed nothing:\n${run.stderr}`);
+      t.diagnostic(`--fix: ${[...run.changed.values()].join('').match(/ip_hash;|proxy_pass \S+|proxy_set_header (Host|X-Forwarded-Proto) \S+/g)?.join(', ')}`);
+      const nginx = await start(dir, port);
+      try {
+        await works(port);
       } finally {
         await stop(nginx);
       }

@@ -2,6 +2,7 @@
 // of that rule's findings, cross-file edits included — re-analysing until none is left.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Workspace, DEFAULT_OPTIONS, workingLocation, type AnalyzeOptions } from '../../server/src/core/index';
 import { NodeHost } from '../../server/src/host/node-host';
 import { applyEdits, collectFixEdits, MAX_FIX_PASSES } from '../../server/src/core/fix/apply';
@@ -91,4 +92,31 @@ export function applyLocationFix(files: string[], locationPath: string, options:
     changed.set(file, text);
   }
   return changed;
+}
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+export interface CliFixRun {
+  /** The CLI's exit code: 0 clean, 1 findings left, 2 usage or I/O error. */
+  code: number | null;
+  stderr: string;
+  /** Files whose text the run changed, with their final text. */
+  changed: Map<string, string>;
+}
+
+/**
+ * Fix-all as CI and a user at a terminal meet it: `nginx-ws check --fix DIR` run as a process
+ * (dist/cli.js, the same core loop as the editor's source.fixAll), once. The files it changed.
+ */
+export function applyCliFix(dir: string, options: AnalyzeOptions = DEFAULT_OPTIONS): CliFixRun {
+  const files = listFiles(dir);
+  const before = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
+  const args = [CLI, 'check', '--fix', ...(options.nginxVersion ? ['--nginx-version', options.nginxVersion] : []), dir];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20000 });
+  const changed = new Map<string, string>();
+  for (const f of listFiles(dir)) {
+    const text = fs.readFileSync(f, 'utf8');
+    if (before.get(f) !== text) changed.set(f, text);
+  }
+  return { code: r.status, stderr: r.stderr, changed };
 }

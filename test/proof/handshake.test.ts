@@ -16,7 +16,7 @@ import { DEFAULT_OPTIONS, type AnalyzeOptions } from '../../server/src/core/inde
 import type { Finding } from '../../server/src/core/types';
 import { probe, type ProbeReport } from '../../server/src/probe/probe';
 import { acceptOf, startLenientBackend, startStrictBackend, type Backend } from './backends';
-import { analyse, applyLocationFix, applyRuleFixes, listFiles } from './fixer';
+import { analyse, applyCliFix, applyLocationFix, applyRuleFixes, listFiles } from './fixer';
 import { nginxVersion, requireNginx } from '../util/nginx';
 import { alive, freePort, nginxTest, NginxProcess, processesMentioning, started } from './nginx';
 
@@ -257,6 +257,42 @@ describe('the real proof: broken configs fail through a real nginx, the product�
         const url = `ws://127.0.0.1:${port}${PATH}`;
         const r = await probe(url, { timeoutMs: STEP_MS, message: MESSAGE });
         t.diagnostic(`after one action: handshake → ${statusOf(r)}; echo ${r.echo?.ok ? `"${r.echo.received}"` : 'FAILED'}`);
+        assert.equal(r.response?.statusCode, 101, r.summary);
+        assertAccept(r);
+        assert.equal(r.echo?.received, MESSAGE);
+        if (c.before.kind === 'drops') {
+          const idle = await idleConnection(url, IDLE_MS, MESSAGE);
+          assert.equal(idle.closedAfterMs, undefined, 'the connection survives the idle period');
+        }
+      } finally {
+        await stopNginx(nginx);
+      }
+    });
+  }
+
+  // FIX-ALL: `nginx-ws check --fix` run once as a process (the loop the editor's source.fixAll
+  // shares) turns every breaking case into a working one, with no hand-picked rule.
+  for (const c of CASES.filter((x) => x.before.kind !== 'works')) {
+    test(`fix-all (check --fix): ${c.name}`, { timeout: 30000 }, async (t) => {
+      if (c.fixedIn && !older(version, c.fixedIn)) return t.skip(`nginx ${version.join('.')} no longer has this fault`);
+      const src = path.join(CASES_DIR, c.name);
+      const port = await freePort();
+      const dir = render(src, path.join(root, caseDir(c.name) + '-fix-all'), port, strict.address);
+      const run = applyCliFix(dir, options);
+      assert.notEqual(run.code, 2, `check --fix failed:\n${run.stderr}`);
+      assert.ok(run.changed.size > 0, `--fix changed nothing:\n${run.stderr}`);
+      for (const [file, text] of run.changed) t.diagnostic(`--fix (${path.relative(dir, file)}): ${lineDiff(originalOf(file, dir, src, port, strict.address), text)}`);
+      const files = listFiles(dir);
+      const left = analyse(files, options).filter((f) => f.severity === 'error' || f.code === c.rule);
+      assert.deepEqual(left.map((f) => `${where(f, dir)} [${f.code}] ${f.message}`), [], 'nothing of the case left after --fix');
+      const t1 = await nginxTest(dir, path.join(dir, 'nginx.conf'));
+      assert.ok(t1.ok, `nginx -t after --fix:\n${t1.output}`);
+      let nginx: NginxProcess | undefined;
+      try {
+        nginx = await startNginx(dir, port);
+        const url = `ws://127.0.0.1:${port}${PATH}`;
+        const r = await probe(url, { timeoutMs: STEP_MS, message: MESSAGE });
+        t.diagnostic(`after --fix: handshake → ${statusOf(r)}; echo ${r.echo?.ok ? `"${r.echo.received}"` : 'FAILED'}`);
         assert.equal(r.response?.statusCode, 101, r.summary);
         assertAccept(r);
         assert.equal(r.echo?.received, MESSAGE);

@@ -10,7 +10,6 @@ import type { Directive, ParsedFile } from '../syntax/ast';
 import type { ENode } from '../model/tree';
 import type { FileId, Finding, Span } from '../types';
 import { fixAll, scratchOf } from './fixAll';
-import { RULES } from '../rules/index';
 
 export const WORKING_LOCATION_TITLE = 'Make this a working WebSocket location';
 
@@ -51,18 +50,13 @@ function locationAt(p: ParsedFile, offset: number): { index: number; loc: Direct
 
 const isRule = (f: Finding) => !f.code.startsWith('nginx-');
 
-/** Rules whose suggested fix the action takes as well (RuleMeta.inWorkingLocation). */
-const TAKES_SUGGESTION = new Set(RULES.filter((r) => r.meta.inWorkingLocation).map((r) => r.meta.id));
-
-/** The finding as the action sees it: its fixes, or for such a rule its suggestions taken as safe. */
+/** A rule finding the action takes: one with a safe fix. */
 function forAction(f: Finding): Finding | undefined {
-  if (!isRule(f) || !f.fixes?.length) return undefined;
-  if (f.fixes.some((x) => x.kind === 'safe')) return f;
-  return TAKES_SUGGESTION.has(f.code) ? { ...f, fixes: f.fixes.map((x) => ({ ...x, kind: 'safe' as const })) } : undefined;
+  return isRule(f) && f.fixes?.some((x) => x.kind === 'safe') ? f : undefined;
 }
 
 /**
- * The rule findings with a safe fix (or a suggestion the action takes) that belong to the location (see the file comment), over
+ * The rule findings with a safe fix that belong to the location (see the file comment), over
  * every root that reaches the file.
  */
 function findingsOf(ws: Workspace, file: FileId, loc: Directive): Finding[] {

@@ -12,12 +12,6 @@ export interface RuleMeta {
   fix: 'none' | 'safe' | 'suggestion';
   /** What else the fix may touch (shown beside the fix kind in the tables). */
   fixNote?: string;
-  /**
-   * A suggested fix that "Make this a working WebSocket location" takes all the same: the user
-   * asked for that one location to work, and without the fix its handshake fails; --fix and
-   * fix-all still leave it alone, since the finding is not certain enough to rewrite files unasked.
-   */
-  inWorkingLocation?: boolean;
   /** One line, shown in the rules table. */
   summary: string;
   /** messageId → template with {name} placeholders. */

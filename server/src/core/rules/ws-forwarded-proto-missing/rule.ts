@@ -4,7 +4,9 @@
 // Because: the backend then believes the page was served over http and builds `ws://` URLs
 //   (Socket.IO's, SignalR's, a framework's absolute links) or an `http://` Origin allow-list entry;
 //   a page served over https may not open `ws://` (mixed content), and an Origin check comparing
-//   schemes refuses it. Whether the backend builds such URLs is not known here: a hint.
+//   schemes refuses it. Whether the backend builds such URLs is not known here: a hint. The
+//   fix is safe all the same: it adds a true header and replaces none, so a backend that does
+//   not read it sees no difference.
 // Never flags: servers without TLS; a proxy_pass to https:// (the backend sees TLS itself);
 //   headers that carry the scheme at a level in force (Debian's proxy_params included); levels
 //   with an include that could not be read; non-WebSocket proxies.
@@ -18,8 +20,7 @@ export const rule: Rule = {
   meta: {
     id: 'ws-forwarded-proto-missing',
     severity: 'hint',
-    fix: 'suggestion',
-    inWorkingLocation: true,
+    fix: 'safe',
     summary: 'A WebSocket location of a TLS server does not tell the backend the scheme (X-Forwarded-Proto); apps then build ws:// URLs behind https.',
     messages: {
       missing: 'This server speaks TLS, but the backend is not told so (no X-Forwarded-Proto): an application that builds its WebSocket URL or checks Origin from the scheme it sees uses ws:// and http://, which an https page refuses (mixed content). Add proxy_set_header X-Forwarded-Proto $scheme;',
@@ -38,7 +39,7 @@ export const rule: Rule = {
       const tls = server.children.some((c) => (c.d.name === 'listen' && c.d.args.slice(1).some((w) => w.value === 'ssl' || w.value === 'quic')) || (c.d.name === 'ssl' && c.d.arg(0) === 'on'));
       if (!tls) continue;
       const add = addToProxyBlock(ctx, b, ['proxy_set_header X-Forwarded-Proto $scheme;'], 'header');
-      ctx.report({ node: b.node, messageId: 'missing', fixes: fix('Tell the backend the scheme (proxy_set_header X-Forwarded-Proto $scheme)', [add?.edit], 'suggestion') });
+      ctx.report({ node: b.node, messageId: 'missing', fixes: fix('Tell the backend the scheme (proxy_set_header X-Forwarded-Proto $scheme)', [add?.edit], 'safe') });
     }
   },
 };

@@ -9,6 +9,9 @@
 //   requests work, so only the WebSocket breaks (test/proof/apps.test.ts shows it on a real nginx).
 //   Other backends often do not check (most of the working configurations of the corpus send no
 //   Host), and even these applications can be told to accept any origin: information, not a warning.
+//   The fix is safe all the same: the Host it replaces (an address, a container or upstream
+//   name) means nothing to the backend, and forwarding the browser's is what these
+//   applications' proxy guides prescribe.
 // Never flags: a Host header set at any level in force (including Debian's proxy_params);
 //   levels with an include that could not be read; proxy_pass with variables; a proxy_pass to a
 //   dotted host name that is not an upstream (an outside service that may need its own name);
@@ -41,8 +44,7 @@ export const rule: Rule = {
   meta: {
     id: 'ws-host-missing',
     severity: 'info',
-    fix: 'suggestion',
-    inWorkingLocation: true,
+    fix: 'safe',
     summary: 'A WebSocket location of an app that checks Origin against Host (ActionCable, Phoenix, Jupyter, Grafana…) sends Host: $proxy_host; the handshake gets 403.',
     messages: {
       defaultHost: 'No proxy_set_header Host is in force here, so nginx sends the backend "Host: {sent}", not the host the browser used: an application that checks Origin against Host, as {app} does by default, refuses the WebSocket with 403. Forward the client\'s Host: proxy_set_header Host $http_host;',
@@ -66,7 +68,7 @@ export const rule: Rule = {
       const defaultPort = t.scheme === 'https' ? '443' : '80';
       const sent = t.host === 'unix:' ? 'localhost' : t.port && t.port !== defaultPort && !upstream ? `${t.host}:${t.port}` : t.host;
       const add = addToProxyBlock(ctx, b, [HOST_LINE], 'header');
-      ctx.report({ node: b.proxyPass, span: arg.span, messageId: 'defaultHost', data: { sent, app }, fixes: fix('Forward the client\'s Host (proxy_set_header Host $http_host)', [add?.edit], 'suggestion') });
+      ctx.report({ node: b.proxyPass, span: arg.span, messageId: 'defaultHost', data: { sent, app }, fixes: fix('Forward the client\'s Host (proxy_set_header Host $http_host)', [add?.edit], 'safe') });
     }
   },
 };
