@@ -83,8 +83,28 @@ export interface ProxyTarget {
   variable: boolean;
 }
 
+/**
+ * proxy_pass values read before, with their reading: the rules ask for the same few values once
+ * per proxy block each. Bounded: forgotten wholesale past MAX_TARGETS.
+ */
+const targets = new Map<string, ProxyTarget | undefined>();
+const MAX_TARGETS = 8192;
+
+/** A proxy_pass URL read into scheme, host, port and URI (undefined when it is no URL). The result is shared: never change it. */
 export function proxyTarget(arg: string | undefined): ProxyTarget | undefined {
-  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(arg ?? '');
+  if (arg === undefined) return undefined;
+  let t = targets.get(arg);
+  if (t === undefined && !targets.has(arg)) {
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    t = readTarget(arg);
+    if (t) Object.freeze(t);
+    targets.set(arg, t);
+  }
+  return t;
+}
+
+function readTarget(arg: string): ProxyTarget | undefined {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(arg);
   if (!m) return undefined;
   const scheme = m[1].toLowerCase();
   const rest = m[2];

@@ -12,9 +12,29 @@
 //   with an include that could not be read; non-WebSocket proxies.
 import { mayBeHidden, stockProxyParams } from '../../model/effective';
 import { addToProxyBlock, fix, proxyTarget, serverOf } from '../shared';
+import type { ENode } from '../../model/tree';
 import type { Rule } from '../types';
 
 const SCHEME_HEADERS = ['x-forwarded-proto', 'forwarded', 'x-forwarded-ssl', 'x-forwarded-scheme', 'x-scheme', 'front-end-https', 'x-url-scheme'];
+
+function sendsScheme(headers: ReadonlySet<string> | ReadonlyMap<string, unknown>): boolean {
+  for (let i = 0; i < SCHEME_HEADERS.length; i++) if (headers.has(SCHEME_HEADERS[i])) return true;
+  return false;
+}
+
+/** `listen … ssl` / `listen … quic` or `ssl on` among the server's own directives. */
+function speaksTls(server: ENode): boolean {
+  for (const c of server.children) {
+    const d = c.d;
+    if (d.name === 'listen') {
+      for (let k = 1; k < d.wordCount - 1; k++) {
+        const v = d.arg(k);
+        if (v === 'ssl' || v === 'quic') return true;
+      }
+    } else if (d.name === 'ssl' && d.arg(0) === 'on') return true;
+  }
+  return false;
+}
 
 export const rule: Rule = {
   meta: {
@@ -28,15 +48,17 @@ export const rule: Rule = {
   },
   check(ctx) {
     const { model, root } = ctx;
+    const tlsOf = new Map<ENode, boolean>();
     for (const b of model.proxies) {
       if (!b.intent || mayBeHidden(b, 'headers')) continue;
       const t = proxyTarget(b.proxyPass.d.arg(0));
       if (!t || t.variable || t.scheme !== 'http') continue;
-      if (SCHEME_HEADERS.some((h) => b.headers.has(h))) continue;
+      if (sendsScheme(b.headers)) continue;
       if (b.headerLevel && stockProxyParams(b.headerLevel, root)) continue; // sets X-Forwarded-Proto $scheme
       const server = serverOf(b.node);
       if (!server) continue;
-      const tls = server.children.some((c) => (c.d.name === 'listen' && c.d.args.slice(1).some((w) => w.value === 'ssl' || w.value === 'quic')) || (c.d.name === 'ssl' && c.d.arg(0) === 'on'));
+      let tls = tlsOf.get(server);
+      if (tls === undefined) tlsOf.set(server, (tls = speaksTls(server)));
       if (!tls) continue;
       const add = addToProxyBlock(ctx, b, ['proxy_set_header X-Forwarded-Proto $scheme;'], 'header');
       ctx.report({ node: b.node, messageId: 'missing', fixes: fix('Tell the backend the scheme (proxy_set_header X-Forwarded-Proto $scheme)', [add?.edit], 'safe') });

@@ -29,7 +29,8 @@ export const rule: Rule = {
     for (const n of model.named('proxy_set_header')) {
       const h = headerName(n);
       if (h !== 'upgrade' && h !== 'connection') continue;
-      for (const m of (n.d.arg(1) ?? '').matchAll(VAR)) used.add((m[1] ?? m[2]).toLowerCase());
+      const v = n.d.arg(1);
+      if (v && v.includes('$')) for (const m of v.matchAll(VAR)) used.add((m[1] ?? m[2]).toLowerCase());
     }
     const byVar = new Map<string, ENode[]>();
     for (const m of model.maps) {

@@ -38,7 +38,7 @@ export const rule: Rule = {
         const h = headerName(n);
         if (h !== 'connection' && h !== 'upgrade') continue;
         const value = n.d.args[1];
-        if (!value) continue;
+        if (!value || !value.value.includes('$')) continue;
         for (const m of value.value.matchAll(VAR)) {
           const name = m[1] ?? m[2];
           if (ctx.defined(name) || isKnownVariable(name)) continue;

@@ -34,7 +34,7 @@ export const rule: Rule = {
       if (n.ctx === 'handler' || n.ctx === 'unknown') continue;
       const a = n.d.args[0];
       if (!a) continue;
-      for (const m of a.value.matchAll(/\$\{?(\w+)/g)) used.add(m[1]);
+      if (a.value.includes('$')) for (const m of a.value.matchAll(/\$\{?(\w+)/g)) used.add(m[1]);
       const s = WS.exec(a.value);
       if (s) report(n, a, s[1].toLowerCase(), 'literal');
     }

@@ -30,8 +30,9 @@ export const rule: Rule = {
     for (const b of ctx.model.proxies) {
       const loc = locationOf(b.node);
       if (!loc || loc !== b.node) continue; // inside `if`/limit_except a URI is nginx's error
-      const args = loc.d.args.map((w) => w.value);
-      const path = args.length === 1 ? args[0] : args.length === 2 && (args[0] === '^~' || args[0] === '=') ? args[1] : undefined;
+      const argc = loc.d.wordCount - 1;
+      const first = loc.d.arg(0);
+      const path = argc === 1 ? first : argc === 2 && (first === '^~' || first === '=') ? loc.d.arg(1) : undefined;
       if (!path || !path.startsWith('/')) continue;
       const seg = SEGMENT.exec(path);
       if (!seg) continue;

@@ -40,7 +40,9 @@ export const rule: Rule = {
       const t = proxyTarget(arg?.value);
       if (!t || t.variable) continue;
       const loc = locationOf(b.node);
-      const framework = [...(loc ? loc.d.args.map((w) => w.value) : []), t.uri ?? ''].map(sessionFramework).find((f) => f);
+      let framework: string | undefined;
+      for (let k = 0; loc && !framework && k < loc.d.wordCount - 1; k++) framework = sessionFramework(loc.d.arg(k)!);
+      framework ??= sessionFramework(t.uri ?? '');
       if (!framework) continue;
       const up = upstreamNamed(model, t.host);
       if (!up) continue;
