@@ -235,75 +235,50 @@ describe('the real proof: broken configs fail through a real nginx, the product�
     });
   }
 
-  // ONE ACTION: the editor's "Make this a working WebSocket location" on the /ws/ location, once,
-  // turns every breaking case into a working one (not the rule's fixes one at a time).
-  for (const c of CASES.filter((x) => x.before.kind !== 'works')) {
-    test(`one action: ${c.name}`, { timeout: 30000 }, async (t) => {
-      if (c.fixedIn && !older(version, c.fixedIn)) return t.skip(`nginx ${version.join('.')} no longer has this fault`);
-      const src = path.join(CASES_DIR, c.name);
-      const port = await freePort();
-      const dir = render(src, path.join(root, caseDir(c.name) + '-one-action'), port, strict.address);
-      const files = listFiles(dir);
-      const changed = applyLocationFix(files, PATH, options);
-      assert.ok(changed.size > 0, 'the action changed something');
-      for (const [file, text] of changed) t.diagnostic(`one action (${path.relative(dir, file)}): ${lineDiff(originalOf(file, dir, src, port, strict.address), text)}`);
-      const left = analyse(files, options).filter((f) => f.severity === 'error' || f.code === c.rule);
-      assert.deepEqual(left.map((f) => `${where(f, dir)} [${f.code}] ${f.message}`), [], 'nothing of the case left after one action');
-      const t1 = await nginxTest(dir, path.join(dir, 'nginx.conf'));
-      assert.ok(t1.ok, `nginx -t after one action:\n${t1.output}`);
-      let nginx: NginxProcess | undefined;
-      try {
-        nginx = await startNginx(dir, port);
-        const url = `ws://127.0.0.1:${port}${PATH}`;
-        const r = await probe(url, { timeoutMs: STEP_MS, message: MESSAGE });
-        t.diagnostic(`after one action: handshake → ${statusOf(r)}; echo ${r.echo?.ok ? `"${r.echo.received}"` : 'FAILED'}`);
-        assert.equal(r.response?.statusCode, 101, r.summary);
-        assertAccept(r);
-        assert.equal(r.echo?.received, MESSAGE);
-        if (c.before.kind === 'drops') {
-          const idle = await idleConnection(url, IDLE_MS, MESSAGE);
-          assert.equal(idle.closedAfterMs, undefined, 'the connection survives the idle period');
-        }
-      } finally {
-        await stopNginx(nginx);
-      }
-    });
-  }
-
-  // FIX-ALL: `nginx-ws check --fix` run once as a process (the loop the editor's source.fixAll
-  // shares) turns every breaking case into a working one, with no hand-picked rule.
-  for (const c of CASES.filter((x) => x.before.kind !== 'works')) {
-    test(`fix-all (check --fix): ${c.name}`, { timeout: 30000 }, async (t) => {
-      if (c.fixedIn && !older(version, c.fixedIn)) return t.skip(`nginx ${version.join('.')} no longer has this fault`);
-      const src = path.join(CASES_DIR, c.name);
-      const port = await freePort();
-      const dir = render(src, path.join(root, caseDir(c.name) + '-fix-all'), port, strict.address);
+  // ONE ACTION, two kinds: the editor's "Make this a working WebSocket location" on the /ws/
+  // location, once; and fix-all as `nginx-ws check --fix`, run once as a process (the loop the
+  // editor's source.fixAll shares). Each turns every breaking case into a working one, with no
+  // hand-picked rule (not the rule's fixes one at a time).
+  const ACTIONS: [string, string, (dir: string) => Map<string, string>][] = [
+    ['one action', '-one-action', (dir) => applyLocationFix(listFiles(dir), PATH, options)],
+    ['fix-all (check --fix)', '-fix-all', (dir) => {
       const run = applyCliFix(dir, options);
       assert.notEqual(run.code, 2, `check --fix failed:\n${run.stderr}`);
-      assert.ok(run.changed.size > 0, `--fix changed nothing:\n${run.stderr}`);
-      for (const [file, text] of run.changed) t.diagnostic(`--fix (${path.relative(dir, file)}): ${lineDiff(originalOf(file, dir, src, port, strict.address), text)}`);
-      const files = listFiles(dir);
-      const left = analyse(files, options).filter((f) => f.severity === 'error' || f.code === c.rule);
-      assert.deepEqual(left.map((f) => `${where(f, dir)} [${f.code}] ${f.message}`), [], 'nothing of the case left after --fix');
-      const t1 = await nginxTest(dir, path.join(dir, 'nginx.conf'));
-      assert.ok(t1.ok, `nginx -t after --fix:\n${t1.output}`);
-      let nginx: NginxProcess | undefined;
-      try {
-        nginx = await startNginx(dir, port);
-        const url = `ws://127.0.0.1:${port}${PATH}`;
-        const r = await probe(url, { timeoutMs: STEP_MS, message: MESSAGE });
-        t.diagnostic(`after --fix: handshake → ${statusOf(r)}; echo ${r.echo?.ok ? `"${r.echo.received}"` : 'FAILED'}`);
-        assert.equal(r.response?.statusCode, 101, r.summary);
-        assertAccept(r);
-        assert.equal(r.echo?.received, MESSAGE);
-        if (c.before.kind === 'drops') {
-          const idle = await idleConnection(url, IDLE_MS, MESSAGE);
-          assert.equal(idle.closedAfterMs, undefined, 'the connection survives the idle period');
+      return run.changed;
+    }],
+  ];
+  for (const [action, suffix, apply] of ACTIONS) {
+    for (const c of CASES.filter((x) => x.before.kind !== 'works')) {
+      test(`${action}: ${c.name}`, { timeout: 30000 }, async (t) => {
+        if (c.fixedIn && !older(version, c.fixedIn)) return t.skip(`nginx ${version.join('.')} no longer has this fault`);
+        const src = path.join(CASES_DIR, c.name);
+        const port = await freePort();
+        const dir = render(src, path.join(root, caseDir(c.name) + suffix), port, strict.address);
+        const changed = apply(dir);
+        assert.ok(changed.size > 0, `${action} changed something`);
+        for (const [file, text] of changed) t.diagnostic(`${action} (${path.relative(dir, file)}): ${lineDiff(originalOf(file, dir, src, port, strict.address), text)}`);
+        const left = analyse(listFiles(dir), options).filter((f) => f.severity === 'error' || f.code === c.rule);
+        assert.deepEqual(left.map((f) => `${where(f, dir)} [${f.code}] ${f.message}`), [], `nothing of the case left after ${action}`);
+        const t1 = await nginxTest(dir, path.join(dir, 'nginx.conf'));
+        assert.ok(t1.ok, `nginx -t after ${action}:\n${t1.output}`);
+        let nginx: NginxProcess | undefined;
+        try {
+          nginx = await startNginx(dir, port);
+          const url = `ws://127.0.0.1:${port}${PATH}`;
+          const r = await probe(url, { timeoutMs: STEP_MS, message: MESSAGE });
+          t.diagnostic(`after ${action}: handshake → ${statusOf(r)}; echo ${r.echo?.ok ? `"${r.echo.received}"` : 'FAILED'}`);
+          assert.equal(r.response?.statusCode, 101, r.summary);
+          assertAccept(r);
+          assert.equal(r.echo?.received, MESSAGE);
+          if (c.before.kind === 'drops') {
+            const idle = await idleConnection(url, IDLE_MS, MESSAGE);
+            assert.equal(idle.closedAfterMs, undefined, 'the connection survives the idle period');
+          }
+        } finally {
+          await stopNginx(nginx);
         }
-      } finally {
-        await stopNginx(nginx);
-      }
-    });
+      });
+    }
   }
 
   test('no nginx is left behind', async () => {
